@@ -1,0 +1,61 @@
+/**
+ * Typed errors of the core. Each says what was expected, what was found, and where (file, weight, value),
+ * as one sentence a person can act on. They cross the worker boundary as plain `{code, message, file, weight}`.
+ */
+export type PareErrorCode =
+  | 'empty-input' // nothing was dropped, or nothing usable
+  | 'not-a-model' // files that are not a TF.js model at all
+  | 'bad-json' // model.json (or another JSON file) does not parse
+  | 'bad-model-json' // model.json parses but its fields are wrong (schema)
+  | 'bad-zip' // a zip that cannot be read
+  | 'missing-shard' // a shard named in the manifest is not among the files
+  | 'shard-length' // shards are shorter or longer than the manifest needs
+  | 'unknown-dtype' // a dtype or quantization dtype the stock loader does not know
+  | 'shape-mismatch' // a shape that does not match the bytes or the topology
+  | 'bad-recipe' // a recipe that fails validation
+  | 'bad-options' // invalid command-line or API options
+  | 'bad-data' // evaluation data that cannot be used
+  | 'cancelled' // the user cancelled a long job
+  | 'unsupported'; // something valid that Pare does not handle (yet)
+
+export interface PareErrorInfo {
+  code: PareErrorCode;
+  message: string;
+  file?: string;
+  weight?: string;
+}
+
+export class PareError extends Error implements PareErrorInfo {
+  override readonly name = 'PareError';
+  readonly code: PareErrorCode;
+  readonly file?: string;
+  readonly weight?: string;
+
+  constructor(code: PareErrorCode, message: string, where: { file?: string; weight?: string } = {}) {
+    super(message);
+    this.code = code;
+    this.file = where.file;
+    this.weight = where.weight;
+  }
+
+  toJSON(): PareErrorInfo {
+    return { code: this.code, message: this.message, file: this.file, weight: this.weight };
+  }
+}
+
+/** Something worth telling the user that does not stop the work (for example NaN weights). */
+export interface PareWarning {
+  code: 'non-finite-weights' | 'unused-file' | 'skipped' | 'weak-proxy' | 'note';
+  message: string;
+  file?: string;
+  weight?: string;
+}
+
+export function isPareError(e: unknown): e is PareError {
+  return e instanceof PareError;
+}
+
+/** Formats a byte count with thousands separators, as error messages quote sizes ("4,194,304 bytes"). */
+export function bytesText(n: number): string {
+  return `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
+}
