@@ -1,8 +1,12 @@
 /**
  * The studio worker's API, as the page sees it through Comlink. Everything here is small and structured-clonable:
  * weights stay in the worker, the page gets inventories, results and (on export) transferred bytes.
- * Errors thrown across it are PareErrorInfo-shaped ({code, message, file?, weight?}).
+ * Errors thrown across it arrive as Errors carrying PareErrorInfo's fields ({code, message, file?, weight?});
+ * the page's worker client turns them into a `StudioError`.
+ *
+ * Types only: the page imports this file, and it must not pull the core's code into the main bundle.
  */
+import type { PareErrorCode } from '../errors';
 import type { InputFile, ModelInventory } from '../model/types';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
@@ -19,6 +23,10 @@ export interface RuntimeInfo {
   /** The backend the worker uses for measurement by default. */
   active: string;
   wasm: { binary: WasmBinary | null; simd: boolean; threads: number; crossOriginIsolated: boolean };
+  /** Version of TF.js in use. */
+  tfjsVersion: string;
+  /** Logical cores the platform reports (navigator.hardwareConcurrency or os.cpus()), null when unknown. */
+  cores: number | null;
 }
 
 export interface OpenedModelRef {
@@ -27,9 +35,23 @@ export interface OpenedModelRef {
   inventory: ModelInventory;
 }
 
+/**
+ * An error as the page sees it: a PareError's fields, or one of the two codes only the page can produce —
+ * 'worker-crashed' (the worker died or failed to start) and 'internal' (an unexpected exception: a bug).
+ */
+export type StudioErrorCode = PareErrorCode | 'worker-crashed' | 'internal';
+
+export interface StudioError {
+  code: StudioErrorCode;
+  message: string;
+  file?: string;
+  weight?: string;
+}
+
 export interface StudioApi {
   runtime(): Promise<RuntimeInfo>;
   /** Opens dropped files (model.json + shards, a folder's files, or a zip). Files are transferred, not copied. */
   openModel(files: InputFile[]): Promise<OpenedModelRef>;
+  /** Forgets a model the worker holds; unknown ids are ignored. */
   closeModel(id: string): Promise<void>;
 }
