@@ -5,6 +5,7 @@
 export type PareErrorCode =
   | 'empty-input' // nothing was dropped, or nothing usable
   | 'not-a-model' // files that are not a TF.js model at all
+  | 'ambiguous-input' // several model files were dropped and none is clearly the one to open
   | 'bad-json' // model.json (or another JSON file) does not parse
   | 'bad-model-json' // model.json parses but its fields are wrong (schema)
   | 'bad-zip' // a zip that cannot be read
