@@ -1,0 +1,86 @@
+/**
+ * The model.json of an export: the input's own topology and metadata, a new weights manifest, and the recipe under
+ * `userDefinedMetadata.pare`. Only fields the stock loaders know are written, in a fixed order, so the text is
+ * the same for the same model and variant.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { PareError } from '../errors';
+import type { OpenedModel } from '../model/types';
+import type { Recipe } from '../recipe/schema';
+import type { Variant } from '../recipe/variant';
+
+/** What Pare records about itself in `userDefinedMetadata.pare`. */
+export interface PareMetadata {
+  recipe: Recipe;
+  recipeHash: string;
+  /** The model the export was made from. */
+  source: { file: string; name?: string; format: string; weightBytes: number };
+  /** Achieved sparsity over the prunable tensors (final values). */
+  sparsity: number;
+}
+
+/** One manifest entry as the stock loader reads it: the weight's own dtype, plus how it is stored. */
+export function manifestEntry(w: Variant['weights'][number]): tf.io.WeightsManifestEntry {
+  const entry: tf.io.WeightsManifestEntry = { name: w.name, shape: [...w.shape], dtype: w.dtype };
+  const q = w.stored.quantization;
+  if (q) {
+    entry.quantization =
+      q.dtype === 'float16' ? { dtype: 'float16' } : { dtype: q.dtype, scale: q.scale!, min: q.min! };
+  }
+  return entry;
+}
+
+/** The model's own name when its topology has one (Keras `model_config.config.name`). */
+function modelName(model: OpenedModel): string | undefined {
+  const topo = model.artifacts.modelTopology as { model_config?: { config?: { name?: unknown } } } | undefined;
+  const name = topo?.model_config?.config?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function weightDataBytes(data: tf.io.ModelArtifacts['weightData']): number {
+  if (data === undefined) return 0;
+  return (Array.isArray(data) ? data : [data]).reduce((n, b) => n + b.byteLength, 0);
+}
+
+/**
+ * Builds the model.json object for `variant` of `model`, whose shards are `paths`. Keeps format (writing the
+ * model's format when an old input had none), generatedBy, convertedBy, signature, modelInitializer,
+ * initializerSignature, trainingConfig and every existing userDefinedMetadata key; sets userDefinedMetadata.pare.
+ */
+export function buildModelJson(
+  model: OpenedModel,
+  variant: Variant,
+  recipe: Recipe,
+  paths: string[],
+): Record<string, unknown> {
+  const a = model.artifacts;
+  if (a.modelTopology === undefined || a.modelTopology instanceof ArrayBuffer) {
+    throw new PareError(
+      'unsupported',
+      `Model '${model.modelJsonName}' has a binary or missing topology; Pare exports only JSON topologies.`,
+      { file: model.modelJsonName },
+    );
+  }
+  const pare: PareMetadata = {
+    recipe,
+    recipeHash: variant.recipeHash,
+    source: {
+      file: model.modelJsonName,
+      ...(modelName(model) !== undefined ? { name: modelName(model) } : {}),
+      format: model.format,
+      weightBytes: weightDataBytes(a.weightData),
+    },
+    sparsity: variant.stats.sparsity,
+  };
+  const json: Record<string, unknown> = { format: a.format ?? model.format };
+  if (a.generatedBy !== undefined) json.generatedBy = a.generatedBy;
+  if (a.convertedBy !== undefined) json.convertedBy = a.convertedBy;
+  if (a.signature !== undefined) json.signature = a.signature;
+  json.userDefinedMetadata = { ...(a.userDefinedMetadata ?? {}), pare };
+  json.modelTopology = a.modelTopology;
+  if (a.trainingConfig !== undefined) json.trainingConfig = a.trainingConfig;
+  if (a.modelInitializer !== undefined) json.modelInitializer = a.modelInitializer;
+  if (a.initializerSignature !== undefined) json.initializerSignature = a.initializerSignature;
+  json.weightsManifest = [{ paths, weights: variant.weights.map(manifestEntry) }];
+  return json;
+}
