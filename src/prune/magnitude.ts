@@ -1,0 +1,171 @@
+/**
+ * Unstructured magnitude pruning with an exact target: over n weights in scope, sparsity s leaves exactly
+ * round(s * n) zeros, counting the zeros that were already there.
+ *
+ * Order of pruning. Weights are ranked by |w| and, among equal |w|, by (tensor position in the input list, index in
+ * the tensor): the lower (tensor, index) is pruned first. The first round(s * n) weights in that order become zero.
+ * The threshold comes from a radix select on the float bits (see select.ts), not from sorting.
+ *
+ * Special values.
+ * - -0 and +0 are both zero: they rank first, count towards the target, and come out as +0.
+ * - NaN is never pruned and never counts as small: it ranks after every number. If the target is larger than the
+ *   number of non-NaN weights, all of those become zero and the NaNs stay (the result then has fewer zeros than asked).
+ * - ±Infinity ranks as the largest magnitude, so it is pruned only when everything finite already is.
+ * - When more zeros are already there than the target asks for, nothing else is pruned and every zero stays a zero.
+ *
+ * Inputs are never modified; results are new Float32Arrays.
+ */
+import { PareError } from '../errors';
+import { bitsOf, kthSmallestKey, valueOfKey } from './select';
+
+export interface PruneResult {
+  /** New arrays, one per input and in input order. */
+  values: Float32Array[];
+  /** Zeros in each output array, pre-existing zeros included. */
+  zeros: number[];
+  /** Zeros over all outputs. Equal to `targetZeros` unless more zeros were there already or NaNs were in the way. */
+  totalZeros: number;
+  /** round(sparsity * count): the zeros asked for. */
+  targetZeros: number;
+  /** Weights in scope (the total length of the inputs). */
+  count: number;
+  /**
+   * The |w| threshold: the largest magnitude that was pruned (0 when only zeros were, or nothing). Every pruned
+   * weight has |w| <= threshold and every kept non-zero weight has |w| >= threshold; weights with |w| equal to it
+   * are split by (tensor, index) order.
+   */
+  threshold: number;
+}
+
+export interface PruneTensorResult {
+  values: Float32Array;
+  zeros: number;
+  targetZeros: number;
+  count: number;
+  threshold: number;
+}
+
+const NAN_KEYS_START = 0x7f800001; // magnitude keys above +Infinity's are NaNs
+
+/**
+ * Prunes several tensors together with ONE magnitude threshold, to exactly round(sparsity * n) zeros over all of
+ * them (see the module comment for ties, -0, NaN and pre-existing zeros).
+ *
+ * @param tensors the weights in scope; never modified.
+ * @param sparsity the fraction of zeros wanted, 0..1.
+ * @example
+ *   const { values, zeros, threshold } = pruneGlobal([kernel1, kernel2], 0.5);
+ */
+export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number): PruneResult {
+  checkSparsity(sparsity);
+  const sources = tensors.map(bitsOf);
+  let count = 0;
+  for (const t of tensors) count += t.length;
+  const targetZeros = Math.round(sparsity * count);
+
+  let k = targetZeros;
+  let thresholdKey = 0;
+  let below = 0;
+  if (k > 0) {
+    let kth = kthSmallestKey(sources, k, 'magnitude');
+    if (kth.key >= NAN_KEYS_START) {
+      // Fewer non-NaN weights than the target: prune all of them, keep the NaNs.
+      k = count - countNaN(sources);
+      kth = k > 0 ? kthSmallestKey(sources, k, 'magnitude') : { key: 0, below: 0 };
+    }
+    thresholdKey = kth.key;
+    below = kth.below;
+  }
+
+  const values: Float32Array[] = [];
+  const zeros: number[] = [];
+  let ties = k - below; // weights with key === thresholdKey still to prune, in (tensor, index) order
+  for (const src of sources) {
+    const out = new Float32Array(src.length);
+    const dst = bitsOf(out);
+    let z: number;
+    if (thresholdKey === 0) {
+      z = copyNormalizingZeros(src, dst);
+    } else {
+      const r = pruneBelow(src, dst, thresholdKey, ties);
+      z = r.zeros;
+      ties = r.tiesLeft;
+    }
+    values.push(out);
+    zeros.push(z);
+  }
+  let totalZeros = 0;
+  for (const z of zeros) totalZeros += z;
+  return { values, zeros, totalZeros, targetZeros, count, threshold: valueOfKey(thresholdKey, 'magnitude') };
+}
+
+/**
+ * Prunes one tensor to exactly round(sparsity * n) zeros by magnitude; same rules as {@link pruneGlobal}.
+ *
+ * @example
+ *   const { values, zeros } = pruneTensor(kernel, 0.9); // zeros === Math.round(0.9 * kernel.length)
+ */
+export function pruneTensor(values: Float32Array, sparsity: number): PruneTensorResult {
+  const r = pruneGlobal([values], sparsity);
+  return { values: r.values[0], zeros: r.zeros[0], targetZeros: r.targetZeros, count: r.count, threshold: r.threshold };
+}
+
+function checkSparsity(sparsity: number): void {
+  if (typeof sparsity !== 'number' || !(sparsity >= 0 && sparsity <= 1)) {
+    throw new PareError('bad-options', `Sparsity must be a number from 0 to 1; got ${String(sparsity)}.`);
+  }
+}
+
+/**
+ * Writes src to dst, zeroing keys below `t` and the first `ties` keys equal to `t`. Branch-free for the common case
+ * because at 50% sparsity "is this weight pruned" is a coin flip the CPU cannot predict.
+ */
+function pruneBelow(
+  src: Uint32Array,
+  dst: Uint32Array,
+  t: number,
+  ties: number,
+): { zeros: number; tiesLeft: number } {
+  let z = 0;
+  for (let i = 0, n = src.length; i < n; i++) {
+    const b = src[i];
+    const key = b & 0x7fffffff;
+    if (key === t) {
+      if (ties > 0) {
+        ties--;
+        z++;
+        dst[i] = 0;
+      } else {
+        dst[i] = b;
+      }
+      continue;
+    }
+    const prune = (key - t) >> 31; // -1 when key < t (both keys are below 2^31), else 0
+    dst[i] = b & ~prune;
+    z -= prune;
+  }
+  return { zeros: z, tiesLeft: ties };
+}
+
+/** Copies src to dst turning -0 into +0; returns the number of zeros. */
+function copyNormalizingZeros(src: Uint32Array, dst: Uint32Array): number {
+  let z = 0;
+  for (let i = 0, n = src.length; i < n; i++) {
+    const b = src[i];
+    if ((b & 0x7fffffff) === 0) {
+      dst[i] = 0;
+      z++;
+    } else {
+      dst[i] = b;
+    }
+  }
+  return z;
+}
+
+function countNaN(sources: readonly Uint32Array[]): number {
+  let c = 0;
+  for (const a of sources) {
+    for (let i = 0, n = a.length; i < n; i++) if ((a[i] & 0x7fffffff) >= NAN_KEYS_START) c++;
+  }
+  return c;
+}
