@@ -36,10 +36,11 @@ export interface OpenedModelRef {
 }
 
 /**
- * An error as the page sees it: a PareError's fields, or one of the two codes only the page can produce —
- * 'worker-crashed' (the worker died or failed to start) and 'internal' (an unexpected exception: a bug).
+ * An error as the page sees it: a PareError's fields, or one of the codes only the page can produce:
+ * 'unreadable' (the browser could not read a chosen file or fetch a sample), 'worker-crashed' (the worker died
+ * or failed to start) and 'internal' (an unexpected exception: a bug).
  */
-export type StudioErrorCode = PareErrorCode | 'worker-crashed' | 'internal';
+export type StudioErrorCode = PareErrorCode | 'unreadable' | 'worker-crashed' | 'internal';
 
 export interface StudioError {
   code: StudioErrorCode;

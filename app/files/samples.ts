@@ -1,0 +1,67 @@
+/**
+ * The sample models under public/samples/: index.json lists them, each with files relative to samples/.
+ * Fetching them gives the same SourceFiles a drop would, so a sample opens exactly like a user's model.
+ */
+import type { StudioError } from '../../src/worker/api';
+import type { ModelSource, SourceFile } from './source-file';
+
+export interface SampleEntry {
+  id: string;
+  name: string;
+  description: string;
+  /** Paths relative to public/samples/, e.g. 'fashion-mlp/model.json'. */
+  files: string[];
+  params?: number;
+  accuracy?: { test10k?: number; subset1000?: number };
+  data?: { images?: string; labels?: string };
+}
+
+type Fetch = (url: string) => Promise<Response>;
+
+/** Checks the parts of index.json the studio relies on; entries without id, name or files are skipped. */
+export function parseSampleIndex(json: unknown): SampleEntry[] {
+  const list = Array.isArray(json) ? json : (json as { samples?: unknown })?.samples;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (e): e is SampleEntry =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof e.id === 'string' &&
+      typeof e.name === 'string' &&
+      Array.isArray(e.files) &&
+      e.files.length > 0 &&
+      e.files.every((f: unknown) => typeof f === 'string'),
+  ).map((e) => ({ ...e, description: typeof e.description === 'string' ? e.description : '' }));
+}
+
+/**
+ * Lists the samples the app ships. Returns [] when there is no index (a build without samples), and throws a
+ * StudioError when the index exists but cannot be read.
+ */
+export async function fetchSampleIndex(baseUrl: string, fetchImpl: Fetch = fetch): Promise<SampleEntry[]> {
+  const url = `${baseUrl}samples/index.json`;
+  const response = await fetchImpl(url);
+  if (response.status === 404) return [];
+  if (!response.ok) throw unreadable(url, `HTTP ${response.status}`);
+  try {
+    return parseSampleIndex(await response.json());
+  } catch {
+    throw unreadable(url, 'it is not valid JSON');
+  }
+}
+
+/** Fetches a sample's files from the app itself. */
+export async function fetchSample(sample: SampleEntry, baseUrl: string, fetchImpl: Fetch = fetch): Promise<ModelSource> {
+  const files: SourceFile[] = await Promise.all(
+    sample.files.map(async (path) => {
+      const response = await fetchImpl(`${baseUrl}samples/${path}`);
+      if (!response.ok) throw unreadable(`samples/${path}`, `HTTP ${response.status}`);
+      return { name: path, blob: await response.blob() };
+    }),
+  );
+  return { label: `Sample: ${sample.name}`, files };
+}
+
+function unreadable(file: string, reason: string): StudioError {
+  return { code: 'unreadable', message: `The sample file '${file}' could not be fetched: ${reason}.`, file };
+}

@@ -1,0 +1,47 @@
+/**
+ * Turns whatever a failed call threw into the one error shape the UI shows: {code, message, file?, weight?}.
+ * PareErrors arrive from the worker as Errors carrying code/file/weight (see src/worker/error-transfer.ts);
+ * anything without a code is a bug or a platform failure and is labelled as such rather than dressed up.
+ */
+import type { StudioError, StudioErrorCode } from '../src/worker/api';
+
+/** Normalises a thrown value. Values that already are StudioErrors pass through unchanged. */
+export function toStudioError(thrown: unknown): StudioError {
+  if (typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string') {
+    const { code, message, file, weight } = thrown as { code?: unknown; message: string; file?: unknown; weight?: unknown };
+    const error: StudioError =
+      typeof code === 'string'
+        ? { code: code as StudioErrorCode, message }
+        : { code: 'internal', message: `Unexpected error: ${message}` };
+    if (typeof file === 'string') error.file = file;
+    if (typeof weight === 'string') error.weight = weight;
+    return error;
+  }
+  return { code: 'internal', message: `Unexpected error: ${String(thrown)}` };
+}
+
+/** The error pending calls reject with when the user cancels. */
+export function cancelledError(): StudioError {
+  return { code: 'cancelled', message: 'Cancelled: the studio worker was stopped and started again.' };
+}
+
+/** Short human titles for error codes, shown above the message. */
+export function errorTitle(code: StudioErrorCode): string {
+  const titles: Partial<Record<StudioErrorCode, string>> = {
+    'empty-input': 'Nothing to open',
+    'not-a-model': 'Not a TensorFlow.js model',
+    'ambiguous-input': 'More than one model',
+    'bad-json': 'Malformed JSON',
+    'bad-model-json': 'Invalid model.json',
+    'bad-zip': 'Unreadable zip',
+    'missing-shard': 'Missing weight shard',
+    'shard-length': 'Weight shard has the wrong length',
+    'unknown-dtype': 'Unknown data type',
+    'shape-mismatch': 'Shape does not match the weights',
+    unsupported: 'Not supported yet',
+    unreadable: 'Could not read the file',
+    'worker-crashed': 'The studio worker stopped',
+    internal: 'Unexpected error',
+  };
+  return titles[code] ?? 'Could not open the model';
+}
