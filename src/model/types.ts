@@ -45,8 +45,11 @@ export interface WeightEntry {
 
 export interface TensorInfo {
   name: string;
+  /** null for a dimension of any size (the batch, usually). */
   shape: (number | null)[];
   dtype: string;
+  /** True when the shape could not be worked out from the model file alone; `shape` is then []. */
+  shapeUnknown?: boolean;
 }
 
 export interface OpenedModel {

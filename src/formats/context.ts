@@ -1,0 +1,114 @@
+/**
+ * Builds the FormatContext readers share: cleans the dropped names, parses JSON once, and picks the model JSON.
+ */
+import { PareError } from '../errors';
+import type { InputFile, OpenedModel } from '../model/types';
+import { basenameOf, isJunkPath, normalizePath } from './paths';
+import type { FormatContext, ModelJsonChoice } from './types';
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Makes the context for one drop. Junk files are dropped and names normalised here, once.
+ *
+ * @example
+ *   const ctx = makeContext(files, openModel);
+ *   ctx.modelJson()?.name; // 'mymodel/model.json'
+ */
+export function makeContext(
+  input: readonly InputFile[],
+  openNested: (files: InputFile[]) => Promise<OpenedModel>,
+): FormatContext {
+  const files = input
+    .map((f) => ({ name: normalizePath(f.name), data: f.data }))
+    .filter((f) => f.name !== '' && !isJunkPath(f.name));
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const parsed = new Map<string, unknown>();
+  let choice: ModelJsonChoice | null | undefined;
+
+  const json = (name: string): unknown => {
+    if (parsed.has(name)) return parsed.get(name);
+    const file = byName.get(name);
+    if (!file) return undefined;
+    const value = parseJsonFile(file);
+    parsed.set(name, value);
+    return value;
+  };
+
+  return {
+    files,
+    file: (name) => byName.get(normalizePath(name)),
+    json,
+    modelJson: () => {
+      if (choice === undefined) choice = chooseModelJson(files, json);
+      return choice;
+    },
+    openNested,
+  };
+}
+
+/** Parses a JSON file, or throws 'bad-json' quoting the parser's complaint and the file name. */
+export function parseJsonFile(file: InputFile): unknown {
+  let text = utf8.decode(file.data);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is valid UTF-8 but not JSON
+  if (text.trim() === '') {
+    throw new PareError('bad-json', `'${file.name}' is empty; expected a TF.js model JSON.`, { file: file.name });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new PareError('bad-json', `'${file.name}' is not valid JSON: ${reason}.`, { file: file.name });
+  }
+}
+
+/** A TF.js model JSON has a modelTopology or a weightsManifest at its top level; nothing else does. */
+export function isModelLike(value: unknown): value is Record<string, unknown> {
+  return isRecord(value) && ('modelTopology' in value || 'weightsManifest' in value);
+}
+
+/** Tells a Keras layers topology from a TF graph by shape, since old files carry no `format` field. */
+export function topologyKind(json: Record<string, unknown>): ModelJsonChoice['kind'] {
+  const topology = json.modelTopology;
+  if (isRecord(topology)) {
+    if (Array.isArray(topology.node)) return 'graph';
+    if (isRecord(topology.model_config)) return 'layers';
+    if (typeof topology.class_name === 'string' && 'config' in topology) return 'layers';
+  }
+  return 'unknown';
+}
+
+function chooseModelJson(files: readonly InputFile[], json: (name: string) => unknown): ModelJsonChoice | null {
+  const candidates: ModelJsonChoice[] = [];
+  let firstFailure: PareError | null = null;
+  for (const file of files) {
+    if (!file.name.toLowerCase().endsWith('.json')) continue;
+    let value: unknown;
+    try {
+      value = json(file.name);
+    } catch (e) {
+      // A broken model.json is the model the user meant; another broken .json may be a stray file.
+      if (basenameOf(file.name) === 'model.json') throw e;
+      firstFailure ??= e as PareError;
+      continue;
+    }
+    if (isModelLike(value)) candidates.push({ name: file.name, json: value, kind: topologyKind(value) });
+  }
+  if (candidates.length === 0) {
+    if (firstFailure) throw firstFailure;
+    return null;
+  }
+  if (candidates.length === 1) return candidates[0];
+  const named = candidates.filter((c) => basenameOf(c.name) === 'model.json');
+  if (named.length === 1) return named[0];
+  const listed = (named.length > 1 ? named : candidates).map((c) => `'${c.name}'`).join(', ');
+  throw new PareError(
+    'ambiguous-input',
+    `The drop holds ${named.length > 1 ? named.length : candidates.length} model files (${listed}); expected one — drop a single model's folder or files.`,
+    { file: (named.length > 1 ? named : candidates)[0].name },
+  );
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

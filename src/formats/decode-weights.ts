@@ -1,0 +1,47 @@
+/**
+ * Decodes one weight's stored bytes into the values stock TF.js would hold after loading: affine uint8/uint16
+ * (value = code * scale + min, computed in double and stored as float32, or rounded for int32), float16 -> float32,
+ * and plain float32 / int32 / bool. The result never aliases the input bytes, so transforms may write to it.
+ */
+import type { WeightSpecJson } from './model-json-schema';
+import { float16ToFloat32 } from './float16';
+
+export type WeightValues = Float32Array | Int32Array | Uint8Array;
+
+/**
+ * @param spec a manifest entry already accepted by `checkWeightSpec`
+ * @param bytes exactly `storedByteLength(spec)` bytes
+ * @example
+ *   decodeWeightValues({ name: 'w', shape: [2], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.5, min: -1 } },
+ *     new Uint8Array([0, 4])); // Float32Array [-1, 1]
+ */
+export function decodeWeightValues(spec: WeightSpecJson, bytes: Uint8Array): WeightValues {
+  // Copy into a fresh, aligned buffer: offsets inside a shard need not be multiples of 2 or 4.
+  const own = bytes.slice().buffer;
+  const q = spec.quantization;
+  if (!q) {
+    if (spec.dtype === 'float32') return new Float32Array(own);
+    if (spec.dtype === 'int32') return new Int32Array(own);
+    return new Uint8Array(own);
+  }
+  const codes = q.dtype === 'uint8' ? new Uint8Array(own) : new Uint16Array(own);
+  if (q.dtype === 'float16') return float16ToFloat32(codes as Uint16Array);
+  const scale = q.scale as number;
+  const min = q.min as number;
+  if (spec.dtype === 'int32') {
+    const out = new Int32Array(codes.length);
+    for (let i = 0; i < codes.length; i++) out[i] = Math.round(codes[i] * scale + min);
+    return out;
+  }
+  const out = new Float32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] * scale + min;
+  return out;
+}
+
+/** How many values are NaN or ±Infinity (0 for integer weights). */
+export function countNonFinite(values: WeightValues): number {
+  if (!(values instanceof Float32Array)) return 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) n++;
+  return n;
+}

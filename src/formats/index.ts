@@ -1,0 +1,77 @@
+/**
+ * The format registry and the one entry point the worker and the CLI call: `openModel(files)`.
+ * Readers are tried in order; the first whose `match` is true opens the drop.
+ */
+import { PareError } from '../errors';
+import type { InputFile, OpenedModel } from '../model/types';
+import { makeContext } from './context';
+import { explainUnopenable } from './open-tfjs';
+import { teachableMachineReader } from './teachable-machine';
+import { tfjsGraphReader } from './tfjs-graph';
+import { tfjsLayersReader } from './tfjs-layers';
+import type { FormatContext, FormatReader } from './types';
+import { zipReader } from './zip';
+
+export type { FormatContext, FormatReader, ModelJsonChoice } from './types';
+
+/** In order: a zip unpacks and comes back here; Teachable Machine before plain layers, since it is one too. */
+export const readers: readonly FormatReader[] = [zipReader, teachableMachineReader, tfjsLayersReader, tfjsGraphReader];
+
+const EXPECTED = 'expected a TF.js model JSON (model.json) with its weight files, a folder holding them, or a .zip';
+
+/**
+ * Opens a dropped file set — model.json + shards, a folder's files (names like 'mymodel/model.json'), or a zip —
+ * as an OpenedModel, validating everything once. Throws a PareError whose message names the file or weight.
+ *
+ * @example
+ *   const model = await openModel([
+ *     { name: 'model.json', data: jsonBytes },
+ *     { name: 'group1-shard1of1.bin', data: shardBytes },
+ *   ]);
+ *   model.format; // 'layers-model'
+ */
+export async function openModel(files: InputFile[]): Promise<OpenedModel> {
+  return openWith(files, 0);
+}
+
+async function openWith(files: InputFile[], depth: number): Promise<OpenedModel> {
+  if (depth > 3) throw new PareError('unsupported', 'Zips nested more than three deep are not opened.');
+  const ctx = makeContext(files, (inner) => openWith(inner, depth + 1));
+  if (ctx.files.length === 0) throw emptyInput(files);
+  const reader = readers.find((r) => r.match(ctx));
+  if (reader) return reader.open(ctx);
+  const choice = ctx.modelJson();
+  if (choice) explainUnopenable(choice);
+  throw notAModel(ctx);
+}
+
+function emptyInput(files: InputFile[]): PareError {
+  if (files.length === 0) return new PareError('empty-input', `Nothing was dropped; ${EXPECTED}.`);
+  const shown = files.slice(0, 3).map((f) => `'${f.name}'`).join(', ');
+  return new PareError(
+    'empty-input',
+    `Only hidden or system files were dropped (${shown}${files.length > 3 ? ', …' : ''}); ${EXPECTED}.`,
+    { file: files[0].name },
+  );
+}
+
+function notAModel(ctx: FormatContext): PareError {
+  const files = ctx.files;
+  const json = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  if (json.length === 1 && files.length === 1) {
+    return new PareError(
+      'not-a-model',
+      `'${json[0].name}' is JSON but not a TF.js model: it has no modelTopology or weightsManifest.`,
+      { file: json[0].name },
+    );
+  }
+  if (files.length === 1) {
+    return new PareError('not-a-model', `'${files[0].name}' is not a TF.js model; ${EXPECTED}.`, { file: files[0].name });
+  }
+  const shown = files.slice(0, 4).map((f) => `'${f.name}'`).join(', ');
+  return new PareError(
+    'not-a-model',
+    `None of the ${files.length} dropped files (${shown}${files.length > 4 ? ', …' : ''}) is a TF.js model; ${EXPECTED}.`,
+    { file: files[0].name },
+  );
+}

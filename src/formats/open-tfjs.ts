@@ -1,0 +1,144 @@
+/**
+ * What the TF.js readers share: validate model.json, check every weight entry and shape, read the shards,
+ * decode the weights, work out owners, prunability, inputs and outputs. Validation happens here, once.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { PareError, type PareWarning } from '../errors';
+import type { ModelFormat, OpenedModel, WeightEntry } from '../model/types';
+import { weightRoles } from '../model/prunable';
+import { layersModelIO } from '../model/layers-io';
+import { graphModelIO } from '../model/graph-io';
+import { validateModelJson, type WeightSpecJson } from './model-json-schema';
+import { checkWeightSpec, storedByteLength } from './weight-specs';
+import { checkTopologyShapes } from './check-topology-shapes';
+import { readShards } from './shards';
+import { countNonFinite, decodeWeightValues } from './decode-weights';
+import { isRecord } from './context';
+import type { FormatContext, ModelJsonChoice } from './types';
+
+export interface OpenOptions {
+  reader: string;
+  /** Other files the reader used (metadata.json), so they are not reported as unused. */
+  alsoUsed?: string[];
+}
+
+/**
+ * Opens the chosen model JSON as a TF.js model of the kind its topology shows.
+ *
+ * @example
+ *   const model = openTfjsModel(ctx, ctx.modelJson()!, { reader: 'tfjs-layers' });
+ */
+export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, options: OpenOptions): OpenedModel {
+  const file = choice.name;
+  const json = validateModelJson(choice.json, file);
+  const format = formatOf(choice, json.format);
+
+  const manifest = json.weightsManifest ?? [];
+  const specs: WeightSpecJson[] = manifest.flatMap((group) => group.weights);
+  for (const spec of specs) checkWeightSpec(spec, file);
+  checkTopologyShapes(format, json.modelTopology, specs, file);
+  const shards = readShards(ctx, file, manifest);
+
+  const roles = weightRoles(format, json.modelTopology, specs);
+  const warnings: PareWarning[] = [];
+  const bytes = new Uint8Array(shards.weightData);
+  let offset = 0;
+  const weights: WeightEntry[] = specs.map((spec, i) => {
+    const storedBytes = storedByteLength(spec);
+    const values = decodeWeightValues(spec, bytes.subarray(offset, offset + storedBytes));
+    offset += storedBytes;
+    const bad = countNonFinite(values);
+    if (bad > 0) {
+      warnings.push({
+        code: 'non-finite-weights',
+        message: `Weight '${spec.name}' has ${bad.toLocaleString('en-US')} NaN or infinite value${bad === 1 ? '' : 's'} out of ${values.length.toLocaleString('en-US')}; the model may give NaN outputs.`,
+        file,
+        weight: spec.name,
+      });
+    }
+    const q = spec.quantization;
+    return {
+      name: spec.name,
+      shape: [...spec.shape],
+      dtype: spec.dtype as WeightEntry['dtype'],
+      ...(q ? { quantization: { dtype: q.dtype as 'uint8' | 'uint16' | 'float16', ...(q.dtype === 'float16' ? {} : { scale: q.scale, min: q.min }) } } : {}),
+      values,
+      storedBytes,
+      ...roles[i],
+    };
+  });
+
+  const signature = json.signature ?? (isRecord(json.userDefinedMetadata) ? json.userDefinedMetadata.signature : undefined);
+  const io = format === 'layers-model' ? layersModelIO(json.modelTopology) : graphModelIO(json.modelTopology, signature);
+
+  const artifacts: tfTypes.io.ModelArtifacts = {
+    modelTopology: json.modelTopology as tfTypes.io.ModelArtifacts['modelTopology'],
+    format,
+    generatedBy: json.generatedBy ?? undefined,
+    convertedBy: json.convertedBy ?? null,
+    weightSpecs: specs as tfTypes.io.WeightsManifestEntry[],
+    weightData: shards.weightData,
+  };
+  for (const key of ['signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature', 'trainingConfig'] as const) {
+    if (json[key] != null) (artifacts as Record<string, unknown>)[key] = json[key];
+  }
+
+  const used = new Set([file, ...shards.files, ...(options.alsoUsed ?? [])]);
+  const unused = ctx.files.filter((f) => !used.has(f.name)).map((f) => `'${f.name}'`);
+  if (unused.length > 0) {
+    warnings.push({
+      code: 'unused-file',
+      message: `${unused.length === 1 ? 'This file is' : `${unused.length} files are`} not part of the model and ${unused.length === 1 ? 'was' : 'were'} ignored: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''}.`,
+    });
+  }
+
+  const labels = pareLabels(json.userDefinedMetadata);
+  return {
+    format,
+    reader: options.reader,
+    modelJsonName: file,
+    modelJsonBytes: ctx.file(file)?.data.byteLength ?? 0,
+    artifacts,
+    weights,
+    inputs: io.inputs,
+    outputs: io.outputs,
+    ...(labels ? { labels } : {}),
+    warnings,
+  };
+}
+
+/**
+ * Throws the error that explains why a model-like JSON opens with no reader: a schema violation, or a topology
+ * that is neither format.
+ */
+export function explainUnopenable(choice: ModelJsonChoice): never {
+  formatOf(choice, validateModelJson(choice.json, choice.name).format);
+  throw new PareError('unsupported', `'${choice.name}' looks like a TF.js model, but no reader opens it.`, { file: choice.name });
+}
+
+/** The format the topology shows; a `format` field that says otherwise is an error, not something to guess past. */
+function formatOf(choice: ModelJsonChoice, declared: string | undefined): ModelFormat {
+  if (choice.kind === 'unknown') {
+    throw new PareError(
+      'bad-model-json',
+      `'${choice.name}' has a modelTopology that is neither a Keras layers model (class_name and config) nor a graph (a node list).`,
+      { file: choice.name },
+    );
+  }
+  const format: ModelFormat = choice.kind === 'layers' ? 'layers-model' : 'graph-model';
+  if (declared !== undefined && declared !== format && (declared === 'layers-model' || declared === 'graph-model')) {
+    throw new PareError(
+      'bad-model-json',
+      `'${choice.name}' says format '${declared}' but its modelTopology is a ${choice.kind === 'layers' ? 'Keras layers model' : 'graph (a node list)'}.`,
+      { file: choice.name },
+    );
+  }
+  return format;
+}
+
+/** Labels Pare recorded in userDefinedMetadata.pare (sample models, exports). */
+function pareLabels(metadata: unknown): string[] | undefined {
+  if (!isRecord(metadata) || !isRecord(metadata.pare)) return undefined;
+  const labels = metadata.pare.labels;
+  return Array.isArray(labels) && labels.every((l) => typeof l === 'string') ? labels : undefined;
+}

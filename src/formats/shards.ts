@@ -1,0 +1,106 @@
+/**
+ * Finds a model's weight shards among the dropped files and joins them into the one ArrayBuffer
+ * `tf.io.fromMemory` wants, after checking each manifest group's shards hold exactly the bytes its weights need.
+ */
+import { PareError, bytesText } from '../errors';
+import type { InputFile } from '../model/types';
+import type { ManifestGroup } from './model-json-schema';
+import { basenameOf, dirnameOf, joinPath } from './paths';
+import type { FormatContext } from './types';
+import { storedByteLength } from './weight-specs';
+
+export interface ShardData {
+  /** All groups' shards in manifest order, concatenated. */
+  weightData: ArrayBuffer;
+  /** Names of the files used as shards. */
+  files: string[];
+}
+
+/**
+ * Reads and checks every shard of the manifest. Throws 'missing-shard' naming the shard and where it was looked
+ * for, or 'shard-length' naming the shard(s), their size, the size needed, and the first weight they do not cover.
+ *
+ * @example
+ *   const { weightData } = readShards(ctx, 'mymodel/model.json', json.weightsManifest);
+ */
+export function readShards(ctx: FormatContext, modelJsonName: string, manifest: readonly ManifestGroup[]): ShardData {
+  const dir = dirnameOf(modelJsonName);
+  const groups = manifest.map((group, g) => {
+    const shards = group.paths.map((path) => findShard(ctx, dir, path, modelJsonName));
+    const have = shards.reduce((sum, s) => sum + s.data.byteLength, 0);
+    const need = group.weights.reduce((sum, w) => sum + storedByteLength(w), 0);
+    if (have !== need) throw lengthError(group, g, shards, have, need, modelJsonName);
+    return shards;
+  });
+  const files = groups.flat();
+  const total = files.reduce((sum, f) => sum + f.data.byteLength, 0);
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const file of files) {
+    joined.set(file.data, offset);
+    offset += file.data.byteLength;
+  }
+  return { weightData: joined.buffer, files: files.map((f) => f.name) };
+}
+
+/**
+ * The file for a manifest path: relative to the model JSON's folder, also URL-decoded (converters write
+ * 'my%20model.bin'), and failing that, the only dropped file with the same base name (a flat drop).
+ */
+function findShard(ctx: FormatContext, dir: string, path: string, modelJsonName: string): InputFile {
+  const expected = joinPath(dir, path);
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Not URL-encoded after all; use it as written.
+  }
+  const direct = ctx.file(expected) ?? ctx.file(joinPath(dir, decoded));
+  if (direct) return direct;
+  const base = basenameOf(decoded);
+  const sameBase = ctx.files.filter((f) => basenameOf(f.name) === base);
+  if (sameBase.length === 1) return sameBase[0];
+  const hint =
+    ctx.files.length === 1 ? ' Drop the model file together with its weight files, or their folder or a zip.' : '';
+  throw new PareError(
+    'missing-shard',
+    `Shard '${path}' named in '${modelJsonName}' is missing; expected it at '${expected}'.${hint}`,
+    { file: expected },
+  );
+}
+
+function lengthError(
+  group: ManifestGroup,
+  g: number,
+  shards: InputFile[],
+  have: number,
+  need: number,
+  modelJsonName: string,
+): PareError {
+  let detail: string;
+  if (have < need) {
+    // Which weight the bytes run out in tells the user how much of the model is there.
+    let end = 0;
+    const cut = group.weights.find((w) => (end += storedByteLength(w)) > have);
+    detail = cut ? `; the bytes run out in weight '${cut.name}'` : '';
+  } else {
+    detail = `; ${bytesText(have - need)} too many`;
+  }
+  if (shards.length === 1) {
+    const [shard] = shards;
+    return new PareError(
+      'shard-length',
+      `Shard '${basenameOf(shard.name)}' is ${bytesText(have)}; '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}.`,
+      { file: shard.name },
+    );
+  }
+  // The converter cuts a group into equal shards and a shorter last one; a shard breaking that is the suspect.
+  const odd = shards.find((s, i) => i < shards.length - 1 && s.data.byteLength !== shards[0].data.byteLength);
+  const suspect = odd ?? shards[shards.length - 1];
+  const list = shards.map((s) => `'${basenameOf(s.name)}' ${s.data.byteLength.toLocaleString('en-US')}`).join(', ');
+  return new PareError(
+    'shard-length',
+    `Shards of weight group ${g + 1} (${list}) hold ${bytesText(have)}; '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}; check '${basenameOf(suspect.name)}'.`,
+    { file: suspect.name },
+  );
+}
