@@ -22,7 +22,7 @@ describe('inferPreprocessing', () => {
     [[null, null, null, 3], { pare: { preprocessing: { height: 96, width: 64, mean: [0.5], std: [0.5] } } }, 'float32',
       { kind: 'image', height: 96, width: 64, channels: 3, scale: { mean: [0.5], std: [0.5] }, source: 'metadata' }],
   ] as const)('%j with %j (%s)', (shape, meta, dtype, expected) => {
-    const p = inferPreprocessing(shape as (number | null)[], meta, dtype);
+    const p = inferPreprocessing([...shape], meta, dtype);
     expect({ kind: p.kind, height: p.height, width: p.width, channels: p.channels, scale: p.scale, source: p.source }).toEqual(expected);
     expect(p.description.length).toBeGreaterThan(20);
   });
@@ -65,7 +65,7 @@ describe('sampleShapeFor', () => {
   });
   it('says when the preprocessing does not fit the input', () => {
     expect(() => sampleShapeFor([null, 100], inferPreprocessing([null, 784]))).toThrow(
-      "The preprocessing makes 28x28x1 = 784 values per sample; the model's input shape [, 100] takes 100.",
+      "The preprocessing makes 28x28x1 = 784 values per sample; the model's input shape [null, 100] takes 100.",
     );
   });
 });

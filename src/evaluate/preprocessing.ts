@@ -108,6 +108,11 @@ export function readModelMetadata(metadata: unknown): ModelMetadata {
   return out;
 }
 
+/** A shape as people read it: "[null, 28, 28, 1]" (null for a free dimension). */
+export function shapeText(shape: readonly (number | null | undefined)[]): string {
+  return `[${shape.map((d) => (d === null || d === undefined || d < 0 ? 'null' : d)).join(', ')}]`;
+}
+
 /** -1 (graph models) and null (layers models) both mean "any size". */
 export function normaliseShape(shape: readonly (number | null | undefined)[]): (number | null)[] {
   return shape.map((d) => (d === null || d === undefined || d < 0 ? null : d));
@@ -177,7 +182,7 @@ export function inferPreprocessing(
     if (![1, 3, 4].includes(channels)) {
       throw new PareError(
         'unsupported',
-        `The model's input shape [${inputShape.join(', ')}] has ${channels} channels; image inputs have 1, 3 or 4.`,
+        `The model's input shape ${shapeText(inputShape)} has ${channels} channels; image inputs have 1, 3 or 4.`,
       );
     }
   } else if (dims.length === 2) {
@@ -204,7 +209,7 @@ export function inferPreprocessing(
   } else {
     throw new PareError(
       'unsupported',
-      `The model's input shape [${inputShape.join(', ')}] has rank ${inputShape.length}; Pare evaluates inputs ` +
+      `The model's input shape ${shapeText(inputShape)} has rank ${inputShape.length}; Pare evaluates inputs ` +
         `of rank 2 (features or flattened images), 3 (gray images) or 4 (images, NHWC).`,
     );
   }
@@ -234,7 +239,7 @@ export function sampleShapeFor(inputShape: readonly (number | null)[], p: Prepro
     throw new PareError(
       'shape-mismatch',
       `The preprocessing makes ${p.width}x${p.height}x${p.channels} = ${total.toLocaleString('en-US')} values ` +
-        `per sample; the model's input shape [${inputShape.join(', ')}] takes ${n.toLocaleString('en-US')}.`,
+        `per sample; the model's input shape ${shapeText(inputShape)} takes ${n.toLocaleString('en-US')}.`,
     );
   }
   return shape;
