@@ -1,0 +1,175 @@
+/**
+ * The arithmetic of per-tensor affine quantization: exactly tensorflowjs_converter's, and decoding exactly as the
+ * stock TF.js loader does.
+ *
+ * The converter (tfjs-converter/python/tensorflowjs/quantization.py, `quantize_weights` and
+ * `_get_affine_quantization_range`), in float64:
+ *   scale = (max - min) / (2^bits - 1)
+ *   if min <= 0 <= max:                       # nudge so that 0.0 is exactly a code
+ *     zero = round_half_even((0 - min) / scale);  min = -zero * scale;  max = (2^bits - 1) * scale + min
+ *   codes = round_half_even((clip(w, min, max) - min) / scale)
+ *   a constant tensor (min == max) gets codes 0, scale 1, min = the value.
+ * The manifest stores {dtype, scale, min} as float64 JSON numbers. The loader (tfjs-core io_utils decodeWeight)
+ * computes `code * scale + min` in float64 and stores it in a Float32Array, i.e. rounds once to float32.
+ *
+ * Where Pare chooses, and why:
+ * - float64 throughout, as NumPy >= 2 computes `clip(float32 data, float64 bounds)`. (NumPy 1.x's value-based
+ *   casting did the subtraction and division in float32, which can move a value lying within float32 rounding of a
+ *   half-step to the neighbouring code.)
+ * - Non-finite values are left out of min/max (NumPy would turn scale into NaN or Infinity and every code into
+ *   garbage). ±Infinity then clips to the ends of the range; NaN gets the code nearest 0 (exactly 0 when the range
+ *   holds 0).
+ * - A min of -0 (the nudge with a zero point of 0 gives `-0 * scale`) is written as +0; decoding is unaffected.
+ * - bits other than 8 and 16 follow the same formula with 2^bits - 1 levels: 2..8 bits are stored as uint8 codes,
+ *   9..16 as uint16, which is all the stock loader needs to know.
+ * - A clipping range (`range`, or a method in range.ts) replaces the data's min/max in the same formula; it is
+ *   widened to hold 0 whenever the data's own range holds 0, so that zeros (pruned weights) stay exactly zero.
+ */
+import { PareError } from '../errors';
+
+export type AffineDtype = 'uint8' | 'uint16';
+
+export interface AffineParams {
+  /** value = code * scale + min */
+  scale: number;
+  min: number;
+  /** The top of the (nudged) range: clip bound for values, decodes from code 2^bits - 1 (before float32 rounding). */
+  max: number;
+  bits: number;
+}
+
+/** Adding then subtracting 2^52 rounds a float64 in [0, 2^52) to the nearest integer, ties to even (IEEE default). */
+const ROUND_EVEN = 4503599627370496;
+
+/** Rounds half to even, as NumPy's `np.round` does. */
+export function roundHalfEven(x: number): number {
+  if (Math.abs(x) >= ROUND_EVEN) return x;
+  return x >= 0 ? x + ROUND_EVEN - ROUND_EVEN : -(-x + ROUND_EVEN - ROUND_EVEN);
+}
+
+/** Throws unless bits is an integer from 2 to 16. */
+export function checkBits(bits: number): void {
+  if (!Number.isInteger(bits) || bits < 2 || bits > 16) {
+    throw new PareError('bad-options', `Quantization bits must be an integer from 2 to 16; got ${String(bits)}.`);
+  }
+}
+
+/** The stored dtype for a bit depth: uint8 up to 8 bits, uint16 above. */
+export function affineDtype(bits: number): AffineDtype {
+  return bits <= 8 ? 'uint8' : 'uint16';
+}
+
+/**
+ * The converter's scale and nudged range for data spanning [min, max] (finite, min <= max).
+ *
+ * @example
+ *   affineParams(-0.1, 1.2, 8) // { scale: 0.005098..., min: -0.10196..., max: 1.1980..., bits: 8 }
+ */
+export function affineParams(min: number, max: number, bits: number): AffineParams {
+  checkBits(bits);
+  if (!(Number.isFinite(min) && Number.isFinite(max) && min <= max)) {
+    throw new PareError('bad-options', `A quantization range needs finite min <= max; got [${min}, ${max}].`);
+  }
+  if (min === max) return { scale: 1, min: min + 0, max: max + 0, bits };
+  const qmax = 2 ** bits - 1;
+  const scale = (max - min) / qmax;
+  if (min <= 0 && 0 <= max) {
+    const zero = roundHalfEven((0 - min) / scale);
+    const nudgedMin = -zero * scale + 0; // + 0 turns -0 into +0
+    return { scale, min: nudgedMin, max: qmax * scale + nudgedMin, bits };
+  }
+  return { scale, min, max, bits };
+}
+
+/** Min and max over the finite values, and how many values were not finite. Empty or all non-finite: [0, 0]. */
+export function finiteRange(values: Float32Array): { min: number; max: number; nonFinite: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let probe = 0; // v - v is 0 for finite v and NaN for NaN and ±Infinity: one branch-free check for the whole pass
+  for (let i = 0, n = values.length; i < n; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    probe += v - v;
+  }
+  let nonFinite = 0;
+  if (probe !== 0) {
+    // Rare: recount without the non-finite values.
+    min = Infinity;
+    max = -Infinity;
+    for (let i = 0, n = values.length; i < n; i++) {
+      const v = values[i];
+      if (v - v !== 0) {
+        nonFinite++;
+        continue;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (min > max) return { min: 0, max: 0, nonFinite };
+  return { min: min + 0, max: max + 0, nonFinite };
+}
+
+/**
+ * Codes for `values` under `params`, exactly as the converter computes them (see the module comment for NaN).
+ * One pass, no allocation besides the result.
+ */
+export function encodeAffine(values: Float32Array, params: AffineParams, hasNaN: boolean): Uint8Array | Uint16Array {
+  const { scale, min, max, bits } = params;
+  const n = values.length;
+  const codes = bits <= 8 ? new Uint8Array(n) : new Uint16Array(n);
+  if (min === max) return codes; // constant: every code is 0
+  const qmax = 2 ** bits - 1;
+  for (let i = 0; i < n; i++) {
+    let v = values[i];
+    v = v < min ? min : v > max ? max : v;
+    let c = (v - min) / scale + ROUND_EVEN - ROUND_EVEN;
+    if (c > qmax) c = qmax;
+    codes[i] = c;
+  }
+  if (hasNaN) {
+    const zero = Math.min(qmax, roundHalfEven((Math.min(Math.max(0, min), max) - min) / scale));
+    for (let i = 0; i < n; i++) if (values[i] !== values[i]) codes[i] = zero;
+  }
+  return codes;
+}
+
+/**
+ * Decodes affine codes exactly as the stock TF.js loader does: `code * scale + min` in float64, stored as float32.
+ *
+ * @example
+ *   dequantizeAffine(Uint8Array.of(0, 255), 0.01, -1) // Float32Array [-1, 1.5499999523162842]
+ */
+export function dequantizeAffine(codes: Uint8Array | Uint16Array, scale: number, min: number): Float32Array {
+  const n = codes.length;
+  const out = new Float32Array(n);
+  const levels = codes instanceof Uint8Array ? 256 : 65536;
+  if (n > levels) {
+    // Same arithmetic, computed once per level: a table lookup per value.
+    const table = new Float32Array(levels);
+    for (let c = 0; c < levels; c++) table[c] = c * scale + min;
+    for (let i = 0; i < n; i++) out[i] = table[codes[i]];
+  } else {
+    for (let i = 0; i < n; i++) out[i] = codes[i] * scale + min;
+  }
+  return out;
+}
+
+/** Codes reproducing `values` exactly from (scale, min) with 2^bits levels, or null if they do not lie on that grid. */
+export function encodeOnGrid(values: Float32Array, scale: number, min: number, bits: number): Uint8Array | Uint16Array | null {
+  if (!(scale > 0 && Number.isFinite(scale) && Number.isFinite(min))) return null;
+  const qmax = 2 ** bits - 1;
+  const n = values.length;
+  const codes = bits <= 8 ? new Uint8Array(n) : new Uint16Array(n);
+  const f32 = new Float32Array(1);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const c = roundHalfEven((v - min) / scale);
+    if (!(c >= 0 && c <= qmax)) return null; // also rejects NaN
+    f32[0] = c * scale + min;
+    if (f32[0] !== v) return null;
+    codes[i] = c;
+  }
+  return codes;
+}
