@@ -90,7 +90,7 @@ function lengthError(
     const [shard] = shards;
     return new PareError(
       'shard-length',
-      `Shard '${basenameOf(shard.name)}' is ${bytesText(have)}; '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}.`,
+      `Shard '${basenameOf(shard.name)}' is ${bytesText(have)}; the manifest in '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}.`,
       { file: shard.name },
     );
   }
@@ -100,7 +100,7 @@ function lengthError(
   const list = shards.map((s) => `'${basenameOf(s.name)}' ${s.data.byteLength.toLocaleString('en-US')}`).join(', ');
   return new PareError(
     'shard-length',
-    `Shards of weight group ${g + 1} (${list}) hold ${bytesText(have)}; '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}; check '${basenameOf(suspect.name)}'.`,
+    `Shards of weight group ${g + 1} (${list}) hold ${bytesText(have)}; the manifest in '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}; check '${basenameOf(suspect.name)}'.`,
     { file: suspect.name },
   );
 }

@@ -33,7 +33,8 @@ export function graphModelIO(topology: unknown, signature: unknown): ModelIO {
     return list.map(([key, entry]) => {
       const name = nodeNameOf(entry.name ?? key);
       const node = nodes.get(name);
-      const shape = shapeFromProto(entry.tensorShape) ?? placeholderShape(node);
+      // The Placeholder's own shape is what the graph accepts (and what stock reports); signatures may be narrower.
+      const shape = placeholderShape(node) ?? shapeFromProto(entry.tensorShape);
       const dtype = entry.dtype ? tfDtypeName(entry.dtype) : nodeDtype(node);
       return shape ? { name, shape, dtype } : { name, shape: [], dtype, shapeUnknown: true };
     });
