@@ -73,8 +73,8 @@ export function buildModelJson(
     sparsity: variant.stats.sparsity,
   };
   const json: Record<string, unknown> = { format: a.format ?? model.format };
-  if (a.generatedBy !== undefined) json.generatedBy = a.generatedBy;
-  if (a.convertedBy !== undefined) json.convertedBy = a.convertedBy;
+  if (a.generatedBy != null) json.generatedBy = a.generatedBy;
+  if (a.convertedBy != null) json.convertedBy = a.convertedBy;
   if (a.signature !== undefined) json.signature = a.signature;
   json.userDefinedMetadata = { ...(a.userDefinedMetadata ?? {}), pare };
   json.modelTopology = a.modelTopology;

@@ -24,8 +24,12 @@ export type PrunePlan =
 
 /** How a tensor is stored in the export. Affine forms carry their bits and range method. */
 export type StorePlan =
-  | { dtype: 'float32' | 'int32' | 'bool' | 'float16' }
-  | { dtype: 'uint8' | 'uint16'; bits: number; clip: ClipMethod };
+  | { dtype: 'float32' }
+  | { dtype: 'int32' }
+  | { dtype: 'bool' }
+  | { dtype: 'float16' }
+  | { dtype: 'uint8'; bits: number; clip: ClipMethod }
+  | { dtype: 'uint16'; bits: number; clip: ClipMethod };
 
 export interface TensorPlan {
   name: string;
@@ -76,7 +80,8 @@ export function planRecipe(tensors: readonly PlannedTensor[], recipe: Recipe): R
       else if (recipe.prune.default !== undefined) prune = { mode: 'tensor', sparsity: recipe.prune.default };
     }
     let store: StorePlan;
-    if (t.dtype !== 'float32') store = { dtype: t.dtype };
+    if (t.dtype === 'int32') store = { dtype: 'int32' };
+    else if (t.dtype === 'bool') store = { dtype: 'bool' };
     else if (recipe.quantize.skip.some((m) => matches(t.name, m))) store = { dtype: 'float32' };
     else {
       const rule = ruleFor(t.name, recipe.quantize.perTensor);

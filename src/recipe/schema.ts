@@ -85,9 +85,11 @@ const clip = z.enum(['minmax', 'percentile', 'mse'], { error: CLIP_MSG });
 const bits = z.strictObject({
   bits: z
     .number({ error: 'must be a whole number from 2 to 8' })
-    .int({ error: 'must be a whole number from 2 to 8' })
     .min(2, { error: 'must be a whole number from 2 to 8' })
-    .max(8, { error: 'must be a whole number from 2 to 8 (use "uint16" for 16 bits)' }),
+    .max(8, { error: 'must be a whole number from 2 to 8 (use "uint16" for 16 bits)' })
+    // A refinement, not .int(): zod reports .int() as a type mismatch, which would hide this message behind the
+    // union's generic one.
+    .refine(Number.isInteger, { error: 'must be a whole number from 2 to 8' }),
 });
 const precision = z.union([z.enum(['keep', 'none', 'float16', 'uint16', 'uint8']), bits], { error: PRECISION_MSG });
 
@@ -223,7 +225,12 @@ export function canonicalJson(value: unknown): string {
  * on purpose (it keys caches); not a cryptographic hash.
  */
 export function recipeHash(recipe: Recipe): string {
-  const bytes = new TextEncoder().encode(canonicalJson(parseRecipe(recipe)));
+  return fnv1a64(canonicalJson(parseRecipe(recipe)));
+}
+
+/** FNV-1a, 64-bit, over the UTF-8 bytes of `text`, as 16 hex digits. */
+export function fnv1a64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
   let h = 0xcbf29ce484222325n;
   const prime = 0x100000001b3n;
   const mask = 0xffffffffffffffffn;

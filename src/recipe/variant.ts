@@ -35,9 +35,11 @@ export interface TensorStats {
   name: string;
   params: number;
   prunable: boolean;
-  /** Fraction of exact zeros right after pruning (before quantization), counting zeros already there. */
+  /** Exact zeros right after pruning (before storage), counting zeros already there; and as a fraction of params. */
+  prunedZeros: number;
   prunedSparsity: number;
-  /** Fraction of exact zeros in the final decoded values (quantization can only add zeros to pruned ones). */
+  /** Exact zeros in the final decoded values (storage keeps every zero and may round tiny values to zero). */
+  zeros: number;
   sparsity: number;
   /** The recipe's target for this tensor; null when it was not pruned. */
   targetSparsity: number | null;
