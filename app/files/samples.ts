@@ -41,7 +41,8 @@ export function parseSampleIndex(json: unknown): SampleEntry[] {
 export async function fetchSampleIndex(baseUrl: string, fetchImpl: Fetch = fetch): Promise<SampleEntry[]> {
   const url = `${baseUrl}samples/index.json`;
   const response = await fetchImpl(url);
-  if (response.status === 404) return [];
+  // Static servers with a single-page fallback answer a missing file with index.html: that means "no samples" too.
+  if (response.status === 404 || isHtml(response)) return [];
   if (!response.ok) throw unreadable(url, `HTTP ${response.status}`);
   try {
     return parseSampleIndex(await response.json());
@@ -56,10 +57,15 @@ export async function fetchSample(sample: SampleEntry, baseUrl: string, fetchImp
     sample.files.map(async (path) => {
       const response = await fetchImpl(`${baseUrl}samples/${path}`);
       if (!response.ok) throw unreadable(`samples/${path}`, `HTTP ${response.status}`);
+      if (isHtml(response)) throw unreadable(`samples/${path}`, 'the server has no such file');
       return { name: path, blob: await response.blob() };
     }),
   );
   return { label: `Sample: ${sample.name}`, files };
+}
+
+function isHtml(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').includes('text/html');
 }
 
 function unreadable(file: string, reason: string): StudioError {

@@ -172,6 +172,10 @@ describe('samples', () => {
   it('treats a missing index as no samples, and a broken one as an error', async () => {
     await loadSamples('/', fakeFetch({}).impl);
     expect(state().samples).toMatchObject({ status: 'ready', entries: [] });
+    // A server's single-page fallback: index.html instead of a 404.
+    const fallback = async () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
+    await loadSamples('/', fallback);
+    expect(state().samples).toMatchObject({ status: 'ready', entries: [] });
     await loadSamples('/', fakeFetch({ '/samples/index.json': '{oops' }).impl);
     expect(state().samples.status).toBe('error');
     expect(state().samples.error?.message).toBe(

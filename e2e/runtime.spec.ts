@@ -1,0 +1,15 @@
+/** The runtime panel reports what the worker really loaded, in Debian's Chromium with COOP/COEP headers. */
+import { expect, test } from '@playwright/test';
+import { regions } from './helpers';
+
+test('the worker runs the threaded SIMD wasm binary in a cross-origin isolated page', async ({ page }) => {
+  await page.goto('/');
+  const runtime = regions(page).runtime;
+  const binary = page.getByTestId('wasm-binary');
+  await expect(binary).toHaveAttribute('data-binary', /^(threaded-simd|simd|plain)$/);
+  await expect(page.getByTestId('cross-origin-isolated')).toHaveText('Yes');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(binary).toHaveAttribute('data-binary', 'threaded-simd');
+  await expect(binary).toContainText(/\d+ threads?/);
+  await expect(runtime.getByRole('listitem').filter({ hasText: 'cpu' })).toContainText('available');
+});
