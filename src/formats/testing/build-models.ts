@@ -32,8 +32,8 @@ export async function saveArtifacts(model: tf.LayersModel): Promise<tf.io.ModelA
 export function randomizeWeights(model: tf.LayersModel, seed = 7): void {
   const values = model.weights.map((w, i) =>
     w.originalName.endsWith('moving_variance')
-      ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed + i)
-      : tf.randomUniform(w.shape, -1, 1, 'float32', seed + i),
+      ? tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', seed + i)
+      : tf.randomUniform(w.shape as number[], -1, 1, 'float32', seed + i),
   );
   model.setWeights(values);
   values.forEach((v) => v.dispose());
