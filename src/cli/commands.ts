@@ -1,0 +1,8 @@
+/**
+ * The `pare` commands, one file each, registered here. Add a command by writing `src/cli/<name>.ts` exporting a
+ * `Command` and listing it below; main.ts, `pare --help` and the usage errors pick it up.
+ */
+import type { Command } from './command';
+import { inspectCommand } from './inspect';
+
+export const commands: readonly Command[] = [inspectCommand];

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { readInput } from './read-input';
+import { openModel } from '../formats/index';
+import { PareError } from '../errors';
+import { REAL } from '../formats/testing/files';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pare-read-input-'));
+  const model = {
+    modelTopology: { node: [] },
+    weightsManifest: [{ paths: ['my%20weights.bin', 'sub/part2.bin'], weights: [{ name: 'w', shape: [2], dtype: 'float32' }] }],
+  };
+  await mkdir(join(dir, 'm', 'sub'), { recursive: true });
+  await mkdir(join(dir, 'm', '.git'), { recursive: true });
+  await writeFile(join(dir, 'm', 'model.json'), JSON.stringify(model));
+  await writeFile(join(dir, 'm', 'my weights.bin'), new Uint8Array(4));
+  await writeFile(join(dir, 'm', 'sub', 'part2.bin'), new Uint8Array(4));
+  await writeFile(join(dir, 'm', 'unrelated.csv'), 'a,b\n');
+  await writeFile(join(dir, 'm', '.git', 'HEAD'), 'ref');
+  await writeFile(join(dir, 'm', '.DS_Store'), 'x');
+  await writeFile(join(dir, 'model.zip'), zipSync({ 'model.json': new TextEncoder().encode('{}') }));
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('readInput', () => {
+  it('a folder: every file, named like a dropped folder, without dot-files', async () => {
+    const files = await readInput(join(dir, 'm') + '/');
+    expect(files.map((f) => f.name)).toEqual(['m/model.json', 'm/my weights.bin', 'm/sub/part2.bin', 'm/unrelated.csv']);
+  });
+
+  it('a model JSON: itself and the shards its manifest names (URL-decoded, in sub-folders), nothing else', async () => {
+    const files = await readInput(join(dir, 'm', 'model.json'));
+    expect(files.map((f) => f.name)).toEqual(['model.json', 'my weights.bin', 'sub/part2.bin']);
+  });
+
+  it('a zip: the archive itself, for the zip reader', async () => {
+    const files = await readInput(join(dir, 'model.zip'));
+    expect(files.map((f) => f.name)).toEqual(['model.zip']);
+  });
+
+  it('a path that does not exist is a clear error', async () => {
+    await expect(readInput(join(dir, 'nope.json'))).rejects.toThrow(PareError);
+    await expect(readInput(join(dir, 'nope.json'))).rejects.toThrow(/There is no file or folder at '.*nope\.json'/);
+  });
+
+  it('a real model opens the same from its folder and from its JSON file', async () => {
+    const fromFolder = await openModel(await readInput(join(REAL, 'human-emotion')));
+    const fromJson = await openModel(await readInput(join(REAL, 'human-emotion', 'emotion.json')));
+    expect(fromFolder.modelJsonName).toBe('human-emotion/emotion.json');
+    expect(fromJson.modelJsonName).toBe('emotion.json');
+    const bytes = (m: typeof fromJson) => Buffer.from(m.artifacts.weightData as ArrayBuffer);
+    expect(bytes(fromJson).equals(bytes(fromFolder))).toBe(true);
+  });
+});
