@@ -2,12 +2,14 @@
  * Every weight tensor of the model, sortable by any column (buttons in the headers, aria-sort on the sorted
  * one) and filterable by name or layer.
  */
-import { Fragment, useMemo } from 'react';
+import { Fragment, useDeferredValue, useMemo } from 'react';
 import type { WeightInfo } from '../../src/model/types';
 import { useStudio } from '../state/use-studio';
 import { setWeightFilter, sortWeightsBy } from '../state/actions';
 import { sortWeights, storedLabel, type WeightRow, type WeightSortKey } from '../state/weight-sort';
 import { formatBytes, formatCount, formatExactBytes, formatShape } from '../format';
+
+const noRows: WeightRow[] = [];
 
 interface Column {
   key: WeightSortKey;
@@ -35,6 +37,9 @@ export function WeightTable({ weights }: { weights: WeightInfo[] }) {
     if (needle === '') return sorted;
     return sorted.filter((w) => `${w.name} ${w.owner} ${w.ownerType}`.toLowerCase().includes(needle));
   }, [weights, sort, filter]);
+  // Rendering hundreds of rows at once blocks the page for a long moment: render them as a deferred,
+  // interruptible update instead (the first paint shows the totals, the rows follow without a long task).
+  const shownRows = useDeferredValue(rows, noRows);
 
   return (
     <div className="weights">
@@ -78,7 +83,7 @@ export function WeightTable({ weights }: { weights: WeightInfo[] }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((w) => (
+            {shownRows.map((w) => (
               <WeightRowView key={w.name} weight={w} />
             ))}
           </tbody>
