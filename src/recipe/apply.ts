@@ -7,11 +7,11 @@
  *    see the values the source model really computes with.
  * 2. Pruning: tensors with their own target are pruned one by one; the rest share one global threshold.
  * 3. Storage: affine forms use the converter's arithmetic, whose nudged zero point keeps every pruned zero an
- *    exact zero. When a tensor was stored affine in the input with the same dtype and bits and the range method
- *    is minmax, the input's own grid {scale, min} is kept whenever every value still lies on it (pruned zeros do),
- *    so re-quantizing with the same settings changes nothing: not a code, not the last bit of scale or min.
- *    Fresh min/max quantization of already-quantized values would not guarantee that: the decoded min and max are
- *    float32 roundings, so the recomputed scale differs in its last bits.
+ *    exact zero. When the input stored a tensor affine and every value (pruned or not) still lies on the input's
+ *    grid {scale, min} with codes that fit the requested bits, that grid is kept: it loses nothing, so
+ *    re-quantizing with the same settings changes nothing, not a code nor the last bit of scale or min. (Fresh
+ *    min/max quantization of decoded values would not promise that: the decoded min and max are float32
+ *    roundings, so a recomputed scale differs in its last bits.)
  */
 import { PareError, type PareWarning } from '../errors';
 import type { OpenedModel, Quantization, WeightEntry } from '../model/types';
@@ -43,13 +43,12 @@ function store(w: WeightEntry, values: Values, plan: StorePlan): { values: Value
     const codes = toFloat16(f32);
     return { values: fromFloat16(codes), stored: { dtype: 'float16', quantization: { dtype: 'float16' }, bytes: bytesOf(codes) } };
   }
+  // An input stored affine keeps its grid whenever every value still lies on it with codes that fit the requested
+  // bits (pruned zeros do: the converter's zero point makes 0 a grid point). That loses nothing, whatever the
+  // range method, so re-quantizing with the same settings changes nothing.
   const q = w.quantization;
-  const inputBits = q?.dtype === 'uint8' ? 8 : q?.dtype === 'uint16' ? 16 : 0;
-  const sameGrid =
-    plan.clip === 'minmax' && inputBits === plan.bits && q?.scale !== undefined && q.min !== undefined
-      ? { scale: q.scale, min: q.min }
-      : undefined;
-  const r = quantizeAffine(f32, plan.bits, { clip: plan.clip, grid: sameGrid });
+  const grid = q && q.dtype !== 'float16' && q.scale !== undefined && q.min !== undefined ? { scale: q.scale, min: q.min } : undefined;
+  const r = quantizeAffine(f32, plan.bits, { clip: plan.clip, grid });
   const decoded = dequantizeAffine(r.codes, r.scale, r.min);
   const quantization: Quantization = { dtype: r.dtype, scale: r.scale, min: r.min };
   return {

@@ -1,0 +1,28 @@
+/**
+ * A variant as in-memory artifacts with plain (decoded) weights: float32/int32/bool specs and the decoded values,
+ * no quantization blocks. Loading these with tf.io.fromMemory gives exactly the weights the stock loader decodes
+ * from the export, without writing one: how variants are measured, and the reference the export is checked against.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { OpenedModel } from '../model/types';
+import type { Variant } from './variant';
+
+/**
+ * The model's artifacts (topology, signature, metadata) with the variant's decoded weights.
+ * @example const m = await loadTfModel(variantArtifacts(model, variant), model.format);
+ */
+export function variantArtifacts(model: OpenedModel, variant: Variant): tf.io.ModelArtifacts {
+  let total = 0;
+  for (const w of variant.weights) total += w.values.byteLength;
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const w of variant.weights) {
+    data.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset);
+    offset += w.values.byteLength;
+  }
+  return {
+    ...model.artifacts,
+    weightSpecs: variant.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })),
+    weightData: data.buffer,
+  };
+}
