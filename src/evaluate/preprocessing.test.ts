@@ -51,6 +51,11 @@ describe('metadata', () => {
     expect(parseScale([0, 2])).toBeUndefined();
     expect(parseScale({ mean: [0], std: [0] })).toBeUndefined();
   });
+  it('reads a scale written as a factor (and offset)', () => {
+    expect(readModelMetadata({ pare: { preprocessing: { scale: 1 / 255 } } }).scale).toBe('0,1');
+    expect(readModelMetadata({ pare: { preprocessing: { scale: 1 / 127.5, offset: -1 } } }).scale).toBe('-1,1');
+    expect(readModelMetadata({ pare: { preprocessing: { scale: 0.5 } } }).scale).toBeUndefined();
+  });
   it('finds labels in Pare and Teachable Machine metadata', () => {
     expect(readModelMetadata({ pare: { labels: ['a', 'b'] } }).labels).toEqual(['a', 'b']);
     expect(readModelMetadata({ tmVersion: '2', labels: ['c'] })).toMatchObject({ from: 'teachable-machine', labels: ['c'] });

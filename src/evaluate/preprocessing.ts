@@ -80,6 +80,17 @@ export function parseScale(x: unknown): Scale | undefined {
   return undefined;
 }
 
+/** A scale written as a factor and an optional offset (value = pixel * scale + offset): 1/255, 1/127.5 - 1, 1. */
+function scaleFromFactor(factor: unknown, offset: unknown): Scale | undefined {
+  if (typeof factor !== 'number') return undefined;
+  const off = typeof offset === 'number' ? offset : 0;
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  if (near(factor, 1 / 255) && near(off, 0)) return '0,1';
+  if (near(factor, 1 / 127.5) && near(off, -1)) return '-1,1';
+  if (near(factor, 1) && near(off, 0)) return '0,255';
+  return undefined;
+}
+
 /**
  * Reads labels and preprocessing from a model's metadata: `artifacts.userDefinedMetadata` (with Pare's `pare`
  * block), a Pare block itself, or a Teachable Machine metadata.json (`tmVersion`, `labels`, `imageSize`; its
@@ -96,7 +107,7 @@ export function readModelMetadata(metadata: unknown): ModelMetadata {
     return { from: 'teachable-machine', labels, height: side, width: side, scale: '-1,1' };
   }
   const pre = isRecord(block.preprocessing) ? block.preprocessing : {};
-  const scale = parseScale(pre.scale) ?? parseScale({ mean: pre.mean, std: pre.std });
+  const scale = parseScale(pre.scale) ?? scaleFromFactor(pre.scale, pre.offset) ?? parseScale({ mean: pre.mean, std: pre.std });
   const out: ModelMetadata = {
     from: labels || Object.keys(pre).length > 0 ? 'pare' : 'none',
     labels,
