@@ -8,6 +8,7 @@ import { useStudio } from '../state/use-studio';
 import { setWeightFilter, sortWeightsBy } from '../state/actions';
 import { sortWeights, storedLabel, type WeightRow, type WeightSortKey } from '../state/weight-sort';
 import { formatBytes, formatCount, formatExactBytes, formatShape } from '../format';
+import { ownerSuffix } from './owner-suffix';
 
 const noRows: WeightRow[] = [];
 
@@ -105,10 +106,7 @@ function WeightRowView({ weight: w }: { weight: WeightRow }) {
       <td className="mono weight-name">{breakable(w.name)}</td>
       <td className="weight-owner" title={w.owner}>
         <span className="owner-type">{w.ownerType}</span>
-        {/* The owner is usually the weight name's scope; repeat it only when it says something new. */}
-        {!w.name.startsWith(`${w.owner}/`) && w.name !== w.owner && (
-          <span className="owner">{breakable(w.owner)}</span>
-        )}
+        {ownerSuffix(w.name, w.owner) && <span className="owner">{breakable(ownerSuffix(w.name, w.owner))}</span>}
       </td>
       <td className="mono nowrap">{formatShape(w.shape)}</td>
       <td className="num">{formatCount(w.params)}</td>
@@ -139,3 +137,4 @@ function breakable(name: string) {
     </Fragment>
   ));
 }
+
