@@ -43,7 +43,8 @@ beforeAll(async () => {
 
 afterAll(() => rm(broken, { recursive: true, force: true }));
 
-describe('pare inspect (spawned)', () => {
+// Spawns are slow to start (tsx, TF.js import); run them side by side.
+describe.concurrent('pare inspect (spawned)', () => {
   it('--json on nsfwjs MobileNetV2 prints the inventory', async () => {
     const { status, stdout, stderr } = await pare('inspect', '.fixtures/real/nsfwjs-mobilenet-v2', '--json');
     expect(stderr).toBe('');

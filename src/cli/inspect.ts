@@ -5,12 +5,10 @@
  */
 import { openModel } from '../formats/index';
 import { inventoryOf } from '../model/inventory';
-import { loadTfModel } from '../model/load-tf';
 import type { ModelInventory, OpenedModel, TensorInfo, WeightInfo } from '../model/types';
 import { PareError } from '../errors';
 import { onePositional, parseCommandArgs } from './args';
 import type { CliIO, Command } from './command';
-import { nodeTf } from './node-tf';
 import { readInput } from './read-input';
 import { count, percent, shapeText, textTable } from './text-table';
 
@@ -58,7 +56,7 @@ Examples:
     const path = onePositional('inspect', positionals, 'model path (a model JSON file, a folder or a .zip)');
     const model = await openModel(await readInput(path));
     const inventory = inventoryOf(model);
-    const stock = values.verify ? await verifyWithStock(model, inventory) : undefined;
+    const stock = values.verify ? await verifyWithStock(model) : undefined;
     if (values.json) {
       io.out(JSON.stringify(stock ? { ...inventory, stock } : inventory, null, 2) + '\n');
     } else {
@@ -70,7 +68,9 @@ Examples:
 };
 
 /** Loads the model with the stock loader and counts its parameters the stock way. */
-async function verifyWithStock(model: OpenedModel, inventory: ModelInventory): Promise<{ params: number }> {
+async function verifyWithStock(model: OpenedModel): Promise<{ params: number }> {
+  // TF.js is imported only here: plain inspection does not need it and starts faster without it.
+  const [{ nodeTf }, { loadTfModel }] = await Promise.all([import('./node-tf'), import('../model/load-tf')]);
   await nodeTf();
   if (model.format === 'layers-model') {
     const loaded = await loadTfModel(model.artifacts, 'layers-model');
@@ -81,7 +81,6 @@ async function verifyWithStock(model: OpenedModel, inventory: ModelInventory): P
   const loaded = await loadTfModel(model.artifacts, 'graph-model');
   const params = Object.values(loaded.weights).reduce((n, tensors) => n + tensors[0].size, 0);
   loaded.dispose();
-  void inventory;
   return { params };
 }
 

@@ -118,6 +118,12 @@ const cases: Case[] = [
     says: ['weightsManifest[0].paths should be an array', 'the string "group1-shard1of1.bin"'],
   },
   {
+    name: 'a weight group with no shard paths',
+    files: () => editJson(layers, (j) => (j.weightsManifest[0].paths = [])),
+    code: 'bad-model-json',
+    says: ["Weight group 1 in 'model.json' lists 8 weights (first 'hidden/kernel') but no shard files"],
+  },
+  {
     name: 'a weight without dtype',
     files: () => editJson(layers, (j) => delete firstWeight(j).dtype),
     code: 'bad-model-json',

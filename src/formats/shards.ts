@@ -26,6 +26,13 @@ export interface ShardData {
 export function readShards(ctx: FormatContext, modelJsonName: string, manifest: readonly ManifestGroup[]): ShardData {
   const dir = dirnameOf(modelJsonName);
   const groups = manifest.map((group, g) => {
+    if (group.paths.length === 0 && group.weights.length > 0) {
+      throw new PareError(
+        'bad-model-json',
+        `Weight group ${g + 1} in '${modelJsonName}' lists ${group.weights.length} weights (first '${group.weights[0].name}') but no shard files in its paths.`,
+        { file: modelJsonName, weight: group.weights[0].name },
+      );
+    }
     const shards = group.paths.map((path) => findShard(ctx, dir, path, modelJsonName));
     const have = shards.reduce((sum, s) => sum + s.data.byteLength, 0);
     const need = group.weights.reduce((sum, w) => sum + storedByteLength(w), 0);
