@@ -100,6 +100,9 @@ async function startWasm(options: SetupOptions): Promise<WasmState> {
     );
   }
   await tf.ready();
+  if (!computesCorrectly()) {
+    return wasmUnavailable('started, but a self-check matrix product gave a wrong answer');
+  }
   // The flags are what the backend itself used to choose its binary, so they tell which one loaded.
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
@@ -111,6 +114,16 @@ async function startWasm(options: SetupOptions): Promise<WasmState> {
     simd,
     threads,
   };
+}
+
+/** A tiny product on the active backend: a binary that loaded but cannot run (e.g. broken threads) fails here. */
+function computesCorrectly(): boolean {
+  try {
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync());
+    return product[0] === 17 && product[1] === 39;
+  } catch {
+    return false;
+  }
 }
 
 function wasmUnavailable(detail: string): WasmState {
