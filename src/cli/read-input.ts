@@ -26,7 +26,8 @@ export async function readInput(path: string): Promise<InputFile[]> {
 
 /** Every file under a folder, named as a browser names a dropped folder's files; junk folders are not entered. */
 async function readFolder(root: string): Promise<InputFile[]> {
-  const top = basename(root.replace(/[\\/]+$/, '')) || 'input';
+  // A leading dot would make every name look like a hidden file to the readers ('.cache/model.json').
+  const top = basename(root.replace(/[\\/]+$/, '')).replace(/^\.+/, '') || 'input';
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const files: InputFile[] = [];
   for (const entry of entries) {
