@@ -4,5 +4,6 @@
  */
 import type { Command } from './command';
 import { inspectCommand } from './inspect';
+import { optimizeCommand } from './optimize';
 
-export const commands: readonly Command[] = [inspectCommand];
+export const commands: readonly Command[] = [inspectCommand, optimizeCommand];

@@ -31,11 +31,20 @@ export function randomInputs(model: OpenedModel, seed: number, shapes?: number[]
 /** Runs a model on inputs and returns every output's values (graph models through executeAsync). */
 export async function run(model: TfModel, inputs: tf.Tensor[]): Promise<Float32Array[]> {
   const feed = inputs.length === 1 ? inputs[0]! : inputs;
-  const y = model instanceof tf.GraphModel ? await model.executeAsync(feed) : model.predict(feed);
+  const y = model instanceof tf.GraphModel ? await executeGraph(model, feed) : model.predict(feed);
   const ys = Array.isArray(y) ? y : [y as tf.Tensor];
   const out = await Promise.all(ys.map(async (t) => new Float32Array(await t.data())));
   ys.forEach((t) => t.dispose());
   return out;
+}
+
+/** execute() when the graph allows it; executeAsync() for graphs with control flow or dynamic shapes (it throws then). */
+async function executeGraph(model: tf.GraphModel, feed: tf.Tensor | tf.Tensor[]): Promise<tf.Tensor | tf.Tensor[]> {
+  try {
+    return model.execute(feed);
+  } catch {
+    return model.executeAsync(feed);
+  }
 }
 
 /** Weight values the loaded model holds, by manifest name (graph: the node's tensor; layers: originalName). */

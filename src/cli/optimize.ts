@@ -1,0 +1,288 @@
+/**
+ * `pare optimize <model> --out <dir>`: applies a recipe (from --recipe and/or flags) to a model and writes the
+ * export — model.json + shards in the input's format, or one zip — then prints what it did: sizes before and
+ * after, achieved sparsity overall and per tensor, and how each tensor is stored.
+ */
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { PareError, type PareWarning } from '../errors';
+import { exportVariant, GZIP_LEVEL, sourceSizes, zipExport, type ExportSizes } from '../export/index';
+import { openModel } from '../formats/index';
+import type { OpenedModel } from '../model/types';
+import { applyRecipe } from '../recipe/apply';
+import { describeRecipe, emptyRecipe, parseRecipe, parseRecipeText, precisionText, recipeHash, type Precision, type Recipe } from '../recipe/schema';
+import type { TensorStats, Variant } from '../recipe/variant';
+import { onePositional, parseCommandArgs } from './args';
+import type { CliIO, Command } from './command';
+import { readInput } from './read-input';
+import { count, textTable } from './text-table';
+
+const QUANTIZE = ['keep', 'none', 'float16', 'uint16', 'uint8'] as const;
+const CLIPS = ['minmax', 'percentile', 'mse'] as const;
+
+/** The flags that change the recipe, as typed on the command line. */
+export interface RecipeFlags {
+  sparsity?: string;
+  quantize?: string;
+  bits?: string;
+  clip?: string;
+}
+
+function parseSparsity(text: string): number {
+  const pct = text.endsWith('%');
+  const n = Number(pct ? text.slice(0, -1) : text) / (pct ? 100 : 1);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new PareError('bad-options', `--sparsity must be a number from 0 to 1 (or a percentage like 50%); found '${text}'.`);
+  }
+  return n;
+}
+
+/**
+ * The recipe `pare optimize` runs: `base` (from --recipe, or the empty recipe) with the flags laid over it.
+ * Flags override: --sparsity replaces the global target (and a `prune.default`), keeping per-tensor rules;
+ * --quantize / --bits replace `quantize.default`; --clip replaces `quantize.clip`. Per-tensor rules and the skip
+ * list of the recipe file stay.
+ */
+export function recipeFromFlags(base: Recipe, flags: RecipeFlags): Recipe {
+  const recipe: Recipe = structuredClone(base);
+  if (flags.sparsity !== undefined) {
+    recipe.prune.sparsity = parseSparsity(flags.sparsity);
+    delete recipe.prune.default;
+  }
+  let precision: Precision | undefined;
+  if (flags.quantize !== undefined) {
+    if (!(QUANTIZE as readonly string[]).includes(flags.quantize)) {
+      throw new PareError('bad-options', `--quantize must be one of ${QUANTIZE.join(', ')}; found '${flags.quantize}'. For fewer bits use --bits 2..8.`);
+    }
+    precision = flags.quantize as Precision;
+  }
+  if (flags.bits !== undefined) {
+    const bits = Number(flags.bits);
+    if (!Number.isInteger(bits) || bits < 2 || bits > 8) {
+      throw new PareError('bad-options', `--bits must be a whole number from 2 to 8; found '${flags.bits}'. For 16 bits use --quantize uint16.`);
+    }
+    if (precision !== undefined && !(precision === 'uint8' && bits === 8)) {
+      throw new PareError('bad-options', `--bits ${bits} and --quantize ${flags.quantize} ask for two different precisions; give one of them.`);
+    }
+    precision = { bits };
+  }
+  if (precision !== undefined) recipe.quantize.default = precision;
+  if (flags.clip !== undefined) {
+    if (!(CLIPS as readonly string[]).includes(flags.clip)) {
+      throw new PareError('bad-options', `--clip must be one of ${CLIPS.join(', ')}; found '${flags.clip}'.`);
+    }
+    recipe.quantize.clip = flags.clip as Recipe['quantize']['clip'];
+  }
+  return parseRecipe(recipe);
+}
+
+async function loadRecipeFile(path: string): Promise<Recipe> {
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new PareError('bad-options', `Cannot read the recipe '${path}' (${e.code ?? e.message}).`, { file: path });
+  });
+  return parseRecipeText(text, path);
+}
+
+/** Refuses to write the export over the model it was made from. */
+async function checkOutDir(input: string, out: string): Promise<void> {
+  const info = await stat(input);
+  const inputDir = resolve(info.isDirectory() ? input : dirname(input));
+  if (resolve(out) === inputDir) {
+    throw new PareError('bad-options', `--out '${out}' is the input model's own folder; write the export to another folder so the original stays intact.`);
+  }
+  const outInfo = await stat(out).catch(() => null);
+  if (outInfo && !outInfo.isDirectory()) {
+    throw new PareError('bad-options', `--out '${out}' is a file; it must be a folder (created if missing).`);
+  }
+}
+
+/** Shard files in `dir` that this export did not write: left from an earlier export, they would confuse a reader. */
+async function leftoverShards(dir: string, written: Set<string>): Promise<string[]> {
+  const names = await readdir(dir);
+  return names.filter((n) => /^group\d+-shard\d+of\d+(\.bin)?$/.test(n) && !written.has(n)).sort();
+}
+
+export interface OptimizeSummary {
+  input: { path: string; file: string; format: OpenedModel['format'] };
+  out: string;
+  files: { name: string; bytes: number }[];
+  recipe: Recipe;
+  recipeHash: string;
+  description: string;
+  /** Sizes in bytes; gzip sizes at level `gzipLevel`, per shard. */
+  gzipLevel: number;
+  sizes: { before: ExportSizes; after: ExportSizes };
+  sparsity: { prunableParams: number; pruned: number; final: number };
+  tensors: TensorStats[];
+  warnings: PareWarning[];
+}
+
+function summaryOf(
+  path: string,
+  out: string,
+  model: OpenedModel,
+  recipe: Recipe,
+  variant: Variant,
+  before: ExportSizes,
+  after: ExportSizes,
+  files: { name: string; bytes: number }[],
+  warnings: PareWarning[],
+): OptimizeSummary {
+  return {
+    input: { path, file: model.modelJsonName, format: model.format },
+    out,
+    files,
+    recipe,
+    recipeHash: recipeHash(recipe),
+    description: describeRecipe(recipe),
+    gzipLevel: GZIP_LEVEL,
+    sizes: { before, after },
+    sparsity: { prunableParams: variant.stats.prunableParams, pruned: variant.stats.prunedSparsity, final: variant.stats.sparsity },
+    tensors: variant.stats.tensors,
+    warnings,
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const ratio = (before: number, after: number): string =>
+  after === before ? 'same' : after === 0 ? '-' : after < before ? `${(before / after).toFixed(2)}x smaller` : `${(after / before).toFixed(2)}x larger`;
+
+function storedText(t: TensorStats): string {
+  return t.bits !== undefined && t.bits !== 8 && t.bits !== 16 ? `${t.dtype} (${t.bits}-bit)` : t.dtype;
+}
+
+/** The human-readable summary. */
+export function renderSummary(s: OptimizeSummary): string {
+  const { before, after } = s.sizes;
+  const rows: [string, number, number][] = [
+    ['model JSON', before.modelJsonBytes, after.modelJsonBytes],
+    ['weights', before.weightBytes, after.weightBytes],
+    [`weights gzip -${s.gzipLevel}`, before.weightGzipBytes, after.weightGzipBytes],
+    ['total', before.totalBytes, after.totalBytes],
+  ];
+  const lines = [
+    `${s.input.file} (${s.input.format}) -> ${s.out}`,
+    `recipe: ${s.description}  [${s.recipeHash}]`,
+    '',
+    textTable<[string, number, number]>(
+      [
+        { title: 'bytes', value: (r) => r[0] },
+        { title: 'before', value: (r) => count(r[1]), align: 'right' },
+        { title: 'after', value: (r) => count(r[2]), align: 'right' },
+        { title: '', value: (r) => ratio(r[1], r[2]) },
+      ],
+      rows,
+    ),
+    '',
+    `sparsity: ${pct(s.sparsity.final)} of ${count(s.sparsity.prunableParams)} prunable weights are zero` +
+      (s.sparsity.final !== s.sparsity.pruned ? ` (${pct(s.sparsity.pruned)} from pruning, the rest rounded to zero when quantized)` : ''),
+    '',
+    textTable<TensorStats>(
+      [
+        { title: 'tensor', value: (t) => t.name, max: 56 },
+        { title: 'params', value: (t) => count(t.params), align: 'right' },
+        { title: 'prunable', value: (t) => (t.prunable ? 'yes' : '-') },
+        { title: 'target', value: (t) => (t.targetSparsity === null ? '-' : pct(t.targetSparsity)), align: 'right' },
+        { title: 'zeros', value: (t) => (t.params ? pct(t.sparsity) : '-'), align: 'right' },
+        { title: 'stored', value: storedText },
+        { title: 'bytes', value: (t) => `${count(t.bytesBefore)} -> ${count(t.bytesAfter)}`, align: 'right' },
+      ],
+      s.tensors,
+    ),
+    '',
+    `wrote ${s.files.map((f) => f.name).join(', ')}`,
+  ];
+  for (const w of s.warnings) lines.push(`warning: ${w.message}`);
+  return lines.join('\n');
+}
+
+export const optimizeCommand: Command = {
+  name: 'optimize',
+  summary: 'Prune and quantize a model by a recipe and write the smaller model (or a zip).',
+  help: `Usage: pare optimize <model.json | folder | model.zip> --out <dir> [options]
+
+Applies a recipe to a TF.js model and writes the result to <dir> as model.json + weight shards of at most 4 MB
+(group1-shardNofM.bin) in the input's own format, which stock tf.loadLayersModel / tf.loadGraphModel load
+unchanged. The recipe is recorded in model.json under userDefinedMetadata.pare. The same model and options
+always give byte-identical files.
+
+Options:
+  --out <dir>          Folder to write to (created if missing; must not be the input's own folder).
+  --sparsity <s>       Global magnitude pruning: one |w| threshold over all prunable tensors (kernels and weight
+                       matrices), leaving exactly round(s * n) of their n weights zero. 0..1 or a percentage (50%).
+  --quantize <p>       How float32 weights are stored: keep (as the input stored them; the default), none
+                       (float32), float16, uint16 or uint8 (affine, as tensorflowjs_converter).
+  --bits <n>           Low-bit affine quantization with 2^n levels, n from 2 to 8, stored as uint8 codes (stock
+                       TF.js loads them as uint8; over gzip they cost about their entropy).
+  --clip <method>      Range of affine quantization: minmax (the converter's, default), percentile or mse
+                       (clip rare outliers for finer steps).
+  --recipe <file>      A recipe JSON file ({"pare": "recipe", "version": 1, ...}) for per-tensor rules, patterns and
+                       skip lists. Flags given with it override it: --sparsity replaces its global/default
+                       sparsity, --quantize/--bits its default precision, --clip its clip; its rules stay.
+  --zip                Write one <dir>/model.zip holding model.json and the shards, instead of loose files.
+  --json               Print the summary as JSON: input, files, recipe, sizes before and after, sparsity overall
+                       and per tensor, stored dtype per tensor, warnings.
+  -h, --help           Show this help.
+
+Sizes: "weights gzip" is the sum of each shard's gzip size at level ${GZIP_LEVEL} (fflate), what the weights cost
+from a server that compresses. Quantization and unstructured pruning make files smaller, not inference faster.
+
+Examples:
+  npm run pare -- optimize .fixtures/real/human-emotion --out out/emotion --sparsity 0.5 --quantize uint8
+  npm run pare -- optimize model.json --out small --recipe recipe.json --bits 4 --zip --json`,
+
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs('optimize', args, {
+      out: { type: 'string' },
+      sparsity: { type: 'string' },
+      quantize: { type: 'string' },
+      bits: { type: 'string' },
+      clip: { type: 'string' },
+      recipe: { type: 'string' },
+      zip: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      io.out(this.help + '\n');
+      return 0;
+    }
+    const path = onePositional('optimize', positionals, 'model path (a model JSON file, a folder or a .zip)');
+    if (!values.out) throw new PareError('bad-options', `'pare optimize' needs --out <dir>, the folder to write the smaller model to.`);
+    const base = values.recipe !== undefined ? await loadRecipeFile(values.recipe) : emptyRecipe();
+    const recipe = recipeFromFlags(base, values);
+    const files = await readInput(path);
+    await checkOutDir(path, values.out);
+
+    const model = await openModel(files);
+    const variant = await applyRecipe(model, recipe);
+    const result = exportVariant(model, variant, recipe);
+    const output = values.zip ? [{ name: 'model.zip', data: zipExport(result.files) }] : result.files;
+    await mkdir(values.out, { recursive: true });
+    for (const f of output) await writeFile(join(values.out, f.name), f.data);
+
+    const warnings = [...model.warnings, ...variant.warnings];
+    if (!values.zip) {
+      const stale = await leftoverShards(values.out, new Set(output.map((f) => f.name)));
+      if (stale.length) {
+        warnings.push({
+          code: 'note',
+          message: `${values.out} also holds ${stale.join(', ')} from an earlier export; model.json does not use ${stale.length === 1 ? 'it' : 'them'}.`,
+        });
+      }
+    }
+    const summary = summaryOf(
+      path,
+      values.out,
+      model,
+      recipe,
+      variant,
+      sourceSizes(model),
+      result.sizes,
+      output.map((f) => ({ name: f.name, bytes: f.data.byteLength })),
+      warnings,
+    );
+    io.out((values.json ? JSON.stringify(summary, null, 2) : renderSummary(summary)) + '\n');
+    return 0;
+  },
+};
