@@ -59,6 +59,23 @@ test('an empty drop says there was nothing to open', async ({ page }) => {
   await expect(page.getByTestId('param-count')).toHaveCount(0);
 });
 
+test('a Teachable Machine style export (model.json + weights.bin + metadata.json) shows its class labels', async ({ page }) => {
+  // nsfwjs's real layers model, laid out as Teachable Machine exports it.
+  const nsfw = fixture('nsfwjs-mobilenet-v2');
+  const modelJson = JSON.parse(nsfw.find((f) => f.name === 'model.json')!.buffer.toString());
+  modelJson.weightsManifest[0].paths = ['weights.bin'];
+  const labels = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'];
+  await regions(page).openModel.setInputFiles([
+    { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(modelJson)) },
+    { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: nsfw.find((f) => f.name === 'group1-shard1of1')!.buffer },
+    { name: 'metadata.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ labels, tfjsVersion: '1.3.1' })) },
+  ]);
+  await expectParams(page, 2_619_461);
+  const labelList = page.getByRole('heading', { name: 'Class labels (5)' }).locator('..').getByRole('listitem');
+  await expect(labelList).toHaveText(labels);
+  await expect(page.getByText('read by teachable-machine')).toBeVisible();
+});
+
 test('the parameter count of a quantized graph model matches its manifest (human handtrack, uint8)', async ({ page }) => {
   const files = fixture('human-handtrack');
   await regions(page).openModel.setInputFiles(files);
