@@ -66,6 +66,23 @@ describe('pruneGlobal', () => {
     }
   });
 
+  it('agrees with the reference on a large model of continuous weights with repeats and zeros', () => {
+    let seed = 777;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    // Mostly distinct magnitudes (the one-pass path), some exact repeats across tensors (ties in the bucket), 5% zeros.
+    const pool = Float32Array.from({ length: 500 }, () => rand() - 0.5);
+    const gen = () => (rand() < 0.05 ? 0 : rand() < 0.2 ? pool[Math.floor(rand() * 500)] : (rand() - 0.5) * (rand() + 0.1));
+    const tensors = [30000, 17, 9000, 41000].map((n) => Float32Array.from({ length: n }, gen));
+    for (const s of [0.02, 0.3, 0.5, 0.8, 0.999]) {
+      const r = pruneGlobal(tensors, s);
+      const want = referencePrune(tensors, s);
+      r.values.forEach((g, t) => expect(bitsEqual(g, want[t]), `s=${s} tensor ${t}`).toBe(true));
+      const before = tensors.reduce((c, a) => c + countZeros(a), 0);
+      expect(r.totalZeros).toBe(Math.max(before, Math.round(s * r.count)));
+      r.values.forEach((g, t) => expect(r.zeros[t]).toBe(countZeros(g)));
+    }
+  });
+
   it('leaves exactly round(s*n) zeros, counting zeros already there, when enough values allow it', () => {
     fc.assert(
       fc.property(tensorsArb, sparsityArb, (tensors, s) => {

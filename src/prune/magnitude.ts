@@ -16,7 +16,7 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
-import { bitsOf, kthSmallestKey, valueOfKey } from './select';
+import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type FirstDigit } from './select';
 
 export interface PruneResult {
   /** New arrays, one per input and in input order. */
@@ -46,6 +46,7 @@ export interface PruneTensorResult {
 }
 
 const NAN_KEYS_START = 0x7f800001; // magnitude keys above +Infinity's are NaNs
+const INFINITY_BUCKET = 0x7f80; // high 16 bits of +Infinity's key: from here on, NaNs may share the bucket
 
 /**
  * Prunes several tensors together with ONE magnitude threshold, to exactly round(sparsity * n) zeros over all of
@@ -62,7 +63,71 @@ export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number):
   let count = 0;
   for (const t of tensors) count += t.length;
   const targetZeros = Math.round(sparsity * count);
+  const outputs = sources.map((src) => new Float32Array(src.length));
+  const dsts = outputs.map(bitsOf);
+  const zeros = new Array<number>(sources.length).fill(0);
 
+  let thresholdKey = 0;
+  const first = targetZeros > 0 ? firstDigitOfKth(sources, targetZeros, 'magnitude') : null;
+  if (first && first.bucket > 0 && first.bucket < INFINITY_BUCKET && first.inBucket <= count / 8) {
+    thresholdKey = pruneWithOnePass(sources, dsts, zeros, targetZeros, first);
+  } else {
+    thresholdKey = pruneWithTwoPasses(sources, dsts, zeros, targetZeros, count);
+  }
+  let totalZeros = 0;
+  for (const z of zeros) totalZeros += z;
+  return { values: outputs, zeros, totalZeros, targetZeros, count, threshold: valueOfKey(thresholdKey, 'magnitude') };
+}
+
+/**
+ * The common case: the k-th magnitude's high 16 bits are known (first radix pass) and few weights share them. One
+ * writing pass prunes everything below that bucket, keeps everything above, and notes the positions inside it; the
+ * threshold is then selected among those few, and they are pruned in (tensor, index) order. Returns the threshold key.
+ */
+function pruneWithOnePass(
+  sources: Int32Array[],
+  dsts: Int32Array[],
+  zeros: number[],
+  k: number,
+  first: FirstDigit,
+): number {
+  const positions = new Int32Array(first.inBucket);
+  const starts: number[] = []; // where each tensor's positions begin in `positions`
+  const state = new Int32Array(2); // [positions used, zeros in this tensor]
+  for (let t = 0; t < sources.length; t++) {
+    starts.push(state[0]);
+    state[1] = 0;
+    pruneOutsideBucket(sources[t], dsts[t], first.bucket, positions, state);
+    zeros[t] = state[1];
+  }
+  starts.push(state[0]);
+  // Second digit among the weights in the bucket only.
+  const keys = new Int32Array(first.inBucket);
+  for (let t = 0; t < sources.length; t++) {
+    for (let j = starts[t]; j < starts[t + 1]; j++) keys[j] = sources[t][positions[j]] & 0x7fffffff;
+  }
+  const inside = kthSmallestKey([keys], k - first.below, 'magnitude');
+  const threshold = inside.key;
+  let ties = k - first.below - inside.below;
+  for (let t = 0; t < sources.length; t++) {
+    const dst = dsts[t];
+    for (let j = starts[t]; j < starts[t + 1]; j++) {
+      const key = keys[j];
+      if (key < threshold || (key === threshold && ties > 0)) {
+        if (key === threshold) ties--;
+        dst[positions[j]] = 0;
+        zeros[t]++;
+      }
+    }
+  }
+  return threshold;
+}
+
+/**
+ * Everything else (a threshold among the tiniest magnitudes or at Infinity, NaNs in the way, masses of equal
+ * weights): a full two-pass selection, then the writing pass. Returns the threshold key.
+ */
+function pruneWithTwoPasses(sources: Int32Array[], dsts: Int32Array[], zeros: number[], targetZeros: number, count: number): number {
   let k = targetZeros;
   let thresholdKey = 0;
   let below = 0;
@@ -76,27 +141,17 @@ export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number):
     thresholdKey = kth.key;
     below = kth.below;
   }
-
-  const values: Float32Array[] = [];
-  const zeros: number[] = [];
   let ties = k - below; // weights with key === thresholdKey still to prune, in (tensor, index) order
-  for (const src of sources) {
-    const out = new Float32Array(src.length);
-    const dst = bitsOf(out);
-    let z: number;
+  for (let t = 0; t < sources.length; t++) {
     if (thresholdKey === 0) {
-      z = copyNormalizingZeros(src, dst);
+      zeros[t] = copyNormalizingZeros(sources[t], dsts[t]);
     } else {
-      const r = pruneBelow(src, dst, thresholdKey, ties);
-      z = r.zeros;
+      const r = pruneBelow(sources[t], dsts[t], thresholdKey, ties);
+      zeros[t] = r.zeros;
       ties = r.tiesLeft;
     }
-    values.push(out);
-    zeros.push(z);
   }
-  let totalZeros = 0;
-  for (const z of zeros) totalZeros += z;
-  return { values, zeros, totalZeros, targetZeros, count, threshold: valueOfKey(thresholdKey, 'magnitude') };
+  return thresholdKey;
 }
 
 /**
@@ -121,8 +176,8 @@ function checkSparsity(sparsity: number): void {
  * because at 50% sparsity "is this weight pruned" is a coin flip the CPU cannot predict.
  */
 function pruneBelow(
-  src: Uint32Array,
-  dst: Uint32Array,
+  src: Int32Array,
+  dst: Int32Array,
   t: number,
   ties: number,
 ): { zeros: number; tiesLeft: number } {
@@ -147,8 +202,32 @@ function pruneBelow(
   return { zeros: z, tiesLeft: ties };
 }
 
+/**
+ * Writes src to dst, zeroing keys whose high 16 bits are below `bucket`, keeping those above, and noting the
+ * positions of those inside it (kept for now) in `positions`. state = [positions used, zeros written].
+ */
+function pruneOutsideBucket(src: Int32Array, dst: Int32Array, bucket: number, positions: Int32Array, state: Int32Array): void {
+  let used = state[0];
+  let z = state[1];
+  for (let i = 0, n = src.length; i < n; i++) {
+    const b = src[i];
+    const high = (b & 0x7fffffff) >> 16;
+    if (high === bucket) {
+      positions[used] = i;
+      used = (used + 1) | 0;
+      dst[i] = b;
+      continue;
+    }
+    const prune = (high - bucket) >> 31; // -1 below the bucket, else 0
+    dst[i] = b & ~prune;
+    z = (z - prune) | 0;
+  }
+  state[0] = used;
+  state[1] = z;
+}
+
 /** Copies src to dst turning -0 into +0; returns the number of zeros. */
-function copyNormalizingZeros(src: Uint32Array, dst: Uint32Array): number {
+function copyNormalizingZeros(src: Int32Array, dst: Int32Array): number {
   let z = 0;
   for (let i = 0, n = src.length; i < n; i++) {
     const b = src[i];
@@ -162,10 +241,15 @@ function copyNormalizingZeros(src: Uint32Array, dst: Uint32Array): number {
   return z;
 }
 
-function countNaN(sources: readonly Uint32Array[]): number {
+function countNaN(sources: readonly Int32Array[]): number {
   let c = 0;
   for (const a of sources) {
     for (let i = 0, n = a.length; i < n; i++) if ((a[i] & 0x7fffffff) >= NAN_KEYS_START) c++;
   }
   return c;
 }
+
+primeKernel((s) => {
+  pruneGlobal([s, s], 0.5);
+  pruneGlobal([s], 0);
+});

@@ -38,6 +38,29 @@ describe('kthSmallestKey', () => {
     });
   }
 
+  it('agrees with sorting on large inputs with ties, zeros and NaN', () => {
+    let seed = 3;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const kinds: Record<string, () => number> = {
+      normal: () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(6.283185307179586 * rand()),
+      'half zeros': () => (rand() < 0.5 ? 0 : rand() - 0.5),
+      'few values': () => Math.round(rand() * 6) / 4,
+      'with NaN': () => (rand() < 0.01 ? NaN : rand() * 100 - 50),
+    };
+    for (const [name, gen] of Object.entries(kinds)) {
+      const arrs = [7000, 1, 0, 13000].map((n) => Float32Array.from({ length: n }, gen));
+      const views = arrs.map(bitsOf);
+      for (const order of ['magnitude', 'signed'] as const) {
+        const keys = sortedKeys(arrs, order);
+        for (const k of [1, 2, 500, 10000, 10001, 14999, keys.length]) {
+          const r = kthSmallestKey(views, k, order);
+          expect(r.key, `${name} ${order} k=${k}`).toBe(keys[k - 1]);
+          expect(r.below, `${name} ${order} k=${k}`).toBe(keys.indexOf(keys[k - 1]));
+        }
+      }
+    }
+  });
+
   it('orders magnitudes and signed values as numbers do', () => {
     const xs = [-Infinity, -2, -1e-40, -0, 0, 1e-40, 0.25, 3, Infinity];
     const signed = xs.map((x) => keyOf(bitsOf(Float32Array.of(x))[0], 'signed'));

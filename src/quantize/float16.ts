@@ -8,6 +8,7 @@
  * is kept. NaN stays NaN with its sign and the top 10 bits of its payload, made non-zero if they were zero (NumPy's
  * rule; the default NaN 0x7fc00000 becomes 0x7e00).
  */
+import { primeKernel } from '../prune/select';
 
 /** The float16 bit pattern nearest to a float32 bit pattern (see the module comment). */
 export function halfFromFloatBits(f: number): number {
@@ -109,3 +110,5 @@ export function roundToFloat16(values: Float32Array): Float32Array {
   return fromFloat16(toFloat16(values));
 }
 
+
+primeKernel((s) => fromFloat16(toFloat16(s)));

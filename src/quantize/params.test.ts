@@ -134,7 +134,7 @@ describe('dequantizeAffine matches the stock TF.js loader bit for bit', () => {
 
   /** Decodes with tf.io.decodeWeights, the function tf.loadGraphModel / tf.loadLayersModel use. */
   function stockDecode(codes: Uint8Array | Uint16Array, scale: number, min: number): Float32Array {
-    const dtype = codes instanceof Uint8Array ? 'uint8' : 'uint16';
+    const dtype: 'uint8' | 'uint16' = codes instanceof Uint8Array ? 'uint8' : 'uint16';
     const buffer = codes.slice().buffer as ArrayBuffer;
     const spec = { name: 'w', shape: [codes.length], dtype: 'float32' as const, quantization: { dtype, scale, min } };
     const t = tf.io.decodeWeights(buffer, [spec]).w;

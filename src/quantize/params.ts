@@ -26,6 +26,7 @@
  *   widened to hold 0 whenever the data's own range holds 0, so that zeros (pruned weights) stay exactly zero.
  */
 import { PareError } from '../errors';
+import { primeKernel } from '../prune/select';
 
 export type AffineDtype = 'uint8' | 'uint16';
 
@@ -173,3 +174,13 @@ export function encodeOnGrid(values: Float32Array, scale: number, min: number, b
   }
   return codes;
 }
+
+primeKernel((s) => {
+  const range = finiteRange(s);
+  for (const bits of [8, 16]) {
+    const p = affineParams(range.min, range.max, bits);
+    const codes = encodeAffine(s, p, false);
+    dequantizeAffine(codes, p.scale, p.min);
+  }
+  dequantizeAffine(new Uint8Array(300), 0.5, -1); // the table path
+});

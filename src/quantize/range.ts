@@ -9,7 +9,7 @@
  * holds 0, and the converter's nudge then puts 0 exactly on the grid.
  */
 import { PareError } from '../errors';
-import { bitsOf, kthSmallestKey, valueOfKey } from '../prune/select';
+import { bitsOf, kthSmallestKey, primeKernel, valueOfKey } from '../prune/select';
 import { affineParams, finiteRange, roundHalfEven } from './params';
 
 export type ClipMethod = 'minmax' | 'percentile' | 'mse';
@@ -95,6 +95,21 @@ export function mseRange(values: Float32Array, bits: number, data: Range = finit
       if (c < best) [best, bestHi] = [c, a];
     }
   }
+  // Refine each end in 0.5% steps between its neighbours on the coarse grid.
+  for (let round = 0; round < 2; round++) {
+    const lo0 = bestLo;
+    for (let j = -8; j <= 8; j++) {
+      const a = Math.min(1, lo0 * (1 + j * 0.005));
+      const c = cost(a, bestHi);
+      if (c < best) [best, bestLo] = [c, a];
+    }
+    const hi0 = bestHi;
+    for (let j = -8; j <= 8; j++) {
+      const a = Math.min(1, hi0 * (1 + j * 0.005));
+      const c = cost(bestLo, a);
+      if (c < best) [best, bestHi] = [c, a];
+    }
+  }
   const candidate = rangeAt(bestLo, bestHi);
   if (bestLo === 1 && bestHi === 1) return { min: mn, max: mx };
   return exactMse(values, candidate, bits) < exactMse(values, data, bits) ? candidate : { min: mn, max: mx };
@@ -174,3 +189,5 @@ export function exactMse(values: Float32Array, range: Range, bits: number): numb
   }
   return n === 0 ? 0 : sum / n;
 }
+
+primeKernel((s) => histogram(s, -1, 1));

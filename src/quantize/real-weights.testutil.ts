@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface RealWeight {
   name: string;
@@ -14,7 +15,7 @@ export interface RealWeight {
   bytes: Uint8Array;
 }
 
-export const FIXTURES = join(__dirname, '../../.fixtures/real');
+export const FIXTURES = fileURLToPath(new URL('../../.fixtures/real', import.meta.url));
 
 export function hasFixture(dir: string): boolean {
   return existsSync(join(FIXTURES, dir));
