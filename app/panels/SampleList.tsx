@@ -16,7 +16,11 @@ export function SampleList() {
           <li key={sample.id} className="sample">
             <div className="sample-text">
               <span className="sample-name">{sample.name}</span>
-              {sample.description && <span className="sample-description">{sample.description}</span>}
+              {sample.description && (
+                <span className="sample-description" title={sample.description}>
+                  {sample.description}
+                </span>
+              )}
               <span className="sample-meta">
                 {sample.params !== undefined && <span>{formatCount(sample.params)} params</span>}
                 {sample.accuracy?.test10k !== undefined && (
