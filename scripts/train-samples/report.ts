@@ -40,7 +40,8 @@ export function writeSamplesReadme(
 
 Written by \`npx tsx scripts/train-samples.ts\` (do not edit by hand; rerun the script). Trained in Node with
 @tensorflow/tfjs ${tf.version.tfjs} on Debian's Fashion-MNIST (\`dataset-fashion-mnist\`, 60,000 training images),
-Adam (learning rate 0.001), batch ${run.batch}, seed ${run.seed}, on the ${run.backend} backend, Node ${process.version}.
+Adam (learning rate 0.001), batch ${run.batch}, seed ${run.seed}, Node ${process.version}.
+Backend: ${run.backend}.
 
 | id | model | params | weight bytes | test accuracy (10,000) | subset accuracy (1,000) | epochs | training time |
 |----|-------|-------:|-------------:|-----------------------:|------------------------:|-------:|--------------:|
@@ -49,7 +50,8 @@ ${rows.join('\n')}
 Accuracies are of the files as shipped, reloaded from disk with stock \`tf.loadLayersModel\` and run with a plain
 predict loop on the cpu backend (argmax of the softmax output against the label).${
     cross.length ? ` On the training backend the same files score ${cross.join(', ')} (10,000 / 1,000).` : ''
-  } Whole run, including data loading and evaluation: ${Math.round(run.totalSeconds)} s on 2 cores.
+  } Whole run, including data loading and evaluation: ${Math.round(run.totalSeconds)} s on 2 cores
+(shared with other jobs, so times vary).
 
 Both models take \`[batch, 28, 28, 1]\` float32 pixels scaled to [0, 1] (pixel / 255), white garment on black,
 as stored in the IDX files; the MLP flattens them itself. \`userDefinedMetadata.pare\` in each model.json records

@@ -195,11 +195,11 @@ describe('writeIdx', () => {
     expect(writeIdx([500], data, { gzip: true })).toEqual(writeIdx([500], data, { gzip: true }));
   });
 
-  it('round-trips the first 1,000 real test images', () => {
+  it('round-trips real test images', () => {
     const all = readIdx(read('t10k-images-idx3-ubyte.gz'), 't10k');
-    const first = (all.data as Uint8Array).subarray(0, 1000 * 784);
-    const back = readIdx(writeIdx([1000, 28, 28], first, { gzip: true }), 'subset');
-    expect(back.dims).toEqual([1000, 28, 28]);
+    const first = (all.data as Uint8Array).subarray(0, 100 * 784);
+    const back = readIdx(writeIdx([100, 28, 28], first, { gzip: true }), 'subset');
+    expect(back.dims).toEqual([100, 28, 28]);
     expect(back.data).toEqual(first);
   });
 
