@@ -115,6 +115,14 @@ async function main() {
 
   const bare: number[] = [];
   const ours: number[] = [];
+  // CPU time of this process too: other processes on a shared machine stretch wall-clock rounds, not CPU time
+  // (Node's wasm backend runs single-threaded here, so CPU time is the work done).
+  const bareCpu: number[] = [];
+  const oursCpu: number[] = [];
+  const cpuSeconds = (from: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(from);
+    return (u.user + u.system) / 1e6;
+  };
   let bareAcc = 0;
   let ourAcc = 0;
   // One untimed pass of each first: kernel set-up and JIT warm-up should not count against either.
@@ -122,11 +130,15 @@ async function main() {
   await evaluateModel(model, data, { batchSize });
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
+    let c = process.cpuUsage();
     bareAcc = await bareLoop();
     bare.push(n / ((performance.now() - t) / 1000));
+    bareCpu.push(n / cpuSeconds(c));
     t = performance.now();
+    c = process.cpuUsage();
     const result = await evaluateModel(model, data, { batchSize });
     ours.push(n / ((performance.now() - t) / 1000));
+    oursCpu.push(n / cpuSeconds(c));
     ourAcc = result.accuracy!.accuracy;
   }
   const b = quantile(bare, 0.5);
@@ -135,6 +147,9 @@ async function main() {
   console.log(`bare predict loop: ${fmt(b)} samples/s (rounds: ${bare.map(fmt).join(', ')}), accuracy ${bareAcc.toFixed(4)}`);
   console.log(`evaluateModel:     ${fmt(o)} samples/s (rounds: ${ours.map(fmt).join(', ')}), accuracy ${ourAcc.toFixed(4)}`);
   console.log(`ratio evaluateModel / bare: ${(o / b).toFixed(3)} (target >= 0.90)${o / b >= 0.9 ? '' : '  BELOW TARGET'}`);
+  const bc = quantile(bareCpu, 0.5);
+  const oc = quantile(oursCpu, 0.5);
+  console.log(`per CPU second: bare ${fmt(bc)}, evaluateModel ${fmt(oc)} samples; ratio ${(oc / bc).toFixed(3)}`);
   // On a busy machine rounds vary a lot; the best round of each is the least disturbed measurement.
   console.log(`ratio of best rounds: ${(Math.max(...ours) / Math.max(...bare)).toFixed(3)}; load average ${loadAverage()}`);
   if (bareAcc !== ourAcc) console.log(`note: accuracies differ (${bareAcc} vs ${ourAcc})`);

@@ -102,6 +102,15 @@ export function softmax(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** softmax(row[off .. off + k))[index], numerically stable, without allocating. */
+function softmaxAt(row: ArrayLike<number>, off: number, k: number, index: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) max = Math.max(max, row[off + j]);
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum += Math.exp(row[off + j] - max);
+  return Math.exp(row[off + index] - max) / sum;
+}
+
 /** Where the true class ranks (0 = predicted), ties to the lower index. */
 export function rankOf(row: ArrayLike<number>, label: number): number {
   const s = row[label];
@@ -161,44 +170,60 @@ export class AccuracyAccumulator {
   update(outputs: ArrayLike<number>, labels: ArrayLike<number>, count: number): void {
     checkWidth(outputs, count, this.outputWidth, 'The model output');
     const k = this.numClasses;
-    const row = new Float64Array(k);
+    const binary = this.outputWidth === 1 ? new Float64Array(2) : null;
+    // Scores of sample i: row[off + j]. Multi-class rows are read in place (this runs once per sample, on the
+    // evaluation's critical path); single-output rows are expanded into `binary`.
+    let row: ArrayLike<number> = outputs;
     for (let i = 0; i < count; i++) {
       const label = labels[i];
       if (!(label >= 0 && label < k)) {
         throw new PareError('bad-data', `Sample ${(this.samples + 1).toLocaleString('en-US')} has label ${label}; the model has ${k} classes (0 to ${k - 1}).`);
       }
+      let off = i * k;
+      if (binary) {
+        [binary[0], binary[1]] = binaryRow(outputs[i]);
+        row = binary;
+        off = 0;
+      }
+      // One pass: finiteness, probability shape, argmax (first largest), and the true class's score.
       let finite = true;
-      if (this.outputWidth === 1) {
-        const v = outputs[i];
-        finite = Number.isFinite(v);
-        [row[0], row[1]] = binaryRow(v);
-      } else {
-        for (let j = 0; j < k; j++) {
-          const v = outputs[i * k + j];
-          row[j] = v;
-          if (!Number.isFinite(v)) finite = false;
+      let unitRange = true;
+      let sum = 0;
+      let predicted = 0;
+      let best = -Infinity;
+      for (let j = 0; j < k; j++) {
+        const v = row[off + j];
+        if (v - v !== 0) finite = false; // NaN or infinite
+        if (!(v >= 0 && v <= 1)) unitRange = false;
+        sum += v;
+        if (v > best) {
+          best = v;
+          predicted = j;
         }
       }
-      let predicted: number;
+      if (binary && !Number.isFinite(outputs[i])) finite = false;
       if (!finite) {
-        this.nonFinite++;
-        predicted = argMax(row); // ignores NaN; the confusion matrix shows what argmax would pick
+        this.nonFinite++; // predicted ignores NaN: the confusion matrix shows what argmax would pick
         this.lossSum += -Math.log(LOSS_EPSILON);
       } else {
-        predicted = argMax(row);
-        const rank = rankOf(row, label);
+        const s = row[off + label];
+        let rank = 0;
+        for (let j = 0; j < k; j++) {
+          const v = row[off + j];
+          if (v > s || (v === s && j < label)) rank++;
+        }
         if (rank === 0) {
           this.top1++;
           this.correct[label]++;
         }
         if (rank < 5) this.top5Hits++;
         let p: number;
-        if (isProbabilityRow(row)) {
+        if (unitRange && Math.abs(sum - 1) <= SUM_TOLERANCE) {
           this.probabilityRows++;
-          p = row[label];
+          p = s;
         } else {
           this.softmaxRows++;
-          p = softmax(row)[label];
+          p = softmaxAt(row, off, k, label);
         }
         this.lossSum += -Math.log(Math.min(Math.max(p, LOSS_EPSILON), 1 - LOSS_EPSILON));
       }
