@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseRecipe, recipeHash } from '../recipe/schema';
+import { controlsFromRecipe, defaultControls, recipeFromControls } from './controls';
+
+const tensors = [
+  { name: 'fc1/kernel', dtype: 'float32' as const, prunable: true },
+  { name: 'fc1/bias', dtype: 'float32' as const, prunable: false },
+  { name: 'fc2/kernel', dtype: 'float32' as const, prunable: true },
+  { name: 'fc3/kernel', dtype: 'float32' as const, prunable: true },
+];
+
+describe('recipeFromControls', () => {
+  it('is the empty recipe for the default controls', () => {
+    expect(recipeHash(recipeFromControls(defaultControls()))).toBe(recipeHash(parseRecipe({ pare: 'recipe', version: 1 })));
+  });
+
+  it('turns the global controls and overrides into a recipe with exact-name rules, sorted', () => {
+    const recipe = recipeFromControls({
+      globalSparsity: 0.5,
+      precision: 'uint8',
+      clip: 'minmax',
+      layers: { 'fc3/kernel': { sparsity: 0, precision: 'none' }, 'fc2/kernel': { precision: { bits: 4 } } },
+    });
+    expect(recipe.prune).toEqual({ sparsity: 0.5, perTensor: [{ match: 'fc3/kernel', sparsity: 0 }] });
+    expect(recipe.quantize.default).toBe('uint8');
+    expect(recipe.quantize.perTensor).toEqual([
+      { match: 'fc2/kernel', precision: { bits: 4 } },
+      { match: 'fc3/kernel', precision: 'none' },
+    ]);
+  });
+
+  it('gives the same hash for the same controls whatever the order overrides were made in', () => {
+    const a = recipeFromControls({ ...defaultControls(), layers: { b: { sparsity: 0.2 }, a: { sparsity: 0.1 } } });
+    const b = recipeFromControls({ ...defaultControls(), layers: { a: { sparsity: 0.1 }, b: { sparsity: 0.2 } } });
+    expect(recipeHash(a)).toBe(recipeHash(b));
+  });
+});
+
+describe('controlsFromRecipe', () => {
+  it('round-trips the studio own recipes exactly', () => {
+    const controls = {
+      globalSparsity: 0.7,
+      precision: { bits: 6 },
+      clip: 'mse' as const,
+      layers: { 'fc3/kernel': { sparsity: 0.1 }, 'fc1/kernel': { precision: 'float16' as const } },
+    };
+    const back = controlsFromRecipe(recipeFromControls(controls), tensors);
+    expect(back.exact).toBe(true);
+    expect(back.controls).toEqual(controls);
+  });
+
+  it('resolves patterns against the tensors and says the sliders are not the same recipe', () => {
+    const recipe = parseRecipe({
+      pare: 'recipe',
+      version: 1,
+      prune: { sparsity: 0.5, perTensor: [{ match: '*3/kernel', sparsity: 0.3 }, { match: 'fc3*', sparsity: 0.9 }, { match: 'fc2*', sparsity: 0.2 }] },
+      quantize: { default: 'uint8', skip: ['*/bias'] },
+    });
+    const { controls, exact } = controlsFromRecipe(recipe, tensors);
+    expect(exact).toBe(false);
+    expect(controls.globalSparsity).toBe(0.5);
+    // The first pattern listed wins for fc3/kernel too.
+    expect(controls.layers['fc2/kernel']).toEqual({ sparsity: 0.2 });
+    expect(controls.layers['fc3/kernel']).toEqual({ sparsity: 0.3 });
+    expect(controls.layers['fc1/bias']).toEqual({ precision: 'none' });
+    expect(controls.layers['fc1/kernel']).toBeUndefined();
+  });
+});

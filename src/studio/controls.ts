@@ -1,0 +1,89 @@
+/**
+ * The studio's compression controls (one global sparsity and precision, overrides per tensor) and the recipe
+ * they stand for. Pure, so the page, the worker and the tests agree on what a slider position means.
+ */
+import type { PlannedTensor } from '../recipe/plan';
+import { planRecipe } from '../recipe/plan';
+import { parseRecipe, recipeHash, type ClipMethod, type Precision, type Recipe } from '../recipe/schema';
+
+export interface LayerOverride {
+  /** The tensor's own sparsity in [0, 1]; it then leaves the global threshold. */
+  sparsity?: number;
+  precision?: Precision;
+}
+
+export interface CompressControls {
+  /** Global magnitude pruning in [0, 0.99] over the prunable tensors without an override. */
+  globalSparsity: number;
+  /** Precision of every tensor without an override. */
+  precision: Precision;
+  /** How affine quantization picks its range (see src/recipe/schema.ts). */
+  clip: ClipMethod;
+  /** Overrides by exact tensor name. */
+  layers: Record<string, LayerOverride>;
+}
+
+/** No pruning, every tensor kept as the input stored it. */
+export function defaultControls(): CompressControls {
+  return { globalSparsity: 0, precision: 'keep', clip: 'minmax', layers: {} };
+}
+
+/**
+ * The recipe the controls stand for. Overrides become exact-name rules, sorted by name, so equal controls give
+ * equal recipes (and the same hash).
+ *
+ * @example recipeFromControls({ globalSparsity: 0.5, precision: 'uint8', layers: { 'fc3/kernel': { sparsity: 0 } } })
+ */
+export function recipeFromControls(c: CompressControls): Recipe {
+  const names = Object.keys(c.layers).sort();
+  const prunes = names.flatMap((match) => {
+    const s = c.layers[match].sparsity;
+    return s === undefined ? [] : [{ match, sparsity: s }];
+  });
+  const quants = names.flatMap((match) => {
+    const p = c.layers[match].precision;
+    return p === undefined ? [] : [{ match, precision: p }];
+  });
+  return parseRecipe({
+    pare: 'recipe',
+    version: 1,
+    prune: { ...(c.globalSparsity > 0 ? { sparsity: c.globalSparsity } : {}), ...(prunes.length ? { perTensor: prunes } : {}) },
+    quantize: { default: c.precision, clip: c.clip, ...(quants.length ? { perTensor: quants } : {}) },
+  });
+}
+
+export interface ControlsFromRecipe {
+  controls: CompressControls;
+  /** True when recipeFromControls(controls) is the same recipe (same hash): the sliders say it all. */
+  exact: boolean;
+}
+
+/**
+ * Sets the controls from a recipe (a loaded recipe.json), resolved against the model's tensors: pattern rules
+ * become overrides of the tensors they select. A recipe the controls cannot say exactly (patterns, skips,
+ * per-rule clipping, `prune.default`) still maps to what it does to these tensors, with `exact` false.
+ */
+export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTensor[]): ControlsFromRecipe {
+  const plan = planRecipe(tensors, recipe);
+  const controls: CompressControls = {
+    globalSparsity: recipe.prune.sparsity ?? 0,
+    precision: recipe.quantize.default,
+    clip: recipe.quantize.clip,
+    layers: {},
+  };
+  const defaultStore = planRecipe(tensors, parseRecipe({ pare: 'recipe', version: 1, quantize: { default: recipe.quantize.default } }));
+  plan.tensors.forEach((t, i) => {
+    const o: LayerOverride = {};
+    if (t.prune.mode === 'tensor') o.sparsity = t.prune.sparsity;
+    else if (t.prune.mode === 'none' && tensors[i].prunable && controls.globalSparsity > 0) o.sparsity = 0;
+    const d = defaultStore.tensors[i].store;
+    const bitsOf = (x: typeof d) => ('bits' in x ? x.bits : 0);
+    if (d.dtype !== t.store.dtype || bitsOf(d) !== bitsOf(t.store)) {
+      const s = t.store;
+      o.precision =
+        s.dtype === 'float32' ? 'none' : s.dtype === 'float16' ? 'float16' : s.dtype === 'uint16' ? 'uint16' : s.dtype === 'uint8' ? (s.bits === 8 ? 'uint8' : { bits: s.bits }) : 'keep';
+    }
+    if (o.sparsity !== undefined || o.precision !== undefined) controls.layers[t.name] = o;
+  });
+  return { controls, exact: recipeHash(recipeFromControls(controls)) === recipeHash(recipe) };
+}
