@@ -57,7 +57,7 @@ describe('pruneGlobal', () => {
     let seed = 12345;
     const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     // Values on a coarse grid, so that thousands of weights share the threshold magnitude.
-    const tensors = [5000, 1, 12000, 777].map((n) => Float32Array.from({ length: n }, () => Math.round((rand() - 0.5) * 64) / 16));
+    const tensors = [50000, 1, 22000, 777].map((n) => Float32Array.from({ length: n }, () => Math.round((rand() - 0.5) * 64) / 16));
     for (const s of [0.1, 0.5, 0.731, 0.99]) {
       const r = pruneGlobal(tensors, s);
       const want = referencePrune(tensors, s);

@@ -16,7 +16,7 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
-import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type FirstDigit } from './select';
+import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type Bracket } from './select';
 
 export interface PruneResult {
   /** New arrays, one per input and in input order. */
@@ -67,55 +67,63 @@ export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number):
   const dsts = outputs.map(bitsOf);
   const zeros = new Array<number>(sources.length).fill(0);
 
-  let thresholdKey = 0;
-  const first = targetZeros > 0 ? firstDigitOfKth(sources, targetZeros, 'magnitude') : null;
-  if (first && first.bucket > 0 && first.bucket < INFINITY_BUCKET && first.inBucket <= count / 8) {
-    thresholdKey = pruneWithOnePass(sources, dsts, zeros, targetZeros, first);
-  } else {
-    thresholdKey = pruneWithTwoPasses(sources, dsts, zeros, targetZeros, count);
+  let thresholdKey = -1;
+  if (targetZeros > 0) {
+    const first = firstDigitOfKth(sources, targetZeros, 'magnitude');
+    if (first.bucket < INFINITY_BUCKET && first.inBucket <= count / 8) {
+      const lo = first.bucket << 16;
+      thresholdKey = pruneAroundBracket(sources, dsts, zeros, targetZeros, { lo, hi: lo | 0xffff, capacity: first.inBucket });
+    }
   }
+  if (thresholdKey < 0) thresholdKey = pruneWithTwoPasses(sources, dsts, zeros, targetZeros, count);
   let totalZeros = 0;
   for (const z of zeros) totalZeros += z;
   return { values: outputs, zeros, totalZeros, targetZeros, count, threshold: valueOfKey(thresholdKey, 'magnitude') };
 }
 
 /**
- * The common case: the k-th magnitude's high 16 bits are known (first radix pass) and few weights share them. One
- * writing pass prunes everything below that bucket, keeps everything above, and notes the positions inside it; the
- * threshold is then selected among those few, and they are pruned in (tensor, index) order. Returns the threshold key.
+ * The common case: the first radix pass found the high 16 bits of the k-th magnitude key, and few weights share
+ * them. One writing pass prunes everything below that bracket of keys, keeps everything above it, and notes the
+ * positions inside it; the threshold is then selected among those few, and they are pruned in (tensor, index) order
+ * (replacing the second radix pass over all weights). Returns the threshold key, or -1 if the bracket held more than
+ * `capacity` weights or missed the k-th (not expected from an exact first digit): the caller then falls back and
+ * every output is rewritten.
  */
-function pruneWithOnePass(
-  sources: Int32Array[],
-  dsts: Int32Array[],
-  zeros: number[],
-  k: number,
-  first: FirstDigit,
-): number {
-  const positions = new Int32Array(first.inBucket);
+function pruneAroundBracket(sources: Int32Array[], dsts: Int32Array[], zeros: number[], k: number, bracket: Bracket): number {
+  const positions = new Int32Array(bracket.capacity);
   const starts: number[] = []; // where each tensor's positions begin in `positions`
-  const state = new Int32Array(2); // [positions used, zeros in this tensor]
+  const state = new Int32Array(2); // [positions used, zeros written in this tensor]
+  let below = 0;
   for (let t = 0; t < sources.length; t++) {
     starts.push(state[0]);
     state[1] = 0;
-    pruneOutsideBucket(sources[t], dsts[t], first.bucket, positions, state);
+    pruneOutsideBracket(sources[t], dsts[t], bracket.lo, bracket.hi - bracket.lo, positions, state);
+    if (state[0] > bracket.capacity) return -1;
     zeros[t] = state[1];
+    below += state[1];
   }
   starts.push(state[0]);
-  // Second digit among the weights in the bucket only.
-  const keys = new Int32Array(first.inBucket);
+  const inBracket = state[0];
+  if (!(below < k && k <= below + inBracket)) return -1;
+  // The rest of the selection, among the weights in the bracket only.
+  const keys = new Int32Array(inBracket);
   for (let t = 0; t < sources.length; t++) {
     for (let j = starts[t]; j < starts[t + 1]; j++) keys[j] = sources[t][positions[j]] & 0x7fffffff;
   }
-  const inside = kthSmallestKey([keys], k - first.below, 'magnitude');
+  const inside = kthSmallestKey([keys], k - below, 'magnitude');
   const threshold = inside.key;
-  let ties = k - first.below - inside.below;
+  let ties = k - below - inside.below;
   for (let t = 0; t < sources.length; t++) {
     const dst = dsts[t];
     for (let j = starts[t]; j < starts[t + 1]; j++) {
       const key = keys[j];
-      if (key < threshold || (key === threshold && ties > 0)) {
-        if (key === threshold) ties--;
-        dst[positions[j]] = 0;
+      let prune = key < threshold;
+      if (!prune && key === threshold && ties > 0) {
+        ties--;
+        prune = true;
+      }
+      if (prune || key === 0) {
+        dst[positions[j]] = 0; // zeros beyond the target (threshold 0) are still written as +0
         zeros[t]++;
       }
     }
@@ -203,22 +211,28 @@ function pruneBelow(
 }
 
 /**
- * Writes src to dst, zeroing keys whose high 16 bits are below `bucket`, keeping those above, and noting the
- * positions of those inside it (kept for now) in `positions`. state = [positions used, zeros written].
+ * Writes src to dst, zeroing magnitude keys below `lo`, keeping those above lo + width, and noting the positions of
+ * those in between (kept for now) in `positions`. state = [positions used, zeros written]; stops early, with
+ * state[0] past the capacity, when the bracket holds more weights than `positions` has room for.
  */
-function pruneOutsideBucket(src: Int32Array, dst: Int32Array, bucket: number, positions: Int32Array, state: Int32Array): void {
+function pruneOutsideBracket(src: Int32Array, dst: Int32Array, lo: number, width: number, positions: Int32Array, state: Int32Array): void {
   let used = state[0];
   let z = state[1];
+  const capacity = positions.length;
   for (let i = 0, n = src.length; i < n; i++) {
     const b = src[i];
-    const high = (b & 0x7fffffff) >> 16;
-    if (high === bucket) {
+    const d = (b & 0x7fffffff) - lo; // both below 2^31: a valid int32, negative below the bracket
+    if (d >>> 0 <= width) {
+      if (used === capacity) {
+        state[0] = capacity + 1;
+        return;
+      }
       positions[used] = i;
       used = (used + 1) | 0;
       dst[i] = b;
       continue;
     }
-    const prune = (high - bucket) >> 31; // -1 below the bucket, else 0
+    const prune = d >> 31; // -1 below the bracket, 0 above
     dst[i] = b & ~prune;
     z = (z - prune) | 0;
   }

@@ -121,6 +121,15 @@ describe('quantizeAffine properties', () => {
     );
   });
 
+  it('keeps a grid whose top code decodes past the float32 range, to Infinity', () => {
+    const w = Float32Array.of(-3.955069872712076e32, 3.402819612727464e38, 0);
+    const q1 = quantizeAffine(w, 2);
+    const d1 = dequantizeAffine(q1.codes, q1.scale, q1.min);
+    expect(d1[1]).toBe(Infinity); // as the stock loader would decode it too
+    const q2 = quantizeAffine(d1, 2, { grid: { scale: q1.scale, min: q1.min } });
+    expect([q2.scale, q2.min, Array.from(q2.codes)]).toEqual([q1.scale, q1.min, Array.from(q1.codes)]);
+  });
+
   it('ignores a grid the values do not lie on', () => {
     const w = Float32Array.of(-1, 0, 0.3, 2);
     const plain = quantizeAffine(w, 8);
