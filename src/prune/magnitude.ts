@@ -3,8 +3,10 @@
  * round(s * n) zeros, counting the zeros that were already there.
  *
  * Order of pruning. Weights are ranked by |w| and, among equal |w|, by (tensor position in the input list, index in
- * the tensor): the lower (tensor, index) is pruned first. The first round(s * n) weights in that order become zero.
- * The threshold comes from a radix select on the float bits (see select.ts), not from sorting.
+ * the tensor): the lower (tensor, index) is pruned first. The first round(s * n) weights in that order become zero
+ * (round as Math.round: halves up). The threshold comes from a radix select on the float bits (see select.ts), not
+ * from sorting; usually only its first pass runs over all weights, and the writing pass finishes the selection among
+ * the few weights that share the threshold's high 16 bits.
  *
  * Special values.
  * - -0 and +0 are both zero: they rank first, count towards the target, and come out as +0.
