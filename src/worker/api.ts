@@ -6,8 +6,18 @@
  *
  * Types only: the page imports this file, and it must not pull the core's code into the main bundle.
  */
-import type { PareErrorCode } from '../errors';
+import type { PareErrorCode, PareWarning } from '../errors';
+import type { SkippedItem } from '../evaluate/dataset';
+import type { ClassAccuracy } from '../evaluate/metrics';
+import type { DatasetSummary, SamplePreview } from '../evaluate/preview';
+import type { ExportFile, ExportSizes } from '../export';
 import type { InputFile, ModelInventory } from '../model/types';
+import type { Recipe } from '../recipe/schema';
+import type { VariantStats } from '../recipe/variant';
+import type { HistogramPair } from '../studio/histogram';
+import type { SizeEstimate } from '../studio/size-estimate';
+
+export type { SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe };
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
@@ -49,10 +59,128 @@ export interface StudioError {
   weight?: string;
 }
 
+/** What a long call is doing, reported through its progress callback (at most every ~100 ms, and at the end). */
+export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data';
+
+export interface JobProgress {
+  phase: JobPhase;
+  done: number;
+  total: number;
+  /** Estimated time left in this phase, when known. */
+  etaMs: number | null;
+}
+
+export type ProgressCallback = (progress: JobProgress) => void;
+
+/** A variant the worker built and keeps (by the model's id and the recipe's hash). */
+export interface VariantRef {
+  recipeHash: string;
+  stats: VariantStats;
+  warnings: PareWarning[];
+}
+
+/** Evaluation data opened for one model (its preprocessing and classes follow that model). */
+export interface DataRef {
+  id: string;
+  summary: DatasetSummary;
+  /** The first samples as the model sees them, with their labels (empty for tabular data). */
+  previews: SamplePreview[];
+}
+
+export type MeasureBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
+
+export interface MeasureOptions {
+  /** Evaluation data (from openData), or null: variants are then compared with the original on generated inputs. */
+  dataId: string | null;
+  /** Backend for accuracy and latency; default the runtime's active one. */
+  backend?: MeasureBackend;
+  /** Timed latency runs (default 20); 0 skips latency. */
+  latencyRuns?: number;
+  /** Untimed warm-up runs before them (default 3). */
+  warmupRuns?: number;
+  /** Samples per predict call in evaluation (default 64). */
+  batchSize?: number;
+  /** Generated inputs for fidelity without data (default 64). */
+  generatedSamples?: number;
+}
+
+export interface QualityResult {
+  /** 'accuracy' with labelled data; 'fidelity' (top-1 agreement with the original) otherwise. */
+  kind: 'accuracy' | 'fidelity';
+  /** Top-1 accuracy, or top-1 agreement, in [0, 1]. */
+  value: number;
+  samples: number;
+  top5: number | null;
+  loss: number | null;
+  perClass: ClassAccuracy[];
+  /** Fidelity only: mean cosine of the outputs and their largest absolute difference. */
+  cosine: number | null;
+  maxAbsDiff: number | null;
+  /** Fidelity on generated inputs rather than data: a weak proxy. */
+  weakProxy: boolean;
+  /** What it was measured on: "1,000 images of 28x28 ..." or "64 generated inputs ...". */
+  data: string;
+  skipped: SkippedItem[];
+}
+
+export interface LatencySummary {
+  backend: string;
+  batch: number;
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  coldMs: number;
+  loadMs: number;
+  runs: number;
+  peakBytes: number;
+}
+
+/** What was measured for the original (recipeHash null) or a variant. */
+export interface Measurement {
+  recipeHash: string | null;
+  /** Exact sizes of the export (the original: of its weights as an export would shard them). */
+  sizes: ExportSizes;
+  /** Zeros among the prunable weights. */
+  sparsity: number;
+  quality: QualityResult | null;
+  latency: LatencySummary | null;
+  /** The data id it was measured with, or null. */
+  dataId: string | null;
+  warnings: PareWarning[];
+  durationMs: number;
+}
+
+/** One tensor's values before and after a recipe, binned. */
+export interface TensorHistogram extends HistogramPair {
+  name: string;
+  /** Stored form after the recipe ('float32', 'uint8 (4-bit)', ...), null for the original. */
+  storedAfter: string | null;
+}
+
+/** An export, transferred to the page: model.json, the shards and recipe.json, and all of them as one zip. */
+export interface ExportedVariant {
+  files: ExportFile[];
+  zip: Uint8Array;
+  sizes: ExportSizes;
+}
+
 export interface StudioApi {
   runtime(): Promise<RuntimeInfo>;
   /** Opens dropped files (model.json + shards, a folder's files, or a zip). Files are transferred, not copied. */
   openModel(files: InputFile[]): Promise<OpenedModelRef>;
-  /** Forgets a model the worker holds; unknown ids are ignored. */
+  /** Forgets a model the worker holds, with its variants and data; unknown ids are ignored. */
   closeModel(id: string): Promise<void>;
+  /** A cheap estimate of the export size of `recipe` (raw weight bytes exact, the rest estimated). */
+  estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
+  /** Builds the variant (or finds it in the cache by the recipe's hash). */
+  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
+  /** Opens evaluation data for a model. Files are transferred. */
+  openData(modelId: string, files: InputFile[]): Promise<DataRef>;
+  closeData(dataId: string): Promise<void>;
+  /** Measures the original (recipe null) or the variant of `recipe` (built first when the worker lacks it). */
+  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
+  /** A tensor's histogram in the original and, given a recipe, in its variant. */
+  histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
+  /** Writes the variant's export: files and zip, transferred. */
+  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant>;
 }

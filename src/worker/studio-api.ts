@@ -1,23 +1,67 @@
 /**
  * The studio's API over the core, without any worker plumbing: studio.worker.ts exposes it with Comlink, and the
- * tests call it directly in Node. Models stay here, in a Map by id; the page only ever sees inventories.
+ * tests call it directly in Node. Models, variants and data stay here, by id; the page only ever sees
+ * inventories, statistics, measurements and (on export) the bytes it downloads.
  */
-import type { OpenedModel } from '../model/types';
-import type { InputFile } from '../model/types';
-import type { ModelInventory } from '../model/types';
-import type { OpenedModelRef, RuntimeInfo, StudioApi } from './api';
+import { transfer } from 'comlink';
+import { PareError } from '../errors';
+import type { Dataset } from '../evaluate/dataset';
+import type { ImageDecoder } from '../evaluate/image-decoder';
+import { openDataset } from '../evaluate/open-dataset';
+import { datasetSummary, previewSamples } from '../evaluate/preview';
+import { dataTargetFor } from '../evaluate/target';
+import { sourceSizes, zipExport, type ExportFile, type ExportSizes } from '../export';
+import type { InputFile, ModelInventory, OpenedModel } from '../model/types';
+import { canonicalJson, type Recipe } from '../recipe/schema';
+import { histogramPair } from '../studio/histogram';
+import { estimateSize } from '../studio/size-estimate';
+import type {
+  DataRef,
+  ExportedVariant,
+  Measurement,
+  MeasureOptions,
+  OpenedModelRef,
+  ProgressCallback,
+  RuntimeInfo,
+  StudioApi,
+  TensorHistogram,
+  VariantRef,
+} from './api';
+import { measureModel } from './measure';
+import { phaseReporter } from './progress';
+import { VariantCache, type CachedVariant } from './variant-cache';
 
 export interface StudioDeps {
   /** Resolves once the backends are set up (the worker starts this at load time). */
   runtime: () => Promise<RuntimeInfo>;
   openModel: (files: InputFile[]) => Promise<OpenedModel>;
   inventoryOf: (model: OpenedModel) => ModelInventory;
+  /** Decodes images in image-folder data; without one, only IDX and CSV data can be opened. */
+  imageDecoder?: () => ImageDecoder;
+  /**
+   * Marks buffers of a result for transfer instead of copy (Comlink's `transfer` in the worker). Tests in one
+   * process leave it out.
+   */
+  transfer?: <T>(value: T, buffers: Transferable[]) => T;
 }
 
 export interface StudioState {
   api: StudioApi;
-  /** The models held, for later calls (prune, measure, export) that will look them up by id. */
+  /** The models held, by id. */
   models: Map<string, OpenedModel>;
+  variants: VariantCache;
+  data: Map<string, { modelId: string; dataset: Dataset }>;
+}
+
+/** Names that hold class names beside data files (a labels file); never data themselves. */
+function isLabelsFile(f: InputFile): boolean {
+  return /(^|\/)(labels?|classes|class_names)\.(txt|json)$/i.test(f.name) || /(^|\/)metadata\.json$/i.test(f.name);
+}
+
+/** The stored form of a variant's weight for labels: 'float32', 'float16', 'uint8', 'uint8 (4-bit)'. */
+function storedText(w: { stored: { dtype: string; bits?: number } }): string {
+  const s = w.stored;
+  return s.dtype === 'uint8' && s.bits !== undefined && s.bits < 8 ? `uint8 (${s.bits}-bit)` : s.dtype;
 }
 
 /**
@@ -26,10 +70,29 @@ export interface StudioState {
  * @example
  *   const { api } = createStudioApi({ runtime: () => setupBackends(), openModel, inventoryOf });
  *   const { id, inventory } = await api.openModel(files);
+ *   const m = await api.measure(id, recipe, { dataId: null, latencyRuns: 10 });
  */
 export function createStudioApi(deps: StudioDeps): StudioState {
   const models = new Map<string, OpenedModel>();
+  const variants = new VariantCache();
+  const data = new Map<string, { modelId: string; dataset: Dataset }>();
+  const sourceSizesOf = new WeakMap<OpenedModel, ExportSizes>();
+  const send = deps.transfer ?? (<T>(value: T) => value);
   let nextId = 1;
+  let nextDataId = 1;
+
+  function modelOf(id: string): OpenedModel {
+    const model = models.get(id);
+    if (!model) {
+      throw new PareError('bad-options', `No open model has the id '${id}'; it was closed or the worker restarted. Open it again.`);
+    }
+    return model;
+  }
+
+  function variantOf(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<CachedVariant> {
+    const report = phaseReporter(onProgress, 'apply');
+    return variants.get(modelId, modelOf(modelId), recipe, (p) => report(p.done, p.total));
+  }
 
   const api: StudioApi = {
     runtime: () => deps.runtime(),
@@ -46,7 +109,98 @@ export function createStudioApi(deps: StudioDeps): StudioState {
 
     async closeModel(id: string): Promise<void> {
       models.delete(id);
+      variants.drop(id);
+      for (const [dataId, d] of data) if (d.modelId === id) data.delete(dataId);
+    },
+
+    async estimateSize(modelId: string, recipe: Recipe) {
+      return estimateSize(modelOf(modelId), recipe);
+    },
+
+    async applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef> {
+      const { variant } = await variantOf(modelId, recipe, onProgress);
+      return { recipeHash: variant.recipeHash, stats: variant.stats, warnings: variant.warnings };
+    },
+
+    async openData(modelId: string, files: InputFile[]): Promise<DataRef> {
+      const model = modelOf(modelId);
+      const labelsFile = files.find(isLabelsFile);
+      const dataFiles = files.filter((f) => !isLabelsFile(f));
+      const dataset = openDataset(dataFiles.length ? dataFiles : files, dataTargetFor(model), {
+        decoder: deps.imageDecoder?.(),
+        labelsFile,
+      });
+      const id = `data-${nextDataId++}`;
+      data.set(id, { modelId, dataset });
+      const previews = await previewSamples(dataset, 8);
+      return send({ id, summary: datasetSummary(dataset), previews }, previews.map((p) => p.rgba.buffer));
+    },
+
+    async closeData(dataId: string): Promise<void> {
+      data.delete(dataId);
+    },
+
+    async measure(
+      modelId: string,
+      recipe: Recipe | null,
+      options: MeasureOptions,
+      onProgress?: ProgressCallback,
+    ): Promise<Measurement> {
+      const model = modelOf(modelId);
+      let dataset: Dataset | null = null;
+      if (options.dataId !== null) {
+        const d = data.get(options.dataId);
+        if (!d || d.modelId !== modelId) {
+          throw new PareError('bad-options', `The evaluation data '${options.dataId}' is not open for this model; open the data again.`);
+        }
+        dataset = d.dataset;
+      }
+      const cached = recipe ? await variantOf(modelId, recipe, onProgress) : null;
+      const sizeReport = phaseReporter(onProgress, 'size');
+      sizeReport(0, 1);
+      let sizes: ExportSizes;
+      if (cached) sizes = variants.exportOf(model, cached).sizes;
+      else {
+        sizes = sourceSizesOf.get(model) ?? sourceSizes(model);
+        sourceSizesOf.set(model, sizes);
+      }
+      sizeReport(1, 1);
+      return measureModel({ model, variant: cached?.variant ?? null, sizes, data: dataset, options, onProgress });
+    },
+
+    async histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins = 80): Promise<TensorHistogram> {
+      const model = modelOf(modelId);
+      const index = model.weights.findIndex((w) => w.name === tensorName);
+      if (index < 0) throw new PareError('bad-options', `The model has no weight named '${tensorName}'.`, { weight: tensorName });
+      const before = model.weights[index];
+      const after = recipe ? (await variantOf(modelId, recipe)).variant.weights[index] : null;
+      return {
+        name: tensorName,
+        storedAfter: after ? storedText(after) : null,
+        ...histogramPair(before.values, after?.values ?? null, bins),
+      };
+    },
+
+    async exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant> {
+      const model = modelOf(modelId);
+      const cached = await variantOf(modelId, recipe, onProgress);
+      const report = phaseReporter(onProgress, 'export');
+      report(0, 2);
+      const written = variants.exportOf(model, cached);
+      const recipeFile: ExportFile = {
+        name: 'recipe.json',
+        data: new TextEncoder().encode(`${JSON.stringify(JSON.parse(canonicalJson(cached.recipe)), null, 2)}\n`),
+      };
+      // Copies: the cached export stays usable after these buffers are transferred away.
+      const files = [...written.files, recipeFile].map((f) => ({ name: f.name, data: f.data.slice() }));
+      report(1, 2);
+      const zip = zipExport(files);
+      report(2, 2);
+      return send({ files, zip, sizes: written.sizes }, [zip.buffer, ...files.map((f) => f.data.buffer)]);
     },
   };
-  return { api, models };
+  return { api, models, variants, data };
 }
+
+/** Comlink's transfer, for the worker. */
+export const comlinkTransfer = <T>(value: T, buffers: Transferable[]): T => transfer(value, buffers);

@@ -3,15 +3,24 @@
  * studio API to the page with Comlink. All heavy work happens here, off the page's main thread.
  */
 import { expose } from 'comlink';
+import { createBrowserImageDecoder, hasBrowserImageDecoding } from '../evaluate/browser-decoder';
 import { openModel } from '../formats';
 import { inventoryOf } from '../model/inventory';
 import { setupBackends } from '../runtime';
 import { sendErrorDetails } from './error-transfer';
-import { createStudioApi } from './studio-api';
+import { comlinkTransfer, createStudioApi } from './studio-api';
 import { wasmBinaryUrls } from './wasm-urls';
 
 // Started at once so the runtime panel fills in while the user is still choosing a file.
 const runtime = setupBackends({ wasmPaths: wasmBinaryUrls });
 
 sendErrorDetails();
-expose(createStudioApi({ runtime: () => runtime, openModel, inventoryOf }).api);
+expose(
+  createStudioApi({
+    runtime: () => runtime,
+    openModel,
+    inventoryOf,
+    imageDecoder: hasBrowserImageDecoding() ? createBrowserImageDecoder : undefined,
+    transfer: comlinkTransfer,
+  }).api,
+);

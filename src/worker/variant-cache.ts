@@ -1,0 +1,60 @@
+/**
+ * Variants the worker has built, by model id and recipe hash. Building is deterministic, so a variant that was
+ * evicted (or lost with a restarted worker) is simply built again from its recipe when asked for.
+ */
+import { exportVariant, type ExportResult } from '../export';
+import type { OpenedModel } from '../model/types';
+import { applyRecipe } from '../recipe/apply';
+import { recipeHash, type Recipe } from '../recipe/schema';
+import type { ApplyProgress, Variant } from '../recipe/variant';
+
+export interface CachedVariant {
+  recipe: Recipe;
+  variant: Variant;
+  /** The export, written once on first need (sizes take a gzip pass) and kept for downloads. */
+  exported?: ExportResult;
+}
+
+/** Variants kept per model; older ones are dropped first (and rebuilt on demand). */
+const KEEP = 12;
+
+export class VariantCache {
+  private readonly byModel = new Map<string, Map<string, Promise<CachedVariant>>>();
+
+  /** The variant of `recipe`, built now or found. A failed build is not cached. */
+  get(modelId: string, model: OpenedModel, recipe: Recipe, onProgress?: (p: ApplyProgress) => void): Promise<CachedVariant> {
+    const hash = recipeHash(recipe);
+    let models = this.byModel.get(modelId);
+    if (!models) this.byModel.set(modelId, (models = new Map()));
+    const found = models.get(hash);
+    if (found) {
+      // Most recently used last.
+      models.delete(hash);
+      models.set(hash, found);
+      return found;
+    }
+    const building = applyRecipe(model, recipe, { onProgress }).then((variant) => ({ recipe, variant }));
+    models.set(hash, building);
+    building.catch(() => {
+      if (models.get(hash) === building) models.delete(hash);
+    });
+    while (models.size > KEEP) models.delete(models.keys().next().value!);
+    return building;
+  }
+
+  /** The export of a cached variant, written on first call. */
+  exportOf(model: OpenedModel, cached: CachedVariant): ExportResult {
+    cached.exported ??= exportVariant(model, cached.variant, cached.recipe);
+    return cached.exported;
+  }
+
+  /** Forgets a model's variants. */
+  drop(modelId: string): void {
+    this.byModel.delete(modelId);
+  }
+
+  /** How many variants are kept for a model (for tests). */
+  size(modelId: string): number {
+    return this.byModel.get(modelId)?.size ?? 0;
+  }
+}
