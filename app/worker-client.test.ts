@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expose } from 'comlink';
 import { PareError } from '../src/errors';
 import type { InputFile } from '../src/model/types';
-import type { OpenedModelRef, RuntimeInfo, StudioApi } from '../src/worker/api';
+import type { DataRef, OpenedModelRef, Recipe, RuntimeInfo, StudioApi, VariantRef } from '../src/worker/api';
 import { sendErrorDetails } from '../src/worker/error-transfer';
 import { createWorkerClient, type WorkerLike } from './worker-client';
 
@@ -40,12 +40,23 @@ afterEach(() => {
   for (const w of workers.splice(0)) w.terminate();
 });
 
+const unused = async (): Promise<never> => {
+  throw new Error('not used in this test');
+};
+
 function clientOver(api: Partial<StudioApi>) {
   sendErrorDetails();
   const full: StudioApi = {
     runtime: async () => runtimeInfo,
     openModel: async () => ({ id: 'model-1' }) as OpenedModelRef,
     closeModel: async () => {},
+    estimateSize: unused,
+    applyRecipe: unused,
+    openData: unused,
+    closeData: unused,
+    measure: unused,
+    histogram: unused,
+    exportVariant: unused,
     ...api,
   };
   const client = createWorkerClient(() => {
@@ -136,5 +147,33 @@ describe('createWorkerClient', () => {
     expect(restarts).toEqual(['crashed']);
     expect(await client.runtime()).toEqual(runtimeInfo);
     expect(workers).toHaveLength(2);
+  });
+  it('passes progress callbacks across the boundary and returns the result', async () => {
+    const client = clientOver({
+      applyRecipe: async (modelId, recipe, onProgress) => {
+        await onProgress?.({ phase: 'apply', done: 1, total: 2, etaMs: null });
+        await onProgress?.({ phase: 'apply', done: 2, total: 2, etaMs: null });
+        return { recipeHash: `${modelId}:${recipe.version}`, stats: {} as VariantRef['stats'], warnings: [] };
+      },
+    });
+    const seen: number[] = [];
+    const recipe = { pare: 'recipe', version: 1 } as Recipe;
+    const ref = await client.applyRecipe('model-1', recipe, (p) => seen.push(p.done));
+    expect(ref.recipeHash).toBe('model-1:1');
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('transfers data files to the worker like model files', async () => {
+    let names: string[] = [];
+    const client = clientOver({
+      openData: async (modelId, files) => {
+        names = files.map((f) => f.name);
+        return { id: 'data-1', summary: {} as DataRef['summary'], previews: [] };
+      },
+    });
+    const data = new Uint8Array([1, 2, 3]);
+    expect((await client.openData('model-1', [{ name: 'labels.txt', data }])).id).toBe('data-1');
+    expect(names).toEqual(['labels.txt']);
+    expect(data.byteLength).toBe(0);
   });
 });

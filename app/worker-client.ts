@@ -5,9 +5,23 @@
  * next call starts a fresh worker. Whatever the old worker held (open models) is gone then; listeners registered
  * with onRestart hear about it so they can reopen what the user had.
  */
-import { transfer, wrap, type Remote } from 'comlink';
+import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { InputFile } from '../src/model/types';
-import type { OpenedModelRef, RuntimeInfo, StudioApi, StudioError } from '../src/worker/api';
+import type {
+  DataRef,
+  ExportedVariant,
+  Measurement,
+  MeasureOptions,
+  OpenedModelRef,
+  ProgressCallback,
+  Recipe,
+  RuntimeInfo,
+  SizeEstimate,
+  StudioApi,
+  StudioError,
+  TensorHistogram,
+  VariantRef,
+} from '../src/worker/api';
 import { cancelledError, toStudioError } from './studio-error';
 
 export interface StudioClient {
@@ -15,6 +29,14 @@ export interface StudioClient {
   /** Transfers the files' buffers to the worker: the caller's Uint8Arrays are detached afterwards. */
   openModel(files: InputFile[]): Promise<OpenedModelRef>;
   closeModel(id: string): Promise<void>;
+  estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
+  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
+  /** Transfers the files' buffers to the worker, like openModel. */
+  openData(modelId: string, files: InputFile[]): Promise<DataRef>;
+  closeData(dataId: string): Promise<void>;
+  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
+  histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
+  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant>;
   /** Stops all work: pending calls reject with code 'cancelled', the worker is terminated and replaced. */
   cancel(): void;
   /** Called after the worker was replaced (cancel or crash): models it held are gone. Returns an unsubscribe. */
@@ -102,6 +124,16 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker):
     runtime: () => call((api) => api.runtime()),
     openModel: (files) => call((api) => api.openModel(transfer(files, transferablesOf(files)))),
     closeModel: (id) => call((api) => api.closeModel(id)),
+    estimateSize: (modelId, recipe) => call((api) => api.estimateSize(modelId, recipe)),
+    applyRecipe: (modelId, recipe, onProgress) =>
+      call((api) => api.applyRecipe(modelId, recipe, progressProxy(onProgress))),
+    openData: (modelId, files) => call((api) => api.openData(modelId, transfer(files, transferablesOf(files)))),
+    closeData: (dataId) => call((api) => api.closeData(dataId)),
+    measure: (modelId, recipe, options, onProgress) =>
+      call((api) => api.measure(modelId, recipe, options, progressProxy(onProgress))),
+    histogram: (modelId, recipe, tensorName, bins) => call((api) => api.histogram(modelId, recipe, tensorName, bins)),
+    exportVariant: (modelId, recipe, onProgress) =>
+      call((api) => api.exportVariant(modelId, recipe, progressProxy(onProgress))),
     cancel() {
       if (running === null) return;
       stop(running, cancelledError());
@@ -117,6 +149,11 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker):
       listeners.clear();
     },
   };
+}
+
+/** A callback the worker can call back across the boundary (Comlink proxies functions; it cannot clone them). */
+function progressProxy(onProgress: ProgressCallback | undefined): ProgressCallback | undefined {
+  return onProgress ? proxy(onProgress) : undefined;
 }
 
 /** Each distinct ArrayBuffer once (transferring one twice throws); SharedArrayBuffers cannot be transferred. */

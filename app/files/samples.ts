@@ -13,7 +13,7 @@ export interface SampleEntry {
   files: string[];
   params?: number;
   accuracy?: { test10k?: number; subset1000?: number };
-  data?: { images?: string; labels?: string };
+  data?: { images?: string; labels?: string; labelNames?: string };
 }
 
 type Fetch = (url: string) => Promise<Response>;
@@ -53,15 +53,36 @@ export async function fetchSampleIndex(baseUrl: string, fetchImpl: Fetch = fetch
 
 /** Fetches a sample's files from the app itself. */
 export async function fetchSample(sample: SampleEntry, baseUrl: string, fetchImpl: Fetch = fetch): Promise<ModelSource> {
-  const files: SourceFile[] = await Promise.all(
-    sample.files.map(async (path) => {
+  const files = (await fetchFiles(sample.files, baseUrl, fetchImpl)).map((f, i) => ({ ...f, name: sample.files[i] }));
+  return { label: `Sample: ${sample.name}`, files, sampleId: sample.id };
+}
+
+/** Whether a sample ships evaluation data. */
+export function hasSampleData(sample: SampleEntry): boolean {
+  return typeof sample.data?.images === 'string';
+}
+
+/** Fetches a sample's evaluation data (images, labels, class names) from the app, like files the user dropped. */
+export async function fetchSampleData(
+  sample: SampleEntry,
+  baseUrl: string,
+  fetchImpl: Fetch = fetch,
+): Promise<{ label: string; files: SourceFile[] }> {
+  const d = sample.data ?? {};
+  const paths = [d.images, d.labels, d.labelNames].filter((p): p is string => typeof p === 'string');
+  const files = await fetchFiles(paths, baseUrl, fetchImpl);
+  return { label: `Sample data for ${sample.name}`, files };
+}
+
+async function fetchFiles(paths: string[], baseUrl: string, fetchImpl: Fetch): Promise<SourceFile[]> {
+  return Promise.all(
+    paths.map(async (path) => {
       const response = await fetchImpl(`${baseUrl}samples/${path}`);
       if (!response.ok) throw unreadable(`samples/${path}`, `HTTP ${response.status}`);
       if (isHtml(response)) throw unreadable(`samples/${path}`, 'the server has no such file');
-      return { name: path, blob: await response.blob() };
+      return { name: path.split('/').pop()!, blob: await response.blob() };
     }),
   );
-  return { label: `Sample: ${sample.name}`, files };
 }
 
 function isHtml(response: Response): boolean {

@@ -16,6 +16,8 @@ export interface ModelSource {
   /** A short description for people: 'model.json + 1 file', 'nsfw.zip', 'Sample: Fashion-MNIST MLP'. */
   label: string;
   files: SourceFile[];
+  /** The sample's id when it is one of the app's samples (it then offers the sample's data). */
+  sampleId?: string;
 }
 
 /** Reads every file into its own buffer, ready to be transferred to the worker. */

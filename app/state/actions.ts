@@ -11,3 +11,36 @@ export {
 export { loadRuntime } from './runtime-actions';
 export { setWeightFilter, sortWeightsBy } from './ui-actions';
 export { setStudioClient } from './client';
+export { closeData, dismissDataError, openDataFiles, openDataSource, reopenData, useSampleData } from './data-actions';
+export {
+  resetControls,
+  resetLayer,
+  setClip,
+  setGlobalSparsity,
+  setLayerPrecision,
+  setLayerSparsity,
+  setPrecision,
+} from './compress-actions';
+export { startEstimates } from './estimate';
+export { cancelJob, dismissJobError } from './jobs';
+export {
+  applyCurrent,
+  deleteVariant,
+  measureAll,
+  measureStale,
+  renameVariant,
+  selectVariant,
+  setLatencyRuns,
+  setMeasureBackend,
+  showHistogramOf,
+} from './variant-actions';
+export {
+  dismissRecipeError,
+  downloadExportFile,
+  downloadExportZip,
+  exportSelected,
+  loadRecipeFile,
+  recipeToSave,
+  saveRecipe,
+} from './export-actions';
+export { dismissStorageError, newSession, restoreSession, startPersistence } from './session-actions';

@@ -2,8 +2,22 @@
  * An in-memory StudioClient for the action tests: every call is answered by a deferred the test settles, so the
  * tests control ordering (an older open finishing after a newer one, a cancel mid-open) exactly.
  */
-import type { InputFile, ModelInventory } from '../../src/model/types';
-import type { OpenedModelRef, RuntimeInfo, StudioError } from '../../src/worker/api';
+import type { InputFile, ModelInventory, WeightInfo } from '../../src/model/types';
+import { recipeHash } from '../../src/recipe/schema';
+import type {
+  DataRef,
+  ExportedVariant,
+  Measurement,
+  MeasureOptions,
+  OpenedModelRef,
+  ProgressCallback,
+  Recipe,
+  RuntimeInfo,
+  SizeEstimate,
+  StudioError,
+  TensorHistogram,
+  VariantRef,
+} from '../../src/worker/api';
 import { cancelledError } from '../studio-error';
 import type { StudioClient } from '../worker-client';
 
@@ -16,7 +30,80 @@ export interface OpenCall extends Deferred<OpenedModelRef> {
   files: InputFile[];
 }
 
+/** One call to the fake, for assertions: the method and its arguments (progress callbacks left out). */
+export interface Call {
+  method: string;
+  args: unknown[];
+}
+
+/**
+ * Answers of the other methods; tests replace them. The defaults answer at once with small, plausible results
+ * derived from the arguments (a measurement's quality falls with the recipe's sparsity).
+ */
+export interface Handlers {
+  estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
+  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
+  openData(modelId: string, files: InputFile[]): Promise<DataRef>;
+  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
+  histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
+  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant>;
+}
+
+export function fakeMeasurement(recipe: Recipe | null, options: MeasureOptions): Measurement {
+  const sparsity = recipe?.prune.sparsity ?? 0;
+  const sizes = { modelJsonBytes: 1000, weightBytes: 4000, weightGzipBytes: Math.round(3600 * (1 - sparsity)) + 100, totalBytes: 5000 };
+  return {
+    recipeHash: recipe ? recipeHash(recipe) : null,
+    sizes,
+    sparsity,
+    quality: options.dataId
+      ? { kind: 'accuracy', value: 0.9 - sparsity / 10, samples: 100, top5: null, loss: 0.3, perClass: [], cosine: null, maxAbsDiff: null, weakProxy: false, data: 'data', skipped: [] }
+      : null,
+    latency: options.latencyRuns ? { backend: options.backend ?? 'wasm', batch: 1, medianMs: 1, p10Ms: 0.9, p90Ms: 1.2, coldMs: 5, loadMs: 3, runs: options.latencyRuns, peakBytes: 100 } : null,
+    dataId: options.dataId,
+    warnings: [],
+    durationMs: 10,
+  };
+}
+
+function defaultHandlers(): Handlers {
+  return {
+    async estimateSize(_, recipe) {
+      const s = recipe.prune.sparsity ?? 0;
+      return { modelJsonBytes: 1000, weightBytes: 4000, weightGzipBytes: Math.round(3600 * (1 - s)), totalBytes: 5000, totalGzipBytes: 1000 + Math.round(3600 * (1 - s)), sparsity: s };
+    },
+    async applyRecipe(_, recipe, onProgress) {
+      await onProgress?.({ phase: 'apply', done: 1, total: 1, etaMs: null });
+      const s = recipe.prune.sparsity ?? 0;
+      return { recipeHash: recipeHash(recipe), stats: { sparsity: s, prunedSparsity: s, prunableParams: 1000, weightBytesBefore: 4000, weightBytesAfter: 4000, tensors: [] }, warnings: [] };
+    },
+    async openData(modelId, files) {
+      return {
+        id: `data-for-${modelId}`,
+        summary: { kind: 'idx', size: 100, sampleShape: [28, 28, 1], classNames: ['a', 'b'], classSource: 'labels-file', labelled: true, preprocessing: null, skipped: [], description: `${files.length} files` },
+        previews: [],
+      };
+    },
+    async measure(_, recipe, options) {
+      return fakeMeasurement(recipe, options);
+    },
+    async histogram(_, recipe, name) {
+      return { name, storedAfter: recipe ? 'uint8' : null, min: -1, max: 1, bins: 2, width: 1, before: [1, 1], after: recipe ? [1, 1] : null, zerosBefore: 0, zerosAfter: recipe ? 1 : null, distinctAfter: recipe ? 2 : null, count: 2 };
+    },
+    async exportVariant() {
+      const files = [
+        { name: 'model.json', data: new Uint8Array([123, 125]) },
+        { name: 'group1-shard1of1.bin', data: new Uint8Array(8) },
+        { name: 'recipe.json', data: new Uint8Array([123, 125]) },
+      ];
+      return { files, zip: new Uint8Array([80, 75, 5, 6]), sizes: { modelJsonBytes: 2, weightBytes: 8, weightGzipBytes: 20, totalBytes: 10 } };
+    },
+  };
+}
+
 export class FakeClient implements StudioClient {
+  readonly calls: Call[] = [];
+  handlers: Handlers = defaultHandlers();
   readonly opens: OpenCall[] = [];
   readonly closed: string[] = [];
   runtimeAnswer: RuntimeInfo | StudioError = { active: 'wasm', backends: [] } as unknown as RuntimeInfo;
@@ -39,6 +126,60 @@ export class FakeClient implements StudioClient {
 
   async closeModel(id: string): Promise<void> {
     this.closed.push(id);
+  }
+
+  estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate> {
+    return this.track('estimateSize', [modelId, recipe], () => this.handlers.estimateSize(modelId, recipe));
+  }
+
+  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef> {
+    return this.track('applyRecipe', [modelId, recipe], () => this.handlers.applyRecipe(modelId, recipe, onProgress));
+  }
+
+  openData(modelId: string, files: InputFile[]): Promise<DataRef> {
+    return this.track('openData', [modelId, files.map((f) => f.name)], () => this.handlers.openData(modelId, files));
+  }
+
+  async closeData(dataId: string): Promise<void> {
+    this.calls.push({ method: 'closeData', args: [dataId] });
+  }
+
+  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement> {
+    return this.track('measure', [modelId, recipe && recipeHash(recipe), options], () =>
+      this.handlers.measure(modelId, recipe, options, onProgress),
+    );
+  }
+
+  histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram> {
+    return this.track('histogram', [modelId, tensorName], () => this.handlers.histogram(modelId, recipe, tensorName, bins));
+  }
+
+  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant> {
+    return this.track('exportVariant', [modelId, recipeHash(recipe)], () => this.handlers.exportVariant(modelId, recipe, onProgress));
+  }
+
+  /** Calls of one method, in order. */
+  callsOf(method: string): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  /** Records a call and runs its handler; a cancel or crash rejects it like the real client. */
+  private track<T>(method: string, args: unknown[], run: () => Promise<T>): Promise<T> {
+    this.calls.push({ method, args });
+    return new Promise<T>((resolve, reject) => {
+      const deferred = { resolve, reject } as Deferred<never>;
+      this.pending.add(deferred);
+      run().then(
+        (v) => {
+          this.pending.delete(deferred);
+          resolve(v);
+        },
+        (e) => {
+          this.pending.delete(deferred);
+          reject(e);
+        },
+      );
+    });
   }
 
   cancel(): void {
@@ -65,8 +206,17 @@ export class FakeClient implements StudioClient {
   }
 }
 
+/** A dense layer's kernel and bias, as the inventory lists them. */
+export function denseWeights(layer: string, inputs: number, units: number): WeightInfo[] {
+  const common = { dtype: 'float32' as const, quantization: null, owner: layer, ownerType: 'Dense' };
+  return [
+    { ...common, name: `${layer}/kernel`, shape: [inputs, units], params: inputs * units, bytes: inputs * units * 4, prunable: true },
+    { ...common, name: `${layer}/bias`, shape: [units], params: units, bytes: units * 4, prunable: false },
+  ];
+}
+
 /** A small but complete inventory. */
-export function inventory(params: number, name = 'model.json'): ModelInventory {
+export function inventory(params: number, name = 'model.json', weights: WeightInfo[] = []): ModelInventory {
   return {
     format: 'layers-model',
     reader: 'tfjs-layers',
@@ -76,7 +226,7 @@ export function inventory(params: number, name = 'model.json'): ModelInventory {
     outputs: [{ name: 'output', shape: [null, 10], dtype: 'float32' }],
     params,
     weightBytes: params * 4,
-    weights: [],
+    weights,
     warnings: [],
   };
 }

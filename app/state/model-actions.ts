@@ -6,8 +6,9 @@ import { toStudioError } from '../studio-error';
 import { fetchSample, fetchSampleIndex, type SampleEntry } from '../files/samples';
 import { labelFor, readSourceFiles, type ModelSource, type SourceFile } from '../files/source-file';
 import { onClientRestart, studioClient } from './client';
+import { reopenData } from './data-actions';
 import type { OpenModel } from './model-slice';
-import { studio } from './store';
+import { freshModelState, studio } from './store';
 
 let latestOpen = 0;
 
@@ -15,7 +16,7 @@ let latestOpen = 0;
  * Opens a model from files the user gave (dropped, chosen, or fetched). Resolves true when it became the
  * open model, false when it failed (the error is in `modelError`), was cancelled, or was overtaken by a newer open.
  */
-export async function openModelSource(source: ModelSource): Promise<boolean> {
+export async function openModelSource(source: ModelSource, options: { keepSession?: boolean } = {}): Promise<boolean> {
   const request = ++latestOpen;
   studio.setState({ opening: { label: source.label }, modelError: null });
   try {
@@ -26,8 +27,15 @@ export async function openModelSource(source: ModelSource): Promise<boolean> {
       return false;
     }
     const previous = studio.getState().model;
-    studio.setState({ model: { id: ref.id, inventory: ref.inventory, source }, opening: null });
+    // Variants, controls and exports belong to one model; a restored session keeps the ones it brought back.
+    studio.setState({
+      model: { id: ref.id, inventory: ref.inventory, source },
+      opening: null,
+      ...(options.keepSession ? {} : freshModelState()),
+    });
     if (previous !== null) void closeQuietly(previous.id);
+    // The data (if any) is opened again for this model: its preprocessing and classes follow the model.
+    void reopenData();
     return true;
   } catch (thrown) {
     if (request !== latestOpen) return false;
@@ -48,11 +56,11 @@ export function cancelOpen(): void {
   studioClient().cancel();
 }
 
-/** Forgets the open model, here and in the worker. */
+/** Forgets the open model, here and in the worker, with its variants (the data files are kept). */
 export async function closeModel(): Promise<void> {
   const model = studio.getState().model;
   if (model === null) return;
-  studio.setState({ model: null });
+  studio.setState({ model: null, data: null, ...freshModelState() });
   await closeQuietly(model.id);
 }
 
@@ -105,8 +113,10 @@ async function closeQuietly(id: string): Promise<void> {
 async function reopen(model: OpenModel): Promise<void> {
   try {
     const ref = await studioClient().openModel(await readSourceFiles(model.source.files));
-    if (studio.getState().model === model) studio.setState({ model: { ...model, id: ref.id } });
-    else void closeQuietly(ref.id);
+    if (studio.getState().model === model) {
+      studio.setState({ model: { ...model, id: ref.id } });
+      void reopenData();
+    } else void closeQuietly(ref.id);
   } catch (thrown) {
     if (studio.getState().model === model) {
       studio.setState({ model: null, modelError: toStudioError(thrown) });

@@ -1,0 +1,37 @@
+/** The data slice: the evaluation data the user gave, as the worker opened it for the open model. */
+import type { DataRef, StudioError } from '../../src/worker/api';
+import type { SourceFile } from '../files/source-file';
+
+export interface DataSource {
+  /** For people: 'Sample data: Fashion-MNIST (1,000 test images)', 't10k-images-idx3-ubyte.gz + 1 file'. */
+  label: string;
+  files: SourceFile[];
+}
+
+export interface OpenData {
+  /** The worker's handle, for the model it was opened for. */
+  id: string;
+  source: DataSource;
+  summary: DataRef['summary'];
+  previews: DataRef['previews'];
+  /** Identifies the data across reloads (label and byte count), to tell which measurements used it. */
+  key: string;
+}
+
+export interface DataSlice {
+  data: OpenData | null;
+  /** Files the user gave that are kept (and persisted) even when opening them failed for the current model. */
+  dataSource: DataSource | null;
+  dataOpening: { label: string } | null;
+  dataError: StudioError | null;
+}
+
+export function initialDataSlice(): DataSlice {
+  return { data: null, dataSource: null, dataOpening: null, dataError: null };
+}
+
+/** The key of a data source: what identifies "the same data" for measurements. */
+export function dataKeyOf(source: DataSource): string {
+  const bytes = source.files.reduce((n, f) => n + f.blob.size, 0);
+  return `${source.label} · ${bytes}`;
+}

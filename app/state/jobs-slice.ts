@@ -1,0 +1,26 @@
+/** The jobs slice: the one long job running in the worker (apply, measure, export, opening data), its progress. */
+import type { JobProgress, StudioError } from '../../src/worker/api';
+
+export type JobKind = 'apply' | 'measure' | 'export';
+
+export interface Job {
+  kind: JobKind;
+  /** What the job is about, for the status line: 'Variant 2 (50% global · uint8)'. */
+  label: string;
+  /** Steps of the job ('apply', 'measure original', ...) done out of total, for the bar. */
+  step: number;
+  steps: number;
+  stepLabel: string;
+  progress: JobProgress | null;
+  startedAt: number;
+}
+
+export interface JobsSlice {
+  job: Job | null;
+  /** The last job's error, shown beside the Apply button. */
+  jobError: StudioError | null;
+}
+
+export function initialJobsSlice(): JobsSlice {
+  return { job: null, jobError: null };
+}

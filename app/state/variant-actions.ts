@@ -1,0 +1,158 @@
+/**
+ * Actions on the variants slice: Apply (build and measure the recipe in the controls), Measure (everything, on
+ * the current data), select, rename, delete. Measurements land on the entry whose recipe hash they belong to.
+ */
+import { describeRecipe, emptyRecipe, recipeHash } from '../../src/recipe/schema';
+import type { Measurement, MeasureOptions, Recipe } from '../../src/worker/api';
+import { studioClient } from './client';
+import { runJob, type JobContext } from './jobs';
+import type { MeasureBackend } from '../../src/worker/api';
+import { currentDataKey, currentRecipe, hashOf, isMeasuredNow, originalOf } from './selectors';
+import { studio, type StudioState } from './store';
+import { ORIGINAL, type VariantEntry } from './variants-slice';
+
+/** The hash of the recipe that changes nothing. */
+const UNCHANGED = recipeHash(emptyRecipe());
+
+function measureOptions(s: StudioState): MeasureOptions {
+  const runs = s.measureSettings.latencyRuns;
+  return {
+    dataId: s.data?.id ?? null,
+    backend: s.measureSettings.backend,
+    latencyRuns: runs,
+    warmupRuns: Math.min(3, runs),
+  };
+}
+
+function updateEntry(id: string, change: Partial<VariantEntry>): void {
+  studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...change } : v)) }));
+}
+
+/** Measures one entry in the worker and stores the result on it (if it still exists). */
+async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measurement> {
+  const s = studio.getState();
+  if (!s.model) throw { code: 'bad-options', message: 'No model is open.' };
+  ctx.step(`Measuring ${entry.name}`);
+  const dataKey = currentDataKey(s);
+  const m = await studioClient().measure(s.model.id, entry.recipe, measureOptions(s), ctx.progress);
+  updateEntry(entry.id, { measurement: m, measuredOn: dataKey });
+  return m;
+}
+
+/**
+ * Apply: builds the variant of the current recipe, measures it, and measures the original too when it has no
+ * current measurement (the charts need it). Applying a recipe that already has a variant selects it and
+ * measures it again only when its measurement is stale.
+ */
+export async function applyCurrent(): Promise<boolean> {
+  const s = studio.getState();
+  if (!s.model || s.job) return false;
+  const recipe: Recipe = currentRecipe(s);
+  const id = hashOf(recipe);
+  if (id === UNCHANGED) {
+    // The recipe that changes nothing is the original.
+    studio.setState({ selectedId: ORIGINAL });
+    return measureStale();
+  }
+  let entry = s.variants.find((v) => v.id === id);
+  const isNew = entry === undefined;
+  if (entry && entry.built !== null && isMeasuredNow(entry, currentDataKey(s))) {
+    // Already there and measured on this data: select it (and measure the original if it lacks a measurement).
+    studio.setState({ selectedId: id });
+    return measureStale();
+  }
+  if (!entry) {
+    const number = s.variantCounter + 1;
+    entry = {
+      id,
+      name: `Variant ${number}`,
+      recipe,
+      summary: describeRecipe(recipe),
+      built: null,
+      measurement: null,
+      measuredOn: null,
+      createdAt: Date.now(),
+    };
+    studio.setState((st) => ({ variants: [...st.variants, entry!], variantCounter: number }));
+  }
+  studio.setState({ selectedId: id });
+  const target = entry;
+  const dataKey = currentDataKey(s);
+  const original = originalOf(s);
+  const needOriginal = !isMeasuredNow(original, dataKey);
+  const steps = 2 + (needOriginal ? 1 : 0);
+  const done = await runJob('apply', `${target.name} (${target.summary})`, steps, async (ctx) => {
+    ctx.step(`Building ${target.name}`);
+    const ref = await studioClient().applyRecipe(studio.getState().model!.id, recipe, ctx.progress);
+    updateEntry(id, { built: { sparsity: ref.stats.sparsity, weightBytes: ref.stats.weightBytesAfter } });
+    await measureEntry(target, ctx);
+    if (needOriginal) await measureEntry(original, ctx);
+  });
+  // A new variant that was never built (cancelled or failed at once) is not kept.
+  if (!done && isNew) {
+    const now = studio.getState().variants.find((v) => v.id === id);
+    if (now && now.built === null) deleteVariant(id);
+  }
+  return done;
+}
+
+/** Measures every entry whose measurement is missing or was made on other data. */
+export function measureStale(): Promise<boolean> {
+  const s = studio.getState();
+  const key = currentDataKey(s);
+  return measureEntries(s.variants.filter((v) => !isMeasuredNow(v, key)));
+}
+
+/** The Measure button: the original and every variant, again, on the current data and settings. */
+export function measureAll(): Promise<boolean> {
+  return measureEntries(studio.getState().variants);
+}
+
+async function measureEntries(entries: VariantEntry[]): Promise<boolean> {
+  const s = studio.getState();
+  if (!s.model || s.job) return false;
+  if (entries.length === 0) return true;
+  const label = entries.length === 1 ? entries[0].name : `${entries.length} models`;
+  return runJob('measure', label, entries.length, async (ctx) => {
+    for (const entry of entries) {
+      // Deleted meanwhile: skip.
+      if (!studio.getState().variants.some((v) => v.id === entry.id)) continue;
+      await measureEntry(entry, ctx);
+    }
+  });
+}
+
+export function selectVariant(id: string): void {
+  if (studio.getState().variants.some((v) => v.id === id)) studio.setState({ selectedId: id });
+}
+
+/** Renames a variant; blank names are ignored. The original keeps its name. */
+export function renameVariant(id: string, name: string): void {
+  const trimmed = name.trim();
+  if (id === ORIGINAL || trimmed === '') return;
+  updateEntry(id, { name: trimmed.slice(0, 80) });
+}
+
+/** Deletes a variant (never the original); the selection falls back to the original. */
+export function deleteVariant(id: string): void {
+  if (id === ORIGINAL) return;
+  studio.setState((s) => ({
+    variants: s.variants.filter((v) => v.id !== id),
+    selectedId: s.selectedId === id ? ORIGINAL : s.selectedId,
+    lastExport: s.lastExport?.variantId === id ? null : s.lastExport,
+  }));
+}
+
+export function setMeasureBackend(backend: MeasureBackend): void {
+  studio.setState((s) => ({ measureSettings: { ...s.measureSettings, backend } }));
+}
+
+/** Timed latency runs per measurement, 0 (skip) to 500. */
+export function setLatencyRuns(runs: number): void {
+  const n = Number.isFinite(runs) ? Math.max(0, Math.min(500, Math.round(runs))) : 20;
+  studio.setState((s) => ({ measureSettings: { ...s.measureSettings, latencyRuns: n } }));
+}
+
+export function showHistogramOf(tensor: string | null): void {
+  studio.setState({ histogramTensor: tensor });
+}

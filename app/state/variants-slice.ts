@@ -1,0 +1,64 @@
+/**
+ * The variants slice: the original and every variant the user applied, each a recipe plus what was measured for
+ * it. Keyed by the recipe's hash ('original' for the model as opened), so applying the same recipe twice finds
+ * the same entry.
+ */
+import type { Measurement, MeasureBackend, Recipe } from '../../src/worker/api';
+
+export const ORIGINAL = 'original';
+
+export interface VariantEntry {
+  /** The recipe hash, or ORIGINAL. */
+  id: string;
+  name: string;
+  /** Null for the original. */
+  recipe: Recipe | null;
+  /** describeRecipe's one-liner, e.g. '50% global · uint8'. */
+  summary: string;
+  /** Achieved sparsity and weight bytes once built. */
+  built: { sparsity: number; weightBytes: number } | null;
+  measurement: Measurement | null;
+  /** The data key (see dataKeyOf) the measurement used, or null when measured without data. */
+  measuredOn: string | null;
+  createdAt: number;
+}
+
+export interface MeasureSettings {
+  backend: MeasureBackend;
+  /** Timed latency runs per measurement. */
+  latencyRuns: number;
+}
+
+export interface VariantsSlice {
+  /** The original first, then variants in the order they were made. */
+  variants: VariantEntry[];
+  selectedId: string;
+  /** Counter for default names ('Variant 3'); never reused within a session. */
+  variantCounter: number;
+  measureSettings: MeasureSettings;
+  /** The weight whose histogram is shown. */
+  histogramTensor: string | null;
+}
+
+export function originalEntry(): VariantEntry {
+  return {
+    id: ORIGINAL,
+    name: 'Original',
+    recipe: null,
+    summary: 'as opened',
+    built: null,
+    measurement: null,
+    measuredOn: null,
+    createdAt: 0,
+  };
+}
+
+export function initialVariantsSlice(): VariantsSlice {
+  return {
+    variants: [originalEntry()],
+    selectedId: ORIGINAL,
+    variantCounter: 0,
+    measureSettings: { backend: 'wasm', latencyRuns: 20 },
+    histogramTensor: null,
+  };
+}
