@@ -41,6 +41,19 @@ function scaleFlag(value: string | undefined): Scale | undefined {
   return scale;
 }
 
+/**
+ * `--scale -1,1` as typed: node's parseArgs takes a value starting with '-' for an option and refuses it, so the
+ * value is attached ('--scale=-1,1') before parsing.
+ */
+export function attachScaleValue(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--scale' && i + 1 < args.length && /^-\d/.test(args[i + 1])) out.push(`--scale=${args[++i]}`);
+    else out.push(args[i]);
+  }
+  return out;
+}
+
 /** The model path: exactly one positional, with a hint about --data eating paths when there are more. */
 function modelPath(positionals: string[]): string {
   if (positionals.length === 1) return positionals[0];
@@ -121,7 +134,7 @@ Examples:
 
   async run(args: string[], io: CliIO): Promise<number> {
     const { rest, data: dataPaths } = splitDataPaths(args);
-    const { values, positionals } = parseCommandArgs('eval', rest, {
+    const { values, positionals } = parseCommandArgs('eval', attachScaleValue(rest), {
       reference: { type: 'string' },
       labels: { type: 'string' },
       'label-column': { type: 'string' },
