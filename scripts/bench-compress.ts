@@ -101,7 +101,7 @@ function copyAll(weights: Float32Array[]): Float32Array[] {
 
 function compress(weights: Float32Array[]) {
   const pruned = pruneGlobal(weights, SPARSITY);
-  const quantized = pruned.values.map((v) => quantizeAffine(v, 8));
+  const quantized = pruned.values.map((v, t) => quantizeAffine(v, 8, { dataRange: pruned.ranges[t] }));
   return { pruned, quantized };
 }
 
@@ -142,7 +142,7 @@ for (let r = 0; r < REPEATS; r++) {
   const t = {
     copy: measure(() => copyAll(weights)),
     prune: measure(() => pruneGlobal(weights, SPARSITY)),
-    quantize: measure(() => check.pruned.values.map((v) => quantizeAffine(v, 8))),
+    quantize: measure(() => check.pruned.values.map((v, t) => quantizeAffine(v, 8, { dataRange: check.pruned.ranges[t] }))),
     compress: measure(() => compress(weights)),
     select: measure(() => selectThreshold(weights, k)),
     sort: measure(() => sortThreshold(weights, k)),

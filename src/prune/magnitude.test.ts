@@ -125,6 +125,26 @@ describe('pruneGlobal', () => {
     );
   });
 
+  it('reports the min and max of each output, or null when it is empty or not finite', () => {
+    fc.assert(
+      fc.property(tensorsArb, sparsityArb, (tensors, s) => {
+        const r = pruneGlobal(tensors, s);
+        r.values.forEach((v, t) => {
+          const finite = v.length > 0 && v.every(Number.isFinite);
+          if (!finite) return expect(r.ranges[t]).toBeNull();
+          let min = Infinity;
+          let max = -Infinity;
+          v.forEach((x) => {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+          });
+          expect(r.ranges[t]).toEqual({ min: min + 0, max: max + 0 });
+        });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('is deterministic and never touches its inputs', () => {
     fc.assert(
       fc.property(tensorsArb, sparsityArb, (tensors, s) => {

@@ -18,6 +18,17 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
+import {
+  copyNormalizingZeros,
+  countNaN,
+  gatherKeys,
+  KEY_MAX_START,
+  KEY_MIN_START,
+  pruneBelow,
+  pruneOutsideBracket,
+  rangeFromKeys,
+  settleBracket,
+} from './passes';
 import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type Bracket } from './select';
 
 export interface PruneResult {
@@ -37,6 +48,11 @@ export interface PruneResult {
    * are split by (tensor, index) order.
    */
   threshold: number;
+  /**
+   * The min and max of each output (zeros included), or null when it is empty or holds NaN or ±Infinity. Pass them
+   * on as quantizeAffine's `dataRange` to spare it a pass over the weights.
+   */
+  ranges: ({ min: number; max: number } | null)[];
 }
 
 export interface PruneTensorResult {
@@ -45,6 +61,14 @@ export interface PruneTensorResult {
   targetZeros: number;
   count: number;
   threshold: number;
+  range: { min: number; max: number } | null;
+}
+
+/** Per-tensor tallies the writing passes fill in. */
+interface Tally {
+  zeros: number[];
+  keyMin: number[];
+  keyMax: number[];
 }
 
 const NAN_KEYS_START = 0x7f800001; // magnitude keys above +Infinity's are NaNs
@@ -67,20 +91,32 @@ export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number):
   const targetZeros = Math.round(sparsity * count);
   const outputs = sources.map((src) => new Float32Array(src.length));
   const dsts = outputs.map(bitsOf);
-  const zeros = new Array<number>(sources.length).fill(0);
+  const tally: Tally = {
+    zeros: new Array<number>(sources.length).fill(0),
+    keyMin: new Array<number>(sources.length).fill(KEY_MIN_START),
+    keyMax: new Array<number>(sources.length).fill(KEY_MAX_START),
+  };
 
   let thresholdKey = -1;
   if (targetZeros > 0) {
     const first = firstDigitOfKth(sources, targetZeros, 'magnitude');
     if (first.bucket < INFINITY_BUCKET && first.inBucket <= count / 8) {
       const lo = first.bucket << 16;
-      thresholdKey = pruneAroundBracket(sources, dsts, zeros, targetZeros, { lo, hi: lo | 0xffff, capacity: first.inBucket });
+      thresholdKey = pruneAroundBracket(sources, dsts, tally, targetZeros, { lo, hi: lo | 0xffff, capacity: first.inBucket });
     }
   }
-  if (thresholdKey < 0) thresholdKey = pruneWithTwoPasses(sources, dsts, zeros, targetZeros, count);
+  if (thresholdKey < 0) thresholdKey = pruneWithTwoPasses(sources, dsts, tally, targetZeros, count);
   let totalZeros = 0;
-  for (const z of zeros) totalZeros += z;
-  return { values: outputs, zeros, totalZeros, targetZeros, count, threshold: valueOfKey(thresholdKey, 'magnitude') };
+  for (const z of tally.zeros) totalZeros += z;
+  return {
+    values: outputs,
+    zeros: tally.zeros,
+    totalZeros,
+    targetZeros,
+    count,
+    threshold: valueOfKey(thresholdKey, 'magnitude'),
+    ranges: tally.keyMin.map((lo, t) => rangeFromKeys(lo, tally.keyMax[t])),
+  };
 }
 
 /**
@@ -91,17 +127,21 @@ export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number):
  * `capacity` weights or missed the k-th (not expected from an exact first digit): the caller then falls back and
  * every output is rewritten.
  */
-function pruneAroundBracket(sources: Int32Array[], dsts: Int32Array[], zeros: number[], k: number, bracket: Bracket): number {
+function pruneAroundBracket(sources: Int32Array[], dsts: Int32Array[], tally: Tally, k: number, bracket: Bracket): number {
   const positions = new Int32Array(bracket.capacity);
   const starts: number[] = []; // where each tensor's positions begin in `positions`
-  const state = new Int32Array(2); // [positions used, zeros written in this tensor]
+  const state = new Int32Array(4); // [positions used, zeros written, min key, max key] for the current tensor
   let below = 0;
   for (let t = 0; t < sources.length; t++) {
     starts.push(state[0]);
     state[1] = 0;
+    state[2] = KEY_MIN_START;
+    state[3] = KEY_MAX_START;
     pruneOutsideBracket(sources[t], dsts[t], bracket.lo, bracket.hi - bracket.lo, positions, state);
     if (state[0] > bracket.capacity) return -1;
-    zeros[t] = state[1];
+    tally.zeros[t] = state[1];
+    tally.keyMin[t] = state[2];
+    tally.keyMax[t] = state[3];
     below += state[1];
   }
   starts.push(state[0]);
@@ -109,26 +149,18 @@ function pruneAroundBracket(sources: Int32Array[], dsts: Int32Array[], zeros: nu
   if (!(below < k && k <= below + inBracket)) return -1;
   // The rest of the selection, among the weights in the bracket only.
   const keys = new Int32Array(inBracket);
-  for (let t = 0; t < sources.length; t++) {
-    for (let j = starts[t]; j < starts[t + 1]; j++) keys[j] = sources[t][positions[j]] & 0x7fffffff;
-  }
+  for (let t = 0; t < sources.length; t++) gatherKeys(sources[t], positions, starts[t], starts[t + 1], keys);
   const inside = kthSmallestKey([keys], k - below, 'magnitude');
   const threshold = inside.key;
-  let ties = k - below - inside.below;
+  state[0] = k - below - inside.below; // ties left to prune, in (tensor, index) order
   for (let t = 0; t < sources.length; t++) {
-    const dst = dsts[t];
-    for (let j = starts[t]; j < starts[t + 1]; j++) {
-      const key = keys[j];
-      let prune = key < threshold;
-      if (!prune && key === threshold && ties > 0) {
-        ties--;
-        prune = true;
-      }
-      if (prune || key === 0) {
-        dst[positions[j]] = 0; // zeros beyond the target (threshold 0) are still written as +0
-        zeros[t]++;
-      }
-    }
+    state[1] = tally.zeros[t];
+    state[2] = tally.keyMin[t];
+    state[3] = tally.keyMax[t];
+    settleBracket(sources[t], dsts[t], positions, keys, starts[t], starts[t + 1], threshold, state);
+    tally.zeros[t] = state[1];
+    tally.keyMin[t] = state[2];
+    tally.keyMax[t] = state[3];
   }
   return threshold;
 }
@@ -137,7 +169,7 @@ function pruneAroundBracket(sources: Int32Array[], dsts: Int32Array[], zeros: nu
  * Everything else (a threshold among the tiniest magnitudes or at Infinity, NaNs in the way, masses of equal
  * weights): a full two-pass selection, then the writing pass. Returns the threshold key.
  */
-function pruneWithTwoPasses(sources: Int32Array[], dsts: Int32Array[], zeros: number[], targetZeros: number, count: number): number {
+function pruneWithTwoPasses(sources: Int32Array[], dsts: Int32Array[], tally: Tally, targetZeros: number, count: number): number {
   let k = targetZeros;
   let thresholdKey = 0;
   let below = 0;
@@ -151,15 +183,14 @@ function pruneWithTwoPasses(sources: Int32Array[], dsts: Int32Array[], zeros: nu
     thresholdKey = kth.key;
     below = kth.below;
   }
-  let ties = k - below; // weights with key === thresholdKey still to prune, in (tensor, index) order
+  const state = new Int32Array(4); // [ties left, zeros written, min key, max key]
+  state[0] = k - below; // weights with key === thresholdKey still to prune, in (tensor, index) order
   for (let t = 0; t < sources.length; t++) {
-    if (thresholdKey === 0) {
-      zeros[t] = copyNormalizingZeros(sources[t], dsts[t]);
-    } else {
-      const r = pruneBelow(sources[t], dsts[t], thresholdKey, ties);
-      zeros[t] = r.zeros;
-      ties = r.tiesLeft;
-    }
+    if (thresholdKey === 0) copyNormalizingZeros(sources[t], dsts[t], state);
+    else pruneBelow(sources[t], dsts[t], thresholdKey, state);
+    tally.zeros[t] = state[1];
+    tally.keyMin[t] = state[2];
+    tally.keyMax[t] = state[3];
   }
   return thresholdKey;
 }
@@ -172,7 +203,14 @@ function pruneWithTwoPasses(sources: Int32Array[], dsts: Int32Array[], zeros: nu
  */
 export function pruneTensor(values: Float32Array, sparsity: number): PruneTensorResult {
   const r = pruneGlobal([values], sparsity);
-  return { values: r.values[0], zeros: r.zeros[0], targetZeros: r.targetZeros, count: r.count, threshold: r.threshold };
+  return {
+    values: r.values[0],
+    zeros: r.zeros[0],
+    targetZeros: r.targetZeros,
+    count: r.count,
+    threshold: r.threshold,
+    range: r.ranges[0],
+  };
 }
 
 function checkSparsity(sparsity: number): void {
@@ -181,91 +219,8 @@ function checkSparsity(sparsity: number): void {
   }
 }
 
-/**
- * Writes src to dst, zeroing keys below `t` and the first `ties` keys equal to `t`. Branch-free for the common case
- * because at 50% sparsity "is this weight pruned" is a coin flip the CPU cannot predict.
- */
-function pruneBelow(
-  src: Int32Array,
-  dst: Int32Array,
-  t: number,
-  ties: number,
-): { zeros: number; tiesLeft: number } {
-  let z = 0;
-  for (let i = 0, n = src.length; i < n; i++) {
-    const b = src[i];
-    const key = b & 0x7fffffff;
-    if (key === t) {
-      if (ties > 0) {
-        ties--;
-        z++;
-        dst[i] = 0;
-      } else {
-        dst[i] = b;
-      }
-      continue;
-    }
-    const prune = (key - t) >> 31; // -1 when key < t (both keys are below 2^31), else 0
-    dst[i] = b & ~prune;
-    z -= prune;
-  }
-  return { zeros: z, tiesLeft: ties };
-}
-
-/**
- * Writes src to dst, zeroing magnitude keys below `lo`, keeping those above lo + width, and noting the positions of
- * those in between (kept for now) in `positions`. state = [positions used, zeros written]; stops early, with
- * state[0] past the capacity, when the bracket holds more weights than `positions` has room for.
- */
-function pruneOutsideBracket(src: Int32Array, dst: Int32Array, lo: number, width: number, positions: Int32Array, state: Int32Array): void {
-  let used = state[0];
-  let z = state[1];
-  const capacity = positions.length;
-  for (let i = 0, n = src.length; i < n; i++) {
-    const b = src[i];
-    const d = (b & 0x7fffffff) - lo; // both below 2^31: a valid int32, negative below the bracket
-    if (d >>> 0 <= width) {
-      if (used === capacity) {
-        state[0] = capacity + 1;
-        return;
-      }
-      positions[used] = i;
-      used = (used + 1) | 0;
-      dst[i] = b;
-      continue;
-    }
-    const prune = d >> 31; // -1 below the bracket, 0 above
-    dst[i] = b & ~prune;
-    z = (z - prune) | 0;
-  }
-  state[0] = used;
-  state[1] = z;
-}
-
-/** Copies src to dst turning -0 into +0; returns the number of zeros. */
-function copyNormalizingZeros(src: Int32Array, dst: Int32Array): number {
-  let z = 0;
-  for (let i = 0, n = src.length; i < n; i++) {
-    const b = src[i];
-    if ((b & 0x7fffffff) === 0) {
-      dst[i] = 0;
-      z++;
-    } else {
-      dst[i] = b;
-    }
-  }
-  return z;
-}
-
-function countNaN(sources: readonly Int32Array[]): number {
-  let c = 0;
-  for (const a of sources) {
-    for (let i = 0, n = a.length; i < n; i++) if ((a[i] & 0x7fffffff) >= NAN_KEYS_START) c++;
-  }
-  return c;
-}
-
 primeKernel((s) => {
-  pruneGlobal([s, s], 0.5);
-  pruneGlobal([s], 0);
+  pruneGlobal([s, s], 0.5); // one-pass path
+  pruneGlobal([s], 0); // nothing to prune
+  pruneGlobal([s.map(Math.sign)], 0.5); // masses of ties: two-pass path
 });

@@ -53,6 +53,21 @@ describe('quantizeAffine properties', () => {
     );
   });
 
+  it('gives the same result with the data range pruneGlobal reports as without it', () => {
+    fc.assert(
+      fc.property(fc.array(weights, { minLength: 1, maxLength: 3 }), fc.double({ min: 0, max: 1, noNaN: true }), bitsArb, clipArb, (ts, s, bits, clip) => {
+        const pruned = pruneGlobal(ts, s);
+        pruned.values.forEach((p, t) => {
+          const a = quantizeAffine(p, bits, { clip });
+          const b = quantizeAffine(p, bits, { clip, dataRange: pruned.ranges[t] });
+          expect([b.scale, b.min]).toEqual([a.scale, a.min]);
+          expect(Array.from(b.codes)).toEqual(Array.from(a.codes));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps pruned weights exactly zero through quantization', () => {
     fc.assert(
       fc.property(fc.array(weights, { minLength: 1, maxLength: 3 }), fc.double({ min: 0, max: 1, noNaN: true }), bitsArb, clipArb, (ts, s, bits, clip) => {

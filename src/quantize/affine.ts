@@ -32,6 +32,12 @@ export interface QuantizeAffineOptions {
    * quantized tensor with the same settings changes nothing, not even the last bit of scale or min.
    */
   grid?: { scale: number; min: number };
+  /**
+   * The min and max of `values` when the caller already has them and `values` holds no NaN or ±Infinity, as
+   * pruneGlobal reports for its outputs (`ranges`): spares a pass over the weights. Wrong numbers here give a wrong
+   * grid, so pass only what was measured on these very values.
+   */
+  dataRange?: { min: number; max: number } | null;
 }
 
 /**
@@ -51,7 +57,7 @@ export function quantizeAffine(values: Float32Array, bits: number, opts: Quantiz
     const kept = encodeOnGrid(values, opts.grid.scale, opts.grid.min, bits);
     if (kept) return { codes: kept, scale: opts.grid.scale, min: opts.grid.min, dtype, bits };
   }
-  const data = finiteRange(values);
+  const data = opts.dataRange ? { min: opts.dataRange.min + 0, max: opts.dataRange.max + 0, nonFinite: 0 } : finiteRange(values);
   let lo = data.min;
   let hi = data.max;
   const range = opts.range ?? (opts.clip && opts.clip !== 'minmax' ? chooseRange(values, bits, opts, data) : undefined);
