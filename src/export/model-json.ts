@@ -11,6 +11,8 @@ import type { Variant } from '../recipe/variant';
 
 /** What Pare records about itself in `userDefinedMetadata.pare`. */
 export interface PareMetadata {
+  /** Kept from the input's own Pare metadata: labels, preprocessing, data set. */
+  [inherited: string]: unknown;
   recipe: Recipe;
   recipeHash: string;
   /** The model the export was made from. */
@@ -43,6 +45,18 @@ function weightDataBytes(data: tf.io.ModelArtifacts['weightData']): number {
 }
 
 /**
+ * What an input's own `userDefinedMetadata.pare` says about using the model (labels, preprocessing, data set) still
+ * holds for its variants, so exports keep it: without it a variant would lose its class names and input scaling.
+ * Figures measured on the original (its test accuracy) do not hold for a variant and are dropped.
+ */
+function inheritedPareMetadata(meta: tf.io.ModelArtifacts['userDefinedMetadata']): Record<string, unknown> {
+  const prior = meta?.pare;
+  if (prior === null || typeof prior !== 'object' || Array.isArray(prior)) return {};
+  const { testAccuracy: _measuredOnOriginal, ...kept } = prior as Record<string, unknown>;
+  return kept;
+}
+
+/**
  * Builds the model.json object for `variant` of `model`, whose shards are `paths`. Keeps format (writing the
  * model's format when an old input had none), generatedBy, convertedBy, signature, modelInitializer,
  * initializerSignature, trainingConfig and every existing userDefinedMetadata key; sets userDefinedMetadata.pare.
@@ -62,6 +76,7 @@ export function buildModelJson(
     );
   }
   const pare: PareMetadata = {
+    ...inheritedPareMetadata(a.userDefinedMetadata),
     recipe,
     recipeHash: variant.recipeHash,
     source: {
