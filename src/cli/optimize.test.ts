@@ -86,7 +86,7 @@ describe('pare optimize', () => {
     expect(r.out).toContain('recipe: 50% global  [');
     expect(r.out).toMatch(/weights gzip -9\s+2,141,543\s+[\d,]+\s+[\d.]+x smaller/);
     expect(r.out).toMatch(/sparsity: 50\.00% of [\d,]+ prunable weights are zero/);
-    expect(r.out).toMatch(/Conv1\/kernel\s+864\s+yes\s+50\.00%\s+[\d.]+%\s+uint8\s+864 -> 864/);
+    expect(r.out).toMatch(/Conv1\/kernel\s+864\s+yes\s+50\.00% global\s+[\d.]+%\s+uint8\s+864 -> 864/);
     expect(r.out).toContain('wrote model.json, group1-shard1of1.bin');
   });
 

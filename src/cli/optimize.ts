@@ -182,7 +182,7 @@ export function renderSummary(s: OptimizeSummary): string {
         { title: 'tensor', value: (t) => t.name, max: 56 },
         { title: 'params', value: (t) => count(t.params), align: 'right' },
         { title: 'prunable', value: (t) => (t.prunable ? 'yes' : '-') },
-        { title: 'target', value: (t) => (t.targetSparsity === null ? '-' : pct(t.targetSparsity)), align: 'right' },
+        { title: 'target', value: targetText, align: 'right' },
         { title: 'zeros', value: (t) => (t.params ? pct(t.sparsity) : '-'), align: 'right' },
         { title: 'stored', value: storedText },
         { title: 'bytes', value: (t) => `${count(t.bytesBefore)} -> ${count(t.bytesAfter)}`, align: 'right' },
@@ -194,6 +194,12 @@ export function renderSummary(s: OptimizeSummary): string {
   ];
   for (const w of s.warnings) lines.push(`warning: ${w.message}`);
   return lines.join('\n');
+}
+
+/** A global target holds over all globally pruned tensors together, not for each one: say so. */
+function targetText(t: TensorStats): string {
+  if (t.targetSparsity === null) return '-';
+  return t.pruneMode === 'global' ? `${pct(t.targetSparsity)} global` : pct(t.targetSparsity);
 }
 
 export const optimizeCommand: Command = {

@@ -148,6 +148,7 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
       zeros,
       sparsity: params ? zeros / params : 0,
       targetSparsity: tp.prune.mode === 'none' ? null : tp.prune.sparsity,
+      pruneMode: tp.prune.mode,
       dtype: s.stored.dtype,
       ...(s.stored.bits !== undefined ? { bits: s.stored.bits } : {}),
       bytesBefore: w.storedBytes,

@@ -43,6 +43,8 @@ export interface TensorStats {
   sparsity: number;
   /** The recipe's target for this tensor; null when it was not pruned. */
   targetSparsity: number | null;
+  /** How it was pruned: alone to its own target, or as part of the one global threshold (whose target is overall). */
+  pruneMode: 'none' | 'global' | 'tensor';
   dtype: StoredDtype;
   bits?: number;
   /** Bytes in the shards, input and variant. */
