@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Test tools cannot download browsers here: use Debian's Chromium (installed by scripts/ensure-debian.mjs),
 // or the binary PARE_CHROMIUM names.
 const executablePath = process.env.PARE_CHROMIUM ?? '/usr/bin/chromium';
-const port = 4173;
+// PARE_E2E_PORT lets a second run (a clean clone beside a working tree) use its own port.
+const port = Number(process.env.PARE_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
