@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWeightValues, countNonFinite } from './decode-weights';
-import { float16ToFloat32 } from './float16';
+import { fromFloat16 } from '../quantize';
 
 /** IEEE 754 half precision by its definition, independent of the table method. */
 function halfByDefinition(h: number): number {
@@ -12,10 +12,10 @@ function halfByDefinition(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + mant / 1024);
 }
 
-describe('float16ToFloat32', () => {
+describe('fromFloat16 (the decoder weights are read with)', () => {
   it('decodes all 65,536 half-precision codes to their exact values', () => {
     const codes = Uint16Array.from({ length: 65536 }, (_, i) => i);
-    const values = float16ToFloat32(codes);
+    const values = fromFloat16(codes);
     const wrong: string[] = [];
     for (let h = 0; h < 65536; h++) {
       const expected = halfByDefinition(h);

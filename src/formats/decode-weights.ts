@@ -4,7 +4,7 @@
  * and plain float32 / int32 / bool. The result never aliases the input bytes, so transforms may write to it.
  */
 import type { WeightSpecJson } from './model-json-schema';
-import { float16ToFloat32 } from './float16';
+import { dequantizeAffine, fromFloat16 } from '../quantize';
 
 export type WeightValues = Float32Array | Int32Array | Uint8Array;
 
@@ -25,7 +25,7 @@ export function decodeWeightValues(spec: WeightSpecJson, bytes: Uint8Array): Wei
     return new Uint8Array(own);
   }
   const codes = q.dtype === 'uint8' ? new Uint8Array(own) : new Uint16Array(own);
-  if (q.dtype === 'float16') return float16ToFloat32(codes as Uint16Array);
+  if (q.dtype === 'float16') return fromFloat16(codes as Uint16Array);
   const scale = q.scale as number;
   const min = q.min as number;
   if (spec.dtype === 'int32') {
@@ -33,9 +33,7 @@ export function decodeWeightValues(spec: WeightSpecJson, bytes: Uint8Array): Wei
     for (let i = 0; i < codes.length; i++) out[i] = Math.round(codes[i] * scale + min);
     return out;
   }
-  const out = new Float32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) out[i] = codes[i] * scale + min;
-  return out;
+  return dequantizeAffine(codes, scale, min);
 }
 
 /** How many values are NaN or ±Infinity (0 for integer weights). */
