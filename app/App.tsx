@@ -1,12 +1,23 @@
 /**
- * The studio's layout: a header, a sidebar of input panels and a workspace. Each panel sits in a named region;
- * later issues add Data (sidebar), Compress, Results and Export (workspace) panels to these regions.
+ * The studio's layout: a header, a sidebar of input panels (model, data, runtime) and a workspace (compress,
+ * results, weights, export, inventory). Each panel sits in a named region.
  */
+import { CompressPanel } from './panels/CompressPanel';
+import { DataPanel } from './panels/DataPanel';
+import { ErrorAlert } from './panels/ErrorAlert';
+import { ExportPanel } from './panels/ExportPanel';
+import { HistogramPanel } from './panels/HistogramPanel';
 import { InventoryPanel } from './panels/InventoryPanel';
 import { ModelPanel } from './panels/ModelPanel';
+import { ResultsPanel } from './panels/ResultsPanel';
 import { RuntimePanel } from './panels/RuntimePanel';
+import { dismissStorageError, newSession } from './state/actions';
+import { useStudio } from './state/use-studio';
 
 export function App() {
+  const storageError = useStudio((s) => s.storageError);
+  const session = useStudio((s) => s.session);
+  const hasModel = useStudio((s) => s.model !== null);
   return (
     <div className="studio">
       <header className="studio-header">
@@ -20,15 +31,37 @@ export function App() {
           Make TensorFlow.js models smaller: prune, quantize and measure them in your browser. Nothing leaves your
           machine.
         </p>
+        <div className="header-actions">
+          {session === 'restoring' && (
+            <span className="status" role="status">
+              <span className="spinner" aria-hidden="true" /> Restoring your last session…
+            </span>
+          )}
+          <button type="button" className="button ghost small" onClick={() => void newSession()}>
+            New session
+          </button>
+        </div>
+        {storageError && (
+          <div className="header-alert">
+            <ErrorAlert error={storageError} onDismiss={dismissStorageError} />
+          </div>
+        )}
       </header>
       <aside className="studio-sidebar" aria-label="Inputs">
         <ModelPanel />
-        {/* DataPanel goes here. */}
+        <DataPanel />
         <RuntimePanel />
       </aside>
       <main className="studio-workspace">
+        {hasModel ? (
+          <>
+            <CompressPanel />
+            <ResultsPanel />
+            <HistogramPanel />
+            <ExportPanel />
+          </>
+        ) : null}
         <InventoryPanel />
-        {/* CompressPanel, ResultsPanel and ExportPanel go here. */}
       </main>
     </div>
   );

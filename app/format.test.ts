@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatExactBytes, formatPercent, formatShape } from './format';
+import {
+  formatBytes,
+  formatChange,
+  formatCount,
+  formatEta,
+  formatExactBytes,
+  formatMs,
+  formatPercent,
+  formatPoints,
+  formatShape,
+  formatWholePercent,
+} from './format';
 
 describe('formatCount', () => {
   it('puts thousands separators in', () => {
@@ -42,5 +53,29 @@ describe('formatPercent', () => {
   it('shows one decimal', () => {
     expect(formatPercent(0.4567)).toBe('45.7%');
     expect(formatPercent(1)).toBe('100.0%');
+  });
+});
+
+describe('measurement formats', () => {
+  it('prints milliseconds with sensible precision', () => {
+    expect(formatMs(0.4)).toBe('0.40 ms');
+    expect(formatMs(12.34)).toBe('12.3 ms');
+    expect(formatMs(1234.4)).toBe('1,234 ms');
+  });
+
+  it('prints changes with their sign', () => {
+    expect(formatPoints(-0.2)).toBe('−0.2 pt');
+    expect(formatPoints(1.25)).toBe('+1.3 pt');
+    expect(formatPoints(-0.01)).toBe('±0.0 pt');
+    expect(formatChange(0.25)).toBe('−75%');
+    expect(formatChange(1.05)).toBe('+5%');
+    expect(formatChange(1.001)).toBe('±0%');
+    expect(formatWholePercent(0.5)).toBe('50%');
+  });
+
+  it('prints time left', () => {
+    expect(formatEta(800)).toBe('under a second');
+    expect(formatEta(12_400)).toBe('12 s');
+    expect(formatEta(150_000)).toBe('2 min 30 s');
   });
 });

@@ -1,14 +1,19 @@
-/** The studio's entry: connects the actions to the worker, starts loading what the panels show, renders. */
+/** The studio's entry: connects the actions to the worker, restores the last session, starts the estimates, renders. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { loadRuntime, loadSamples, setStudioClient } from './state/actions';
+import { indexedDbSessionStore } from './state/persistence';
+import { loadRuntime, loadSamples, restoreSession, setStudioClient, startEstimates, startPersistence } from './state/actions';
 import { createWorkerClient } from './worker-client';
 import './styles.css';
 
 setStudioClient(createWorkerClient());
 void loadRuntime();
 void loadSamples(import.meta.env.BASE_URL);
+startEstimates();
+const sessionStore = indexedDbSessionStore();
+// Restore first, then save changes: the restore itself must not overwrite what it is reading.
+void restoreSession(sessionStore).finally(() => startPersistence(sessionStore));
 
 // A file dropped outside the drop zone would make the browser navigate away from the studio (and lose the session).
 for (const type of ['dragover', 'drop'] as const) {

@@ -52,7 +52,7 @@ export function openDataFiles(files: SourceFile[]): Promise<boolean> {
 }
 
 /** The evaluation data a sample ships with (public/samples/data). */
-export async function useSampleData(sample: SampleEntry, baseUrl: string, fetchImpl?: (url: string) => Promise<Response>): Promise<boolean> {
+export async function openSampleData(sample: SampleEntry, baseUrl: string, fetchImpl?: (url: string) => Promise<Response>): Promise<boolean> {
   try {
     return await openDataSource(await fetchSampleData(sample, baseUrl, fetchImpl));
   } catch (thrown) {

@@ -84,7 +84,11 @@ export async function applyCurrent(): Promise<boolean> {
   const done = await runJob('apply', `${target.name} (${target.summary})`, steps, async (ctx) => {
     ctx.step(`Building ${target.name}`);
     const ref = await studioClient().applyRecipe(studio.getState().model!.id, recipe, ctx.progress);
-    updateEntry(id, { built: { sparsity: ref.stats.sparsity, weightBytes: ref.stats.weightBytesAfter } });
+    const tensors: Record<string, { sparsity: number; stored: string }> = {};
+    for (const t of ref.stats.tensors) {
+      if (t.prunable) tensors[t.name] = { sparsity: t.sparsity, stored: t.bits !== undefined && t.bits < 8 ? `${t.bits}-bit` : t.dtype };
+    }
+    updateEntry(id, { built: { sparsity: ref.stats.sparsity, weightBytes: ref.stats.weightBytesAfter, tensors } });
     await measureEntry(target, ctx);
     if (needOriginal) await measureEntry(original, ctx);
   });

@@ -15,8 +15,12 @@ export interface VariantEntry {
   recipe: Recipe | null;
   /** describeRecipe's one-liner, e.g. '50% global · uint8'. */
   summary: string;
-  /** Achieved sparsity and weight bytes once built. */
-  built: { sparsity: number; weightBytes: number } | null;
+  /** Achieved sparsity and weight bytes once built, and each prunable tensor's sparsity and stored form. */
+  built: {
+    sparsity: number;
+    weightBytes: number;
+    tensors?: Record<string, { sparsity: number; stored: string }>;
+  } | null;
   measurement: Measurement | null;
   /** The data key (see dataKeyOf) the measurement used, or null when measured without data. */
   measuredOn: string | null;

@@ -1,0 +1,178 @@
+/**
+ * The Data panel: evaluation data for measuring accuracy. Drop IDX, CSV, image folders or a zip, or use the
+ * sample's data; see the class mapping, the preprocessing in use, a few samples with their labels, and what was
+ * skipped.
+ */
+import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { filesFromDrop, filesFromInput } from '../files/drop';
+import { hasSampleData } from '../files/samples';
+import { closeData, dismissDataError, openDataFiles, openSampleData } from '../state/actions';
+import { useStudio } from '../state/use-studio';
+import { formatCount } from '../format';
+import { ErrorAlert } from './ErrorAlert';
+import { SampleThumb } from './SampleThumb';
+
+const classSourceText = {
+  model: "from the model's metadata",
+  'labels-file': 'from the labels file',
+  folders: 'from the folder names',
+  data: 'from the labels in the data',
+  indices: 'as output indices',
+  none: 'unknown',
+} as const;
+
+export function DataPanel() {
+  const model = useStudio((s) => s.model);
+  const data = useStudio((s) => s.data);
+  const source = useStudio((s) => s.dataSource);
+  const opening = useStudio((s) => s.dataOpening);
+  const error = useStudio((s) => s.dataError);
+  const samples = useStudio((s) => s.samples.entries);
+  const sample = samples.find((e) => e.id === model?.source.sampleId && hasSampleData(e));
+  const [over, setOver] = useState(false);
+  const depth = useRef(0);
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    depth.current = 0;
+    setOver(false);
+    void filesFromDrop(event.dataTransfer).then((files) => openDataFiles(files));
+  }
+  function onChoose(event: ChangeEvent<HTMLInputElement>) {
+    const files = filesFromInput(event.target.files);
+    event.target.value = '';
+    if (files.length > 0) void openDataFiles(files);
+  }
+
+  return (
+    <section className="panel" aria-labelledby="data-panel-title" aria-busy={opening !== null}>
+      <h2 id="data-panel-title" className="panel-title">
+        Data
+      </h2>
+      <div
+        className="dropzone compact"
+        data-testid="data-drop-zone"
+        data-over={over || undefined}
+        onDragEnter={(e) => {
+          e.preventDefault();
+          depth.current++;
+          setOver(true);
+        }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDragLeave={() => {
+          depth.current = Math.max(0, depth.current - 1);
+          if (depth.current === 0) setOver(false);
+        }}
+        onDrop={onDrop}
+      >
+        <p className="dropzone-title">Drop labelled data to measure accuracy</p>
+        <p className="dropzone-hint">
+          IDX images + labels (.gz too), a CSV with a label column, or image folders (one per class), or a zip of them
+        </p>
+        <div className="dropzone-actions">
+          <input id="open-data-input" className="visually-hidden" type="file" multiple aria-label="Open data" onChange={onChoose} />
+          <label htmlFor="open-data-input" className="button">
+            Choose data…
+          </label>
+          <input
+            id="open-data-folder-input"
+            className="visually-hidden"
+            type="file"
+            aria-label="Open data folder"
+            onChange={onChoose}
+            ref={(input) => input?.setAttribute('webkitdirectory', '')}
+          />
+          <label htmlFor="open-data-folder-input" className="button">
+            Folder…
+          </label>
+        </div>
+        {sample && (
+          <button type="button" className="button small accent-outline" onClick={() => void openSampleData(sample, import.meta.env.BASE_URL)}>
+            Use the sample's test images
+          </button>
+        )}
+      </div>
+
+      {opening && (
+        <p className="status" role="status">
+          <span className="spinner" aria-hidden="true" />
+          <span className="status-text">Reading {opening.label}…</span>
+        </p>
+      )}
+      {error && <ErrorAlert error={error} onDismiss={dismissDataError} />}
+      {!model && source && !opening && (
+        <p className="note">{source.label} will be read once a model is open: its preprocessing follows the model.</p>
+      )}
+      {!data && !source && !opening && (
+        <p className="muted small-print">
+          Without data, variants are compared with the original on generated inputs: a weak proxy, and labelled so.
+        </p>
+      )}
+
+      {data && (
+        <div className="data-summary" aria-label="Evaluation data summary">
+          <div className="open-model">
+            <div className="open-model-text">
+              <span className="open-model-name" title={data.source.label}>
+                {data.source.label}
+              </span>
+              <span className="open-model-meta" data-testid="data-count">
+                {formatCount(data.summary.size)} samples · {data.summary.labelled ? 'labelled' : 'no labels'}
+              </span>
+            </div>
+            <button type="button" className="button ghost small" onClick={closeData}>
+              Remove
+            </button>
+          </div>
+          <p className="small-print">{data.summary.description}</p>
+          {data.summary.preprocessing && (
+            <p className="preprocessing" data-testid="preprocessing">
+              <strong>Preprocessing.</strong> {data.summary.preprocessing.description}
+            </p>
+          )}
+          {data.previews.length > 0 && (
+            <ul className="thumbs" aria-label="Samples as the model sees them">
+              {data.previews.map((p, i) => (
+                <li key={i}>
+                  <SampleThumb preview={p} />
+                  <span className="thumb-label" title={p.className ?? undefined}>
+                    {p.className ?? 'unlabelled'}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {data.summary.classNames.length > 0 && (
+            <details className="class-map">
+              <summary>
+                {formatCount(data.summary.classNames.length)} classes, {classSourceText[data.summary.classSource]}
+              </summary>
+              <ol className="class-list" start={0}>
+                {data.summary.classNames.map((name, i) => (
+                  <li key={i}>
+                    <span className="mono muted">{i}</span> {name}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
+          {data.summary.skipped.length > 0 && (
+            <details className="skipped" open>
+              <summary>Skipped ({formatCount(data.summary.skipped.reduce((n, s) => n + s.count, 0))})</summary>
+              <ul>
+                {data.summary.skipped.map((s, i) => (
+                  <li key={i}>
+                    <code>{s.item}</code>: {s.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+/** The running job: what it does, a progress bar, time left, and Cancel. */
+import type { JobPhase } from '../../src/worker/api';
+import { cancelJob } from '../state/actions';
+import { useStudio } from '../state/use-studio';
+import { formatCount, formatEta } from '../format';
+
+const phaseText: Record<JobPhase, string> = {
+  apply: 'pruning and quantizing',
+  size: 'writing the export to measure its size',
+  accuracy: 'accuracy',
+  fidelity: 'agreement with the original',
+  latency: 'latency',
+  export: 'zipping',
+  data: 'reading data',
+};
+
+export function JobStatus() {
+  const job = useStudio((s) => s.job);
+  if (!job) return null;
+  const p = job.progress;
+  // Whole-job fraction: finished steps plus the share of the current one.
+  const within = p && p.total > 0 ? p.done / p.total : 0;
+  const fraction = job.steps > 0 ? Math.min(1, (job.step - 1 + within) / job.steps) : 0;
+  return (
+    <div className="job" role="status" aria-label="Job in progress" data-testid="job-status">
+      <div className="job-text">
+        <span className="spinner" aria-hidden="true" />
+        <span>
+          <strong>{job.stepLabel || job.label}</strong>
+          {p && (
+            <span className="muted">
+              {' '}
+              · {phaseText[p.phase]}
+              {p.total > 1 && ` ${formatCount(p.done)}/${formatCount(p.total)}`}
+              {p.etaMs !== null && p.done < p.total && p.etaMs > 1500 && `, ${formatEta(p.etaMs)} left`}
+            </span>
+          )}
+        </span>
+        <span className="muted job-steps">
+          step {Math.max(1, job.step)} of {job.steps}
+        </span>
+      </div>
+      <div className="job-bar">
+        <progress max={1} value={fraction} aria-label="Progress" />
+        <button type="button" className="button small" onClick={cancelJob}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}

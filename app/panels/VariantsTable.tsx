@@ -1,0 +1,147 @@
+/**
+ * Every variant with its recipe and what was measured, deltas against the original, and rename, delete and
+ * select. The radio button in each row selects the variant (what Export writes and the histogram shows).
+ */
+import { useState } from 'react';
+import { deltasAgainst, type MeasuredFigures } from '../../src/studio/deltas';
+import { deleteVariant, renameVariant, selectVariant } from '../state/actions';
+import { currentDataKey, originalOf } from '../state/selectors';
+import { useStudio } from '../state/use-studio';
+import { ORIGINAL, type VariantEntry } from '../state/variants-slice';
+import { formatBytes, formatChange, formatExactBytes, formatMs, formatPercent, formatPoints } from '../format';
+
+function figures(v: VariantEntry): MeasuredFigures | null {
+  const m = v.measurement;
+  if (!m) return null;
+  return {
+    totalBytes: m.sizes.totalBytes,
+    weightGzipBytes: m.sizes.weightGzipBytes,
+    quality: m.quality?.value ?? null,
+    latencyMs: m.latency?.medianMs ?? null,
+  };
+}
+
+export function VariantsTable() {
+  const variants = useStudio((s) => s.variants);
+  const selectedId = useStudio((s) => s.selectedId);
+  const dataKey = useStudio(currentDataKey);
+  const original = useStudio(originalOf);
+  const [editing, setEditing] = useState<string | null>(null);
+  const base = original.measuredOn === dataKey ? figures(original) : null;
+
+  return (
+    <div className="table-scroll variants">
+      <table className="table variants-table" aria-label="Variants">
+        <thead>
+          <tr>
+            <th scope="col">Variant</th>
+            <th scope="col">Recipe</th>
+            <th scope="col" className="num">
+              Size
+            </th>
+            <th scope="col" className="num">
+              Weights gzip
+            </th>
+            <th scope="col" className="num">
+              Quality
+            </th>
+            <th scope="col" className="num">
+              Latency
+            </th>
+            <th scope="col" className="num">
+              Zeros
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {variants.map((v) => {
+            const m = v.measurement;
+            const f = figures(v);
+            const d = f && base && v.id !== ORIGINAL && v.measuredOn === dataKey ? deltasAgainst(f, base) : null;
+            const stale = m !== null && v.measuredOn !== dataKey;
+            return (
+              <tr key={v.id} aria-selected={v.id === selectedId} data-testid={`variant-row-${v.id}`} className={stale ? 'stale' : undefined}>
+                <td>
+                  <div className="variant-name">
+                  <label className="select-variant">
+                    <input type="radio" name="selected-variant" checked={v.id === selectedId} onChange={() => selectVariant(v.id)} aria-label={`Select ${v.name}`} />
+                    {editing === v.id ? (
+                      <input
+                        className="input small"
+                        defaultValue={v.name}
+                        aria-label={`New name for ${v.name}`}
+                        autoFocus
+                        onBlur={(e) => {
+                          renameVariant(v.id, e.target.value);
+                          setEditing(null);
+                        }}
+                        onKeyDown={(e) => {
+                          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+                          if (e.key === 'Escape') setEditing(null);
+                        }}
+                      />
+                    ) : (
+                      <span className="name">{v.name}</span>
+                    )}
+                  </label>
+                  {v.id === ORIGINAL && <span className="badge">original</span>}
+                  </div>
+                </td>
+                <td className="muted">{v.summary}</td>
+                <td className="num" title={m ? formatExactBytes(m.sizes.totalBytes) : undefined}>
+                  {m ? formatBytes(m.sizes.totalBytes) : '—'}
+                  {d?.totalRatio != null && <small className="delta">{formatChange(d.totalRatio)}</small>}
+                </td>
+                <td className="num" title={m ? formatExactBytes(m.sizes.weightGzipBytes) : undefined}>
+                  {m ? formatBytes(m.sizes.weightGzipBytes) : '—'}
+                  {d?.gzipRatio != null && <small className="delta">{formatChange(d.gzipRatio)}</small>}
+                </td>
+                <td className="num" data-testid="quality" data-value={m?.quality?.value}>
+                  {m?.quality ? (
+                    <span title={`${m.quality.kind === 'accuracy' ? 'Top-1 accuracy' : 'Top-1 agreement with the original'} on ${m.quality.data}`}>
+                      {formatPercent(m.quality.value)}
+                      {m.quality.kind === 'fidelity' && <small className="muted"> agree{m.quality.weakProxy ? ' (weak)' : ''}</small>}
+                    </span>
+                  ) : v.id === ORIGINAL && m ? (
+                    <span className="muted" title="Without labelled data the original is the reference">reference</span>
+                  ) : (
+                    '—'
+                  )}
+                  {d?.qualityPoints != null && <small className="delta">{formatPoints(d.qualityPoints)}</small>}
+                </td>
+                <td className="num" data-testid="latency">
+                  {m?.latency ? (
+                    <span title={`p10 ${formatMs(m.latency.p10Ms)}, p90 ${formatMs(m.latency.p90Ms)}, first run ${formatMs(m.latency.coldMs)}, ${m.latency.runs} runs on ${m.latency.backend}`}>
+                      {formatMs(m.latency.medianMs)}
+                    </span>
+                  ) : (
+                    '—'
+                  )}
+                  {d?.latencyRatio != null && <small className="delta">{formatChange(d.latencyRatio)}</small>}
+                </td>
+                <td className="num">{m ? formatPercent(m.sparsity) : v.built ? formatPercent(v.built.sparsity) : '—'}</td>
+                <td className="nowrap actions">
+                  {v.id !== ORIGINAL && (
+                    <>
+                      <button type="button" className="button ghost small" onClick={() => setEditing(v.id)} aria-label={`Rename ${v.name}`}>
+                        Rename
+                      </button>
+                      <button type="button" className="button ghost small danger" onClick={() => deleteVariant(v.id)} aria-label={`Delete ${v.name}`}>
+                        Delete
+                      </button>
+                    </>
+                  )}
+                  {stale && <span className="badge warn" title="Measured on other data">stale</span>}
+                  {!m && <span className="badge">not measured</span>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
