@@ -43,7 +43,7 @@ export function App() {
         </div>
         {storageError && (
           <div className="header-alert">
-            <ErrorAlert error={storageError} onDismiss={dismissStorageError} />
+            <ErrorAlert error={storageError} onDismiss={dismissStorageError} title="The session is not being saved" />
           </div>
         )}
       </header>

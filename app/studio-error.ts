@@ -25,8 +25,8 @@ export function cancelledError(): StudioError {
   return { code: 'cancelled', message: 'Cancelled: the studio worker was stopped and started again.' };
 }
 
-/** Short human titles for error codes, shown above the message. */
-export function errorTitle(code: StudioErrorCode): string {
+/** Short human titles for error codes, shown above the message; `fallback` for codes without their own. */
+export function errorTitle(code: StudioErrorCode, fallback = 'Could not open the model'): string {
   const titles: Partial<Record<StudioErrorCode, string>> = {
     'empty-input': 'Nothing to open',
     'not-a-model': 'Not a TensorFlow.js model',
@@ -39,9 +39,12 @@ export function errorTitle(code: StudioErrorCode): string {
     'unknown-dtype': 'Unknown data type',
     'shape-mismatch': 'Shape does not match the weights',
     unsupported: 'Not supported yet',
+    'bad-recipe': 'Invalid recipe',
+    'bad-data': 'The data cannot be used',
+    'bad-options': 'Cannot do that',
     unreadable: 'Could not read the file',
     'worker-crashed': 'The studio worker stopped',
     internal: 'Unexpected error',
   };
-  return titles[code] ?? 'Could not open the model';
+  return titles[code] ?? fallback;
 }

@@ -142,7 +142,7 @@ export const TradeoffChart = memo(function TradeoffChart({ title, xLabel, yLabel
         {
           <>
             <ResponsiveContainer width="100%" height={240}>
-              <ScatterChart margin={{ top: 12, right: 16, bottom: 4, left: 0 }} accessibilityLayer={false}>
+              <ScatterChart margin={{ top: 12, right: 30, bottom: 4, left: 0 }} accessibilityLayer={false}>
                 <CartesianGrid strokeDasharray="3 3" horizontalValues={yAxis.ticks} verticalValues={xAxis.ticks} />
                 <XAxis niceTicks="none"
                   type="number"

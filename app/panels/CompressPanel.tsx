@@ -13,7 +13,7 @@ import {
   setPrecision,
 } from '../state/actions';
 import { useStudio } from '../state/use-studio';
-import { formatWholePercent } from '../format';
+import { formatBytes, formatCount, formatWholePercent } from '../format';
 import { ErrorAlert } from './ErrorAlert';
 import { EstimateReadout } from './EstimateReadout';
 import { JobStatus } from './JobStatus';
@@ -43,6 +43,9 @@ export function CompressPanel() {
         <h2 id="compress-title" className="panel-title">
           Compress
         </h2>
+        <span className="panel-subject" title={model.source.label}>
+          {model.source.label} · {formatCount(model.inventory.params)} params · {formatBytes(model.inventory.weightBytes + model.inventory.modelJsonBytes)}
+        </span>
         <button type="button" className="button ghost small" onClick={resetControls}>
           Reset all
         </button>
@@ -130,9 +133,9 @@ export function CompressPanel() {
           Moving a control switches back to the sliders.
         </p>
       )}
-      {recipeError && <ErrorAlert error={recipeError} onDismiss={dismissRecipeError} />}
+      {recipeError && <ErrorAlert error={recipeError} onDismiss={dismissRecipeError} fallback="Could not load the recipe" />}
       <JobStatus />
-      {jobError && <ErrorAlert error={jobError} onDismiss={dismissJobError} />}
+      {jobError && <ErrorAlert error={jobError} onDismiss={dismissJobError} fallback="The job failed" />}
 
       <p className="honest small-print">
         Quantization shrinks the file, not TF.js latency: weights are turned back into float32 when the model loads.

@@ -102,7 +102,7 @@ export function DataPanel() {
           <span className="status-text">Reading {opening.label}…</span>
         </p>
       )}
-      {error && <ErrorAlert error={error} onDismiss={dismissDataError} />}
+      {error && <ErrorAlert error={error} onDismiss={dismissDataError} fallback="Could not read the data" />}
       {!model && source && !opening && (
         <p className="note">{source.label} will be read once a model is open: its preprocessing follows the model.</p>
       )}

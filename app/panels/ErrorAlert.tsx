@@ -2,11 +2,22 @@
 import type { StudioError } from '../../src/worker/api';
 import { errorTitle } from '../studio-error';
 
-export function ErrorAlert({ error, onDismiss }: { error: StudioError; onDismiss?: () => void }) {
+/** `title` replaces the code's title; `fallback` is the title for codes without one of their own. */
+export function ErrorAlert({
+  error,
+  onDismiss,
+  title,
+  fallback,
+}: {
+  error: StudioError;
+  onDismiss?: () => void;
+  title?: string;
+  fallback?: string;
+}) {
   return (
     <div className="alert" role="alert">
       <div className="alert-body">
-        <strong className="alert-title">{errorTitle(error.code)}</strong>
+        <strong className="alert-title">{title ?? errorTitle(error.code, fallback)}</strong>
         <p className="alert-message">{error.message}</p>
         {(error.file !== undefined || error.weight !== undefined) && (
           <dl className="alert-where">

@@ -67,7 +67,7 @@ export function HistogramPanel() {
           </select>
         </label>
       </div>
-      {error && <ErrorAlert error={error} />}
+      {error && <ErrorAlert error={error} fallback="No histogram" />}
       {h ? (
         <div aria-busy={shown?.key !== key}>
           <p className="small-print">
