@@ -12,6 +12,7 @@ import type {
   ExportedVariant,
   Measurement,
   MeasureOptions,
+  OpenDataOptions,
   OpenedModelRef,
   ProgressCallback,
   Recipe,
@@ -32,7 +33,7 @@ export interface StudioClient {
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
   applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
   /** Transfers the files' buffers to the worker, like openModel. */
-  openData(modelId: string, files: InputFile[]): Promise<DataRef>;
+  openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
   measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
   histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
@@ -127,7 +128,8 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker):
     estimateSize: (modelId, recipe) => call((api) => api.estimateSize(modelId, recipe)),
     applyRecipe: (modelId, recipe, onProgress) =>
       call((api) => api.applyRecipe(modelId, recipe, progressProxy(onProgress))),
-    openData: (modelId, files) => call((api) => api.openData(modelId, transfer(files, transferablesOf(files)))),
+    openData: (modelId, files, options) =>
+      call((api) => api.openData(modelId, transfer(files, transferablesOf(files)), options)),
     closeData: (dataId) => call((api) => api.closeData(dataId)),
     measure: (modelId, recipe, options, onProgress) =>
       call((api) => api.measure(modelId, recipe, options, progressProxy(onProgress))),

@@ -6,11 +6,24 @@
 import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import { filesFromDrop, filesFromInput } from '../files/drop';
 import { hasSampleData } from '../files/samples';
-import { closeData, dismissDataError, openDataFiles, openSampleData } from '../state/actions';
+import type { Scale } from '../../src/worker/api';
+import { closeData, dismissDataError, openDataFiles, openSampleData, setDataScale } from '../state/actions';
 import { useStudio } from '../state/use-studio';
 import { formatCount } from '../format';
 import { ErrorAlert } from './ErrorAlert';
 import { SampleThumb } from './SampleThumb';
+
+/** The pixel scalings on offer; ImageNet's mean and std for models trained the torchvision way. */
+const scales: { value: string; label: string; scale: Scale }[] = [
+  { value: '0,1', label: '[0, 1]', scale: '0,1' },
+  { value: '-1,1', label: '[-1, 1]', scale: '-1,1' },
+  { value: '0,255', label: 'raw 0–255', scale: '0,255' },
+  { value: 'imagenet', label: 'ImageNet mean/std', scale: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } },
+];
+
+function scaleValue(scale: Scale): string {
+  return typeof scale === 'string' ? scale : 'imagenet';
+}
 
 const classSourceText = {
   model: "from the model's metadata",
@@ -132,6 +145,22 @@ export function DataPanel() {
             <p className="preprocessing" data-testid="preprocessing">
               <strong>Preprocessing.</strong> {data.summary.preprocessing.description}
             </p>
+          )}
+          {data.summary.preprocessing?.kind === 'image' && (
+            <label className="inline-control">
+              <span>Pixel scaling</span>
+              <select
+                className="input small"
+                value={scaleValue(data.summary.preprocessing.scale)}
+                onChange={(e) => void setDataScale(scales.find((x) => x.value === e.target.value)?.scale)}
+              >
+                {scales.map((x) => (
+                  <option key={x.value} value={x.value}>
+                    {x.label}
+                  </option>
+                ))}
+              </select>
+            </label>
           )}
           {data.previews.length > 0 && (
             <ul className="thumbs" aria-label="Samples as the model sees them">

@@ -2,6 +2,7 @@
  * Actions on the data slice. Data is opened in the worker for the open model (its preprocessing and classes
  * follow the model), so it is reopened whenever the model changes or the worker restarts; the files are kept.
  */
+import type { Scale } from '../../src/worker/api';
 import { toStudioError } from '../studio-error';
 import { fetchSampleData, type SampleEntry } from '../files/samples';
 import { labelFor, readSourceFiles, type SourceFile } from '../files/source-file';
@@ -26,7 +27,7 @@ export async function openDataSource(source: DataSource): Promise<boolean> {
   studio.setState({ dataOpening: { label: source.label } });
   try {
     const files = await readSourceFiles(source.files);
-    const ref = await studioClient().openData(model.id, files);
+    const ref = await studioClient().openData(model.id, files, source.scale ? { scale: source.scale } : {});
     if (request !== latest || studio.getState().model?.id !== model.id) {
       void studioClient().closeData(ref.id).catch(() => {});
       return false;
@@ -69,6 +70,15 @@ export function reopenData(): Promise<boolean> {
     return Promise.resolve(false);
   }
   return openDataSource(source);
+}
+
+/** Opens the same data again with another pixel scaling (the preprocessing select); undefined returns to the stated one. */
+export function setDataScale(scale: Scale | undefined): Promise<boolean> {
+  const source = studio.getState().dataSource;
+  if (!source) return Promise.resolve(false);
+  const next: DataSource = { label: source.label, files: source.files };
+  if (scale !== undefined) next.scale = scale;
+  return openDataSource(next);
 }
 
 /** Forgets the data, here and in the worker. */

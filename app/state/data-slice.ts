@@ -1,11 +1,13 @@
 /** The data slice: the evaluation data the user gave, as the worker opened it for the open model. */
-import type { DataRef, StudioError } from '../../src/worker/api';
+import type { DataRef, Scale, StudioError } from '../../src/worker/api';
 import type { SourceFile } from '../files/source-file';
 
 export interface DataSource {
   /** For people: 'Sample data: Fashion-MNIST (1,000 test images)', 't10k-images-idx3-ubyte.gz + 1 file'. */
   label: string;
   files: SourceFile[];
+  /** The user's pixel scaling, replacing the stated or inferred one. */
+  scale?: Scale;
 }
 
 export interface OpenData {
@@ -33,5 +35,5 @@ export function initialDataSlice(): DataSlice {
 /** The key of a data source: what identifies "the same data" for measurements. */
 export function dataKeyOf(source: DataSource): string {
   const bytes = source.files.reduce((n, f) => n + f.blob.size, 0);
-  return `${source.label} · ${bytes}`;
+  return `${source.label} · ${bytes}${source.scale ? ` · ${JSON.stringify(source.scale)}` : ''}`;
 }

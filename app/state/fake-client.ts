@@ -9,6 +9,7 @@ import type {
   ExportedVariant,
   Measurement,
   MeasureOptions,
+  OpenDataOptions,
   OpenedModelRef,
   ProgressCallback,
   Recipe,
@@ -43,7 +44,7 @@ export interface Call {
 export interface Handlers {
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
   applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
-  openData(modelId: string, files: InputFile[]): Promise<DataRef>;
+  openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef>;
   measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
   histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
   exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant>;
@@ -136,8 +137,8 @@ export class FakeClient implements StudioClient {
     return this.track('applyRecipe', [modelId, recipe], () => this.handlers.applyRecipe(modelId, recipe, onProgress));
   }
 
-  openData(modelId: string, files: InputFile[]): Promise<DataRef> {
-    return this.track('openData', [modelId, files.map((f) => f.name)], () => this.handlers.openData(modelId, files));
+  openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef> {
+    return this.track('openData', [modelId, files.map((f) => f.name), options], () => this.handlers.openData(modelId, files, options));
   }
 
   async closeData(dataId: string): Promise<void> {

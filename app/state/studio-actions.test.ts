@@ -25,6 +25,7 @@ import {
   setGlobalSparsity,
   setLayerPrecision,
   setLayerSparsity,
+  setDataScale,
   setPrecision,
   setStudioClient,
   startEstimates,
@@ -203,6 +204,16 @@ describe('data', () => {
     await openModel('model-2');
     await vi.waitFor(() => expect(state().data?.id).toBe('data-for-model-2'));
     expect(client.callsOf('closeData')).toContainEqual(['data-for-model-1']);
+  });
+
+  it('opens the data again with another pixel scaling, which makes it other data for measurements', async () => {
+    await openModel();
+    await openDataFiles(files('t10k-images-idx3-ubyte.gz'));
+    const before = state().data!.key;
+    expect(await setDataScale('-1,1')).toBe(true);
+    expect(client.callsOf('openData').at(-1)![2]).toEqual({ scale: '-1,1' });
+    expect(state().dataSource?.scale).toBe('-1,1');
+    expect(state().data!.key).not.toBe(before);
   });
 
   it('shows why data could not be opened and keeps the files', async () => {

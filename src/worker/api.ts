@@ -10,6 +10,7 @@ import type { PareErrorCode, PareWarning } from '../errors';
 import type { SkippedItem } from '../evaluate/dataset';
 import type { ClassAccuracy } from '../evaluate/metrics';
 import type { DatasetSummary, SamplePreview } from '../evaluate/preview';
+import type { Scale } from '../evaluate/preprocessing';
 import type { ExportFile, ExportSizes } from '../export';
 import type { InputFile, ModelInventory } from '../model/types';
 import type { Recipe } from '../recipe/schema';
@@ -17,7 +18,12 @@ import type { VariantStats } from '../recipe/variant';
 import type { HistogramPair } from '../studio/histogram';
 import type { SizeEstimate } from '../studio/size-estimate';
 
-export type { SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe };
+export type { SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
+
+/** How data is opened: the user's pixel scaling instead of the stated or inferred one. */
+export interface OpenDataOptions {
+  scale?: Scale;
+}
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
@@ -175,7 +181,7 @@ export interface StudioApi {
   /** Builds the variant (or finds it in the cache by the recipe's hash). */
   applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
   /** Opens evaluation data for a model. Files are transferred. */
-  openData(modelId: string, files: InputFile[]): Promise<DataRef>;
+  openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
   /** Measures the original (recipe null) or the variant of `recipe` (built first when the worker lacks it). */
   measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;

@@ -9,6 +9,7 @@ import type { Dataset } from '../evaluate/dataset';
 import type { ImageDecoder } from '../evaluate/image-decoder';
 import { openDataset } from '../evaluate/open-dataset';
 import { datasetSummary, previewSamples } from '../evaluate/preview';
+import { withScale } from '../evaluate/preprocessing';
 import { dataTargetFor } from '../evaluate/target';
 import { sourceSizes, zipExport, type ExportFile, type ExportSizes } from '../export';
 import type { InputFile, ModelInventory, OpenedModel } from '../model/types';
@@ -20,6 +21,7 @@ import type {
   ExportedVariant,
   Measurement,
   MeasureOptions,
+  OpenDataOptions,
   OpenedModelRef,
   ProgressCallback,
   RuntimeInfo,
@@ -122,11 +124,16 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       return { recipeHash: variant.recipeHash, stats: variant.stats, warnings: variant.warnings };
     },
 
-    async openData(modelId: string, files: InputFile[]): Promise<DataRef> {
+    async openData(modelId: string, files: InputFile[], options: OpenDataOptions = {}): Promise<DataRef> {
       const model = modelOf(modelId);
       const labelsFile = files.find(isLabelsFile);
       const dataFiles = files.filter((f) => !isLabelsFile(f));
-      const dataset = openDataset(dataFiles.length ? dataFiles : files, dataTargetFor(model), {
+      let target = dataTargetFor(model);
+      // The user's scaling replaces the stated or inferred one (images only: features are used as given).
+      if (options.scale !== undefined && target.preprocessing.kind === 'image') {
+        target = dataTargetFor(model, withScale(target.preprocessing, options.scale));
+      }
+      const dataset = openDataset(dataFiles.length ? dataFiles : files, target, {
         decoder: deps.imageDecoder?.(),
         labelsFile,
       });

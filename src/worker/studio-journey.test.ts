@@ -76,6 +76,17 @@ describe('the studio journey on the sample MLP', () => {
     expect(ref.previews[0].className).toBe(ref.summary.classNames[ref.previews[0].label!]);
   });
 
+  it("opens the data with the user's pixel scaling instead of the model's", async () => {
+    const ref = await api.openData(modelId, dataFiles(), { scale: '-1,1' });
+    expect(ref.summary.preprocessing).toMatchObject({ scale: '-1,1', source: 'user' });
+    expect(ref.summary.preprocessing?.description).toMatch(/\[-1, 1\].*as chosen/);
+    // The previews undo the scaling: the same pixels as with the model's own.
+    const own = await api.openData(modelId, dataFiles());
+    expect(ref.previews[0].rgba).toEqual(own.previews[0].rgba);
+    await api.closeData(ref.id);
+    await api.closeData(own.id);
+  });
+
   it('measures the original: the accuracy index.json states for this subset, sizes and latency', async () => {
     const m = await api.measure(modelId, null, { dataId, latencyRuns: 3, warmupRuns: 1 });
     expect(m.recipeHash).toBeNull();
