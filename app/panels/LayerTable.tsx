@@ -8,20 +8,20 @@ import { resetLayer, setLayerPrecision, setLayerSparsity, showHistogramOf } from
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { formatBytes, formatCount, formatPercent, formatShape, formatWholePercent } from '../format';
+import { layerLabels } from './layer-labels';
 import { precisionFromValue, precisionOptions, precisionValue } from './precision-options';
 
 export interface LayerRow {
   weight: WeightInfo;
-  /** What the controls call it: the layer's name, or the tensor's when its layer has several prunable tensors. */
+  /** What the controls call it: a short unique name for its layer (see layer-labels.ts). */
   label: string;
 }
 
 /** Prunable tensors with their labels. */
 export function layerRows(weights: readonly WeightInfo[]): LayerRow[] {
   const prunable = weights.filter((w) => w.prunable);
-  const perOwner = new Map<string, number>();
-  for (const w of prunable) perOwner.set(w.owner, (perOwner.get(w.owner) ?? 0) + 1);
-  return prunable.map((weight) => ({ weight, label: perOwner.get(weight.owner) === 1 && weight.owner ? weight.owner : weight.name }));
+  const labels = layerLabels(prunable);
+  return prunable.map((weight, i) => ({ weight, label: labels[i] }));
 }
 
 export function LayerTable() {
