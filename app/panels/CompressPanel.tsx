@@ -5,8 +5,6 @@
 import type { ClipMethod } from '../../src/recipe/schema';
 import {
   applyCurrent,
-  dismissJobError,
-  dismissRecipeError,
   resetControls,
   setClip,
   setGlobalSparsity,
@@ -14,9 +12,8 @@ import {
 } from '../state/actions';
 import { useStudio } from '../state/use-studio';
 import { formatBytes, formatCount, formatWholePercent } from '../format';
-import { ErrorAlert } from './ErrorAlert';
 import { EstimateReadout } from './EstimateReadout';
-import { JobStatus } from './JobStatus';
+import { JobError, JobStatus } from './JobStatus';
 import { LayerTable } from './LayerTable';
 import { precisionFromValue, precisionOptions, precisionValue } from './precision-options';
 
@@ -31,8 +28,6 @@ export function CompressPanel() {
   const controls = useStudio((s) => s.controls);
   const loaded = useStudio((s) => s.loadedRecipe);
   const busy = useStudio((s) => s.job !== null);
-  const jobError = useStudio((s) => s.jobError);
-  const recipeError = useStudio((s) => s.recipeError);
   if (!model) return null;
   const pct = Math.round(controls.globalSparsity * 100);
   const affine = typeof controls.precision === 'object' || controls.precision === 'uint8' || controls.precision === 'uint16' || controls.precision === 'keep';
@@ -133,9 +128,8 @@ export function CompressPanel() {
           Moving a control switches back to the sliders.
         </p>
       )}
-      {recipeError && <ErrorAlert error={recipeError} onDismiss={dismissRecipeError} fallback="Could not load the recipe" />}
-      <JobStatus />
-      {jobError && <ErrorAlert error={jobError} onDismiss={dismissJobError} fallback="The job failed" />}
+      <JobStatus kinds={['apply']} />
+      <JobError kinds={['apply']} fallback="Apply failed" />
 
       <p className="honest small-print">
         Quantization shrinks the file, not TF.js latency: weights are turned back into float32 when the model loads.

@@ -3,17 +3,20 @@
  * it alone, and save or load a recipe.
  */
 import type { ChangeEvent } from 'react';
-import { downloadExportFile, downloadExportZip, exportSelected, loadRecipeFile, saveRecipe } from '../state/actions';
+import { dismissRecipeError, downloadExportFile, downloadExportZip, exportSelected, loadRecipeFile, saveRecipe } from '../state/actions';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL } from '../state/variants-slice';
 import { formatBytes, formatExactBytes } from '../format';
+import { ErrorAlert } from './ErrorAlert';
+import { JobError, JobStatus } from './JobStatus';
 
 export function ExportPanel() {
   const model = useStudio((s) => s.model);
   const selected = useStudio(selectedEntry);
   const busy = useStudio((s) => s.job !== null);
   const last = useStudio((s) => s.lastExport);
+  const recipeError = useStudio((s) => s.recipeError);
   if (!model) return null;
   const isOriginal = selected.id === ORIGINAL;
 
@@ -52,6 +55,9 @@ export function ExportPanel() {
           Load recipe
         </label>
       </div>
+      {recipeError && <ErrorAlert error={recipeError} onDismiss={dismissRecipeError} fallback="Could not load the recipe" />}
+      <JobStatus kinds={['export']} />
+      <JobError kinds={['export']} fallback="Export failed" />
       <p className="small-print muted">
         The export loads with stock <code>tf.loadLayersModel</code> / <code>tf.loadGraphModel</code>; its model.json records the
         recipe in <code>userDefinedMetadata.pare</code>.

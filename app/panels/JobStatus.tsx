@@ -1,8 +1,10 @@
 /** The running job: what it does, a progress bar, time left, and Cancel. */
 import type { JobPhase } from '../../src/worker/api';
-import { cancelJob } from '../state/actions';
+import { cancelJob, dismissJobError } from '../state/actions';
+import type { JobKind } from '../state/jobs-slice';
 import { useStudio } from '../state/use-studio';
 import { formatCount, formatEta } from '../format';
+import { ErrorAlert } from './ErrorAlert';
 
 const phaseText: Record<JobPhase, string> = {
   apply: 'pruning and quantizing',
@@ -14,9 +16,10 @@ const phaseText: Record<JobPhase, string> = {
   data: 'reading data',
 };
 
-export function JobStatus() {
+/** The job's status, shown only for the kinds of job started from the panel it sits in. */
+export function JobStatus({ kinds }: { kinds: JobKind[] }) {
   const job = useStudio((s) => s.job);
-  if (!job) return null;
+  if (!job || !kinds.includes(job.kind)) return null;
   const p = job.progress;
   // Whole-job fraction: finished steps plus the share of the current one.
   const within = p && p.total > 0 ? p.done / p.total : 0;
@@ -48,4 +51,11 @@ export function JobStatus() {
       </div>
     </div>
   );
+}
+
+/** The last job's error, in the panel where that kind of job is started. */
+export function JobError({ kinds, fallback }: { kinds: JobKind[]; fallback: string }) {
+  const error = useStudio((s) => s.jobError);
+  if (!error || (error.job !== undefined && !kinds.includes(error.job))) return null;
+  return <ErrorAlert error={error} onDismiss={dismissJobError} fallback={fallback} />;
 }

@@ -10,6 +10,7 @@ import { useStaggered } from '../charts/use-staggered';
 import { measureAll, selectVariant, setLatencyRuns, setMeasureBackend } from '../state/actions';
 import { currentDataKey } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
+import { JobError, JobStatus } from './JobStatus';
 import { VariantsTable } from './VariantsTable';
 
 export function ResultsPanel() {
@@ -70,6 +71,8 @@ export function ResultsPanel() {
           </button>
         </div>
       </div>
+      <JobStatus kinds={['measure']} />
+      <JobError kinds={['measure']} fallback="Measuring failed" />
       <p className="small-print muted">
         {data?.summary.labelled
           ? `Accuracy on ${data.source.label} (${data.summary.size.toLocaleString('en-US')} samples).`

@@ -35,8 +35,9 @@ export function startEstimates(delayMs = ESTIMATE_DELAY_MS): () => void {
     } catch (thrown) {
       const error = toStudioError(thrown);
       if (keyOf(studio.getState()) !== key) return;
-      // A cancelled worker is restarted and the model reopened, which changes the key and asks again.
-      if (error.code === 'cancelled') return;
+      // A cancelled worker is restarted and the model reopened, which changes the key and asks again; until then
+      // the worker does not know the model's old id ('bad-options').
+      if (error.code === 'cancelled' || error.code === 'worker-crashed' || error.code === 'bad-options') return;
       studio.setState((st) => ({ estimate: { ...st.estimate, status: 'error', error } }));
     }
   };

@@ -17,8 +17,8 @@ export interface Job {
 
 export interface JobsSlice {
   job: Job | null;
-  /** The last job's error, shown beside the Apply button. */
-  jobError: StudioError | null;
+  /** The last job's error, shown in the panel where the job was started (its kind says which). */
+  jobError: (StudioError & { job?: JobKind }) | null;
 }
 
 export function initialJobsSlice(): JobsSlice {

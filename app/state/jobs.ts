@@ -43,7 +43,7 @@ export async function runJob(kind: JobKind, label: string, steps: number, work: 
     return true;
   } catch (thrown) {
     const error: StudioError = toStudioError(thrown);
-    studio.setState({ job: null, jobError: error.code === 'cancelled' ? null : error });
+    studio.setState({ job: null, jobError: error.code === 'cancelled' ? null : { ...error, job: kind } });
     return false;
   }
 }
