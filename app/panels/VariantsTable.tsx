@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { deltasAgainst, type MeasuredFigures } from '../../src/studio/deltas';
+import type { LatencySummary } from '../../src/worker/api';
 import { deleteVariant, renameVariant, selectVariant } from '../state/actions';
 import { currentDataKey, originalOf } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
@@ -19,6 +20,11 @@ function figures(v: VariantEntry): MeasuredFigures | null {
     quality: m.quality?.value ?? null,
     latencyMs: m.latency?.medianMs ?? null,
   };
+}
+
+/** Whether two latency measurements' p10–p90 ranges overlap: their medians then differ by no more than noise. */
+function withinNoise(a: LatencySummary | null | undefined, b: LatencySummary | null | undefined): boolean {
+  return !!a && !!b && a.p10Ms <= b.p90Ms && b.p10Ms <= a.p90Ms;
 }
 
 export function VariantsTable() {
@@ -120,7 +126,11 @@ export function VariantsTable() {
                   ) : (
                     '—'
                   )}
-                  {d?.latencyRatio != null && <small className="delta">{formatChange(d.latencyRatio)}</small>}
+                  {d?.latencyRatio != null && (
+                    <small className="delta" title="Change of the median; ≈ when the p10–p90 ranges overlap (within run-to-run noise)">
+                      {withinNoise(m?.latency, original.measurement?.latency) ? '≈ same' : formatChange(d.latencyRatio)}
+                    </small>
+                  )}
                 </td>
                 <td className="num">{m ? formatPercent(m.sparsity) : v.built ? formatPercent(v.built.sparsity) : '—'}</td>
                 <td className="nowrap actions">
