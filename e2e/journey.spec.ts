@@ -3,6 +3,7 @@
  * Apply, see the original and the variant on the charts, Export, check the downloaded zip with stock TF.js in
  * Node, and reload the page to find the variant still there. On the sample MLP and on a real published model.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -16,6 +17,18 @@ const samples = JSON.parse(readFileSync(join(process.cwd(), 'public', 'samples',
   params: number;
 }[];
 const mlp = samples.find((s) => s.id === 'fashion-mlp')!;
+
+/** `npm run pare -- eval <model> --data <images> <labels> --json`, run as a user would, on the sample's files. */
+function cliAccuracy(sample: { files: string[]; data: { images: string; labels: string } }): number {
+  const dir = join(process.cwd(), 'public', 'samples');
+  const model = join(dir, sample.files[0].split('/')[0]);
+  const out = execFileSync(
+    join(process.cwd(), 'node_modules', '.bin', 'tsx'),
+    ['src/cli/main.ts', 'eval', model, '--data', join(dir, sample.data.images), join(dir, sample.data.labels), '--json'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  return (JSON.parse(out) as { accuracy: number }).accuracy;
+}
 
 test('sample MLP: 50% + uint8, Apply, charts, Export a zip stock TF.js loads, reload keeps the variant', async ({ page, baseURL }, info) => {
   const requests = recordRequests(page, baseURL!);
@@ -122,7 +135,7 @@ test('real published model (nsfwjs MobileNetV2, uint8 layers model): cancel, the
   expect(requests.outside()).toEqual([]);
 });
 
-test('sample data: drop it, see classes and samples, Measure, and get the accuracy a stock predict loop gives', async ({ page }) => {
+test('sample data: drop it, see classes and samples, Measure, and get the accuracy `pare eval` and a stock predict loop give', async ({ page }) => {
   const index = JSON.parse(readFileSync(join(process.cwd(), 'public', 'samples', 'index.json'), 'utf8'));
   const entry = index.find((s: { id: string }) => s.id === 'fashion-mlp');
   await page.goto('/');
@@ -149,6 +162,8 @@ test('sample data: drop it, see classes and samples, Measure, and get the accura
   const shown = Number(await quality.getAttribute('data-value'));
   // The figure the sample's index.json states for this subset (computed by the training script with stock TF.js)...
   expect(Math.abs(shown - entry.accuracy.subset1000)).toBeLessThan(1e-9);
+  // ... the one `pare eval` computes for the same files ...
+  expect(Math.abs(shown - cliAccuracy(entry))).toBeLessThan(1e-9);
   // ... and the one a stock predict loop over the same files gives here.
   expect(Math.abs(shown - (await stockAccuracy(entry)))).toBeLessThan(1e-9);
   await expect(quality).toContainText(`${(entry.accuracy.subset1000 * 100).toFixed(1)}%`);
