@@ -12,6 +12,7 @@
  */
 import { bitsOf, kthSmallestKey, pruneGlobal, valueOfKey } from '../src/prune/index';
 import { quantizeAffine } from '../src/quantize/index';
+import { seededRandom } from '../src/seeded-random';
 
 const TOTAL = 25_000_000;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -30,20 +31,9 @@ const SHAPES: [string, number[]][] = [
   ['depthwise/kernel', [3, 3, 512, 1]],
 ];
 
-/** mulberry32: a small seeded PRNG, so every run benchmarks the same weights. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildModel(): { name: string; values: Float32Array }[] {
-  const rand = prng(20240607);
+  const rand = seededRandom(20240607);
   const tensors: { name: string; values: Float32Array }[] = [];
   let used = 0;
   for (const [name, shape] of SHAPES) {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readIdxPair, type IdxImageSet } from '../../src/evaluate/idx';
+export { seededRandom } from '../../src/seeded-random';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -32,18 +33,6 @@ export function readSplit(split: 'train' | 't10k', dir = FASHION_MNIST_DIR): Idx
     return { name, data: new Uint8Array(readFileSync(path.join(dir, name))) };
   };
   return readIdxPair(file('images-idx3'), file('labels-idx1'));
-}
-
-/** mulberry32: a small, fast, seedable PRNG, so shuffles are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fisher-Yates shuffle of 0..n-1 driven by `random`. */

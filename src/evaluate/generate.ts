@@ -6,18 +6,7 @@
 import { inMemoryDataset, plural, type Dataset } from './dataset';
 import { scaleCoefficients } from './pixels';
 import type { Preprocessing } from './preprocessing';
-
-/** mulberry32: a small, fast, seeded generator of floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random';
 
 /**
  * Fills `count` samples of `per` values each, channel-interleaved, in the preprocessing's range.
