@@ -8,8 +8,10 @@ import { filesFromDrop, filesFromInput } from '../files/drop';
 import { hasSampleData } from '../files/samples';
 import type { Scale } from '../../src/worker/api';
 import { closeData, dismissDataError, openDataFiles, openSampleData, setDataScale } from '../state/actions';
+import { modelOutputWidth } from '../state/data-actions';
 import { useStudio } from '../state/use-studio';
 import { formatCount } from '../format';
+import { ClassNamesEditor } from './ClassNamesEditor';
 import { ErrorAlert } from './ErrorAlert';
 import { SampleThumb } from './SampleThumb';
 
@@ -32,6 +34,7 @@ const classSourceText = {
   data: 'from the labels in the data',
   indices: 'as output indices',
   none: 'unknown',
+  edited: 'edited',
 } as const;
 
 export function DataPanel() {
@@ -179,13 +182,19 @@ export function DataPanel() {
               <summary>
                 {formatCount(data.summary.classNames.length)} classes, {classSourceText[data.summary.classSource]}
               </summary>
-              <ol className="class-list" start={0}>
+              <ol className="class-list" start={0} aria-label="Class names in output order">
                 {data.summary.classNames.map((name, i) => (
                   <li key={i}>
                     <span className="mono muted">{i}</span> {name}
                   </li>
                 ))}
               </ol>
+              <ClassNamesEditor
+                key={data.id}
+                classNames={data.summary.classNames}
+                edited={data.summary.classSource === 'edited'}
+                outputWidth={modelOutputWidth(model)}
+              />
             </details>
           )}
           {data.summary.skipped.length > 0 && (

@@ -11,7 +11,16 @@ export {
 export { loadRuntime } from './runtime-actions';
 export { setWeightFilter, sortWeightsBy } from './ui-actions';
 export { setStudioClient } from './client';
-export { closeData, dismissDataError, openDataFiles, openDataSource, openSampleData, reopenData, setDataScale } from './data-actions';
+export {
+  closeData,
+  dismissDataError,
+  openDataFiles,
+  openDataSource,
+  openSampleData,
+  reopenData,
+  setDataClassNames,
+  setDataScale,
+} from './data-actions';
 export {
   resetControls,
   resetLayer,

@@ -2,35 +2,44 @@
  * Actions on the data slice. Data is opened in the worker for the open model (its preprocessing and classes
  * follow the model), so it is reopened whenever the model changes or the worker restarts; the files are kept.
  */
-import type { Scale } from '../../src/worker/api';
+import type { OpenDataOptions, Scale, StudioError } from '../../src/worker/api';
+import { classNamesProblem } from '../../src/worker/class-names';
 import { toStudioError } from '../studio-error';
 import { fetchSampleData, type SampleEntry } from '../files/samples';
 import { labelFor, readSourceFiles, type SourceFile } from '../files/source-file';
 import { studioClient } from './client';
 import { dataKeyOf, type DataSource } from './data-slice';
+import type { OpenModel } from './model-slice';
 import { studio } from './store';
 
 let latest = 0;
 
+/** How an open ended: whether the data became the open data, and the error to show where the user acted. */
+interface OpenOutcome {
+  opened: boolean;
+  error: StudioError | null;
+}
+
 /**
- * Opens data for the open model. Resolves true when it became the open data. Without a model the files are
- * kept and opened once a model is open.
+ * Opens `source` for the open model. A failure either replaces the open data with the error (new files), or,
+ * with `keepOnFailure` (an edit of data already open), keeps the previous data and source and only returns it.
  */
-export async function openDataSource(source: DataSource): Promise<boolean> {
+async function openSource(source: DataSource, keepOnFailure: boolean): Promise<OpenOutcome> {
   const request = ++latest;
   const model = studio.getState().model;
+  const before = studio.getState().dataSource;
   studio.setState({ dataSource: source, dataError: null });
   if (!model) {
     studio.setState({ data: null, dataOpening: null });
-    return false;
+    return { opened: false, error: null };
   }
   studio.setState({ dataOpening: { label: source.label } });
   try {
     const files = await readSourceFiles(source.files);
-    const ref = await studioClient().openData(model.id, files, source.scale ? { scale: source.scale } : {});
+    const ref = await studioClient().openData(model.id, files, openOptions(source));
     if (request !== latest || studio.getState().model?.id !== model.id) {
       void studioClient().closeData(ref.id).catch(() => {});
-      return false;
+      return { opened: false, error: null };
     }
     const previous = studio.getState().data;
     studio.setState({
@@ -38,13 +47,41 @@ export async function openDataSource(source: DataSource): Promise<boolean> {
       dataOpening: null,
     });
     if (previous && previous.id !== ref.id) void studioClient().closeData(previous.id).catch(() => {});
-    return true;
+    return { opened: true, error: null };
   } catch (thrown) {
-    if (request !== latest) return false;
+    if (request !== latest) return { opened: false, error: null };
     const error = toStudioError(thrown);
-    studio.setState({ data: null, dataOpening: null, dataError: error.code === 'cancelled' ? null : error });
-    return false;
+    const shown = error.code === 'cancelled' ? null : error;
+    if (keepOnFailure) {
+      studio.setState({ dataSource: before, dataOpening: null });
+      return { opened: false, error: shown };
+    }
+    studio.setState({ data: null, dataOpening: null, dataError: shown });
+    return { opened: false, error: shown };
   }
+}
+
+/** The worker's options for a source: only what the user chose. */
+function openOptions(source: DataSource): OpenDataOptions {
+  const options: OpenDataOptions = {};
+  if (source.scale !== undefined) options.scale = source.scale;
+  if (source.classNames !== undefined) options.classNames = [...source.classNames];
+  return options;
+}
+
+/** The open model's output width (last dimension of its first output), or null when unknown. */
+export function modelOutputWidth(model: OpenModel | null): number | null {
+  const shape = model?.inventory.outputs[0]?.shape;
+  const width = shape && shape.length >= 2 ? shape[shape.length - 1] : null;
+  return typeof width === 'number' ? width : null;
+}
+
+/**
+ * Opens data for the open model. Resolves true when it became the open data. Without a model the files are
+ * kept and opened once a model is open.
+ */
+export async function openDataSource(source: DataSource): Promise<boolean> {
+  return (await openSource(source, false)).opened;
 }
 
 /** Data files from a drop or the "Open data" input. */
@@ -69,6 +106,11 @@ export function reopenData(): Promise<boolean> {
     studio.setState({ data: null });
     return Promise.resolve(false);
   }
+  // Edited class names belong to a model with as many outputs; a model with another count gets its own names.
+  const model = studio.getState().model;
+  if (model && source.classNames && classNamesProblem(source.classNames, modelOutputWidth(model)) !== null) {
+    return openDataSource(withClassNames(source, undefined));
+  }
   return openDataSource(source);
 }
 
@@ -78,7 +120,32 @@ export function setDataScale(scale: Scale | undefined): Promise<boolean> {
   if (!source) return Promise.resolve(false);
   const next: DataSource = { label: source.label, files: source.files };
   if (scale !== undefined) next.scale = scale;
+  if (source.classNames !== undefined) next.classNames = source.classNames;
   return openDataSource(next);
+}
+
+/** `source` with other class names (undefined: the model's, the labels file's or the folders' again). */
+function withClassNames(source: DataSource, classNames: string[] | undefined): DataSource {
+  const next: DataSource = { label: source.label, files: source.files };
+  if (source.scale !== undefined) next.scale = source.scale;
+  if (classNames !== undefined) next.classNames = [...classNames];
+  return next;
+}
+
+/**
+ * Opens the same data again with the user's class names in output order (the class mapping's editor), used as
+ * a labels file would be; undefined returns to the names the data and model give. Resolves null once the data
+ * is open with them, or the error to show in the editor: the names are checked here first (one per output,
+ * non-empty, unique), and when the worker cannot open the data with them the previous data stays open.
+ */
+export async function setDataClassNames(classNames: string[] | undefined): Promise<StudioError | null> {
+  const source = studio.getState().dataSource;
+  if (!source) return { code: 'bad-options', message: 'There is no data open to name classes for; open data first.' };
+  if (classNames !== undefined) {
+    const problem = classNamesProblem(classNames, modelOutputWidth(studio.getState().model));
+    if (problem) return { code: 'bad-options', message: problem };
+  }
+  return (await openSource(withClassNames(source, classNames), true)).error;
 }
 
 /** Forgets the data, here and in the worker. */

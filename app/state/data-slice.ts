@@ -8,6 +8,8 @@ export interface DataSource {
   files: SourceFile[];
   /** The user's pixel scaling, replacing the stated or inferred one. */
   scale?: Scale;
+  /** The user's class names in output order, replacing the model's, the labels file's or the folders'. */
+  classNames?: string[];
 }
 
 export interface OpenData {
@@ -35,5 +37,7 @@ export function initialDataSlice(): DataSlice {
 /** The key of a data source: what identifies "the same data" for measurements. */
 export function dataKeyOf(source: DataSource): string {
   const bytes = source.files.reduce((n, f) => n + f.blob.size, 0);
-  return `${source.label} · ${bytes}${source.scale ? ` · ${JSON.stringify(source.scale)}` : ''}`;
+  // Edited names are other data too: image folders match them differently, and results carry their names.
+  const classes = source.classNames ? ` · classes ${JSON.stringify(source.classNames)}` : '';
+  return `${source.label} · ${bytes}${source.scale ? ` · ${JSON.stringify(source.scale)}` : ''}${classes}`;
 }

@@ -38,8 +38,8 @@ export interface Dataset {
   sampleShape: number[];
   /** Class names in the model's output order (index i names output i). Empty when unknown and unlabelled. */
   classNames: string[];
-  /** Where `classNames` came from, for the UI. */
-  classSource: 'model' | 'labels-file' | 'folders' | 'data' | 'indices' | 'none';
+  /** Where `classNames` came from, for the UI ('edited': the user's own names, given to the studio's openData). */
+  classSource: 'model' | 'labels-file' | 'folders' | 'data' | 'indices' | 'none' | 'edited';
   /** Whether samples carry labels (accuracy) or not (fidelity only). */
   labelled: boolean;
   /** The image preprocessing applied, or null for tabular data. */

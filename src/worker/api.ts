@@ -20,9 +20,14 @@ import type { SizeEstimate } from '../studio/size-estimate';
 
 export type { SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
 
-/** How data is opened: the user's pixel scaling instead of the stated or inferred one. */
+/** How data is opened: the user's pixel scaling and class names instead of the stated or inferred ones. */
 export interface OpenDataOptions {
   scale?: Scale;
+  /**
+   * Class names in output order, edited by the user: used as a labels file would be, ahead of the model's own
+   * (image folders and CSV names are matched against them; integer labels keep their indices).
+   */
+  classNames?: string[];
 }
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';

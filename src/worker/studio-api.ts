@@ -29,6 +29,7 @@ import type {
   TensorHistogram,
   VariantRef,
 } from './api';
+import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
 import { phaseReporter } from './progress';
 import { VariantCache, type CachedVariant } from './variant-cache';
@@ -53,6 +54,11 @@ export interface StudioState {
   models: Map<string, OpenedModel>;
   variants: VariantCache;
   data: Map<string, { modelId: string; dataset: Dataset }>;
+}
+
+/** 'At least one ...' -> 'at least one ...', to continue a sentence. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** Names that hold class names beside data files (a labels file); never data themselves. */
@@ -133,10 +139,18 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       if (options.scale !== undefined && target.preprocessing.kind === 'image') {
         target = dataTargetFor(model, withScale(target.preprocessing, options.scale));
       }
+      // The user's class names stand where the model's own would: ahead of a labels file, matched like them.
+      if (options.classNames !== undefined) {
+        const shape = model.outputs[0]?.shape;
+        const problem = classNamesProblem(options.classNames, shape && shape.length >= 2 ? shape[shape.length - 1] : null);
+        if (problem) throw new PareError('bad-options', `The edited class names cannot be used: ${lowerFirst(problem)}`);
+        target = { ...target, modelLabels: [...options.classNames] };
+      }
       const dataset = openDataset(dataFiles.length ? dataFiles : files, target, {
         decoder: deps.imageDecoder?.(),
         labelsFile,
       });
+      if (options.classNames !== undefined && dataset.classSource === 'model') dataset.classSource = 'edited';
       const id = `data-${nextDataId++}`;
       data.set(id, { modelId, dataset });
       const previews = await previewSamples(dataset, 8);

@@ -87,6 +87,25 @@ describe('the studio journey on the sample MLP', () => {
     await api.closeData(own.id);
   });
 
+  it("opens the data with the user's class names: IDX labels keep their indices, the names change", async () => {
+    const own = await api.openData(modelId, dataFiles());
+    const names = own.summary.classNames.map((n) => (n === 'Pullover' ? 'Sweater' : n));
+    const ref = await api.openData(modelId, dataFiles(), { classNames: names });
+    expect(ref.summary.classNames).toEqual(names);
+    expect(ref.summary.classSource).toBe('edited');
+    expect(ref.previews.map((p) => p.label)).toEqual(own.previews.map((p) => p.label));
+    expect(ref.previews[1].className).toBe('Sweater');
+    const measured = await api.measure(modelId, null, { dataId: ref.id, latencyRuns: 0 });
+    expect(Math.abs(measured.quality!.value - mlp.accuracy.subset1000)).toBeLessThan(1e-9);
+    expect(measured.quality!.perClass.map((c) => c.name)).toContain('Sweater');
+    await expect(api.openData(modelId, dataFiles(), { classNames: names.slice(0, 9) })).rejects.toMatchObject({
+      code: 'bad-options',
+      message: 'The edited class names cannot be used: 10 names needed (the model has 10 outputs); found 9.',
+    });
+    await api.closeData(ref.id);
+    await api.closeData(own.id);
+  });
+
   it('measures the original: the accuracy index.json states for this subset, sizes and latency', async () => {
     const m = await api.measure(modelId, null, { dataId, latencyRuns: 3, warmupRuns: 1 });
     expect(m.recipeHash).toBeNull();
