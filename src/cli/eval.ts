@@ -184,7 +184,7 @@ Examples:
 
     const runtime = await useBackend(backend);
     // TF.js is loaded only now (see backend.ts).
-    const [{ evaluateModel }, { modelSignature }, { loadTfModel }] = await Promise.all([
+    const [{ evaluateModel, batchSizeFor }, { modelSignature }, { loadTfModel }] = await Promise.all([
       import('../evaluate/evaluate'),
       import('../evaluate/run-model'),
       import('../model/load-tf'),
@@ -198,12 +198,8 @@ Examples:
       : undefined;
     const progress = terminalProgress(reference ? 'fidelity' : 'evaluating');
     try {
-      // A model whose batch dimension is fixed (graph models exported for batch 1) takes only that.
-      const fixed = modelSignature(loaded).inputShape[0];
-      if (fixed !== null && askedBatch !== undefined && askedBatch !== fixed) {
-        throw new PareError('bad-options', `--batch ${askedBatch}: the model's input takes batches of ${fixed} only.`);
-      }
-      const batch = fixed ?? askedBatch ?? 64;
+      // evaluateModel uses a fixed batch dimension's own size (graph models exported for batch 1) and refuses another.
+      const batch = batchSizeFor(modelSignature(loaded).inputShape, askedBatch);
       const result = await evaluateModel(loaded, data, {
         batchSize: batch,
         reference: referenceModel,

@@ -68,6 +68,23 @@ function checkShapes(data: Dataset, inputShape: (number | null)[]): void {
 }
 
 /**
+ * The batch size to evaluate with: the one asked for (64 by default), unless the model's input fixes its batch
+ * dimension — graph models exported for batch 1 accept nothing else — in which case that one, and asking for
+ * another is an error.
+ */
+export function batchSizeFor(inputShape: readonly (number | null)[], asked: number | undefined): number {
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1)) {
+    throw new PareError('bad-options', `The batch size must be a whole number of at least 1; got ${asked}.`);
+  }
+  const fixed = inputShape[0];
+  if (fixed === null || fixed === undefined || fixed < 1) return asked ?? 64;
+  if (asked !== undefined && asked !== fixed) {
+    throw new PareError('bad-options', `The model's input takes batches of ${fixed} only; a batch of ${asked} was asked for.`);
+  }
+  return fixed;
+}
+
+/**
  * Measures a model on data.
  *
  * @param model the model to measure
@@ -85,11 +102,8 @@ export async function evaluateModel(
   options: EvaluateOptions = {},
 ): Promise<EvaluationResult> {
   const start = performance.now();
-  const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new PareError('bad-options', `The batch size must be a whole number of at least 1; got ${batchSize}.`);
-  }
   const sig = modelSignature(model);
+  const batchSize = batchSizeFor(sig.inputShape, options.batchSize);
   const reference = options.reference;
   const warnings: PareWarning[] = [];
   let weakProxy = false;

@@ -97,7 +97,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
       const reference: AnyModel | undefined = needsReference ? await loadTfModel(model.artifacts, model.format) : undefined;
       try {
         const result = await evaluateModel(loaded, data, {
-          batchSize: options.batchSize ?? 64,
+          batchSize: options.batchSize,
           reference,
           metadata,
           generated: { count: options.generatedSamples ?? 64 },
