@@ -7,37 +7,14 @@
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { InputFile } from '../src/model/types';
-import type {
-  DataRef,
-  ExportedVariant,
-  Measurement,
-  MeasureOptions,
-  OpenDataOptions,
-  OpenedModelRef,
-  ProgressCallback,
-  Recipe,
-  RuntimeInfo,
-  SizeEstimate,
-  StudioApi,
-  StudioError,
-  TensorHistogram,
-  VariantRef,
-} from '../src/worker/api';
+import type { ProgressCallback, StudioApi, StudioError } from '../src/worker/api';
 import { cancelledError, toStudioError } from './studio-error';
 
-export interface StudioClient {
-  runtime(): Promise<RuntimeInfo>;
-  /** Transfers the files' buffers to the worker: the caller's Uint8Arrays are detached afterwards. */
-  openModel(files: InputFile[]): Promise<OpenedModelRef>;
-  closeModel(id: string): Promise<void>;
-  estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
-  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
-  /** Transfers the files' buffers to the worker, like openModel. */
-  openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef>;
-  closeData(dataId: string): Promise<void>;
-  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
-  histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
-  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant>;
+/**
+ * The worker's API as the page calls it (same methods; openModel and openData transfer the files' buffers, so the
+ * caller's Uint8Arrays are detached afterwards), plus control of the worker itself.
+ */
+export interface StudioClient extends StudioApi {
   /** Stops all work: pending calls reject with code 'cancelled', the worker is terminated and replaced. */
   cancel(): void;
   /** Called after the worker was replaced (cancel or crash): models it held are gone. Returns an unsubscribe. */
