@@ -6,7 +6,8 @@ import type { OpenedModel } from '../model/types';
 import type { Recipe } from '../recipe/schema';
 import type { Variant } from '../recipe/variant';
 import { buildModelJson } from './model-json';
-import { concatBytes, shardName, splitShards } from './shards';
+import { concatBytes } from '../bytes';
+import { shardName, splitShards } from './shards';
 import { sizesOf, type ExportSizes } from './sizes';
 import type { ExportFile } from './types';
 

@@ -12,19 +12,6 @@ export function shardName(index: number, count: number, group = 1): string {
   return `group${group}-shard${index + 1}of${count}.bin`;
 }
 
-/** Concatenates byte arrays into one new array. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.byteLength;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
-
 /**
  * Cuts `bytes` into consecutive shards of at most `shardBytes` (views, not copies). Zero bytes give one empty
  * shard, as a model whose weights are all empty still needs a file its manifest can name.

@@ -3,6 +3,7 @@
  * level 9 with no timestamp, per shard (a server compresses each file on its own), so they are reproducible.
  */
 import { gzipSync } from 'fflate';
+import { concatBytes } from '../bytes';
 import type { OpenedModel } from '../model/types';
 import { splitShards } from './shards';
 
@@ -44,13 +45,6 @@ export function sizesOf(modelJsonBytes: number, shards: readonly Uint8Array[]): 
 export function sourceSizes(model: OpenedModel): ExportSizes {
   const data = model.artifacts.weightData;
   const buffers = data === undefined ? [] : Array.isArray(data) ? data : [data];
-  let total = 0;
-  for (const b of buffers) total += b.byteLength;
-  const all = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    all.set(new Uint8Array(b), offset);
-    offset += b.byteLength;
-  }
-  return sizesOf(model.modelJsonBytes, total ? splitShards(all) : []);
+  const all = concatBytes(buffers.map((b) => new Uint8Array(b)));
+  return sizesOf(model.modelJsonBytes, all.byteLength ? splitShards(all) : []);
 }

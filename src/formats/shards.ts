@@ -2,6 +2,7 @@
  * Finds a model's weight shards among the dropped files and joins them into the one ArrayBuffer
  * `tf.io.fromMemory` wants, after checking each manifest group's shards hold exactly the bytes its weights need.
  */
+import { concatBytes } from '../bytes';
 import { PareError, bytesText } from '../errors';
 import type { InputFile } from '../model/types';
 import type { ManifestGroup } from './model-json-schema';
@@ -40,13 +41,7 @@ export function readShards(ctx: FormatContext, modelJsonName: string, manifest: 
     return shards;
   });
   const files = groups.flat();
-  const total = files.reduce((sum, f) => sum + f.data.byteLength, 0);
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const file of files) {
-    joined.set(file.data, offset);
-    offset += file.data.byteLength;
-  }
+  const joined = concatBytes(files.map((f) => f.data));
   return { weightData: joined.buffer, files: files.map((f) => f.name) };
 }
 

@@ -15,6 +15,7 @@
  */
 import { PareError, type PareWarning } from '../errors';
 import type { OpenedModel, Quantization, WeightEntry } from '../model/types';
+import { bytesOf } from '../bytes';
 import { pruneGlobal, pruneTensor } from '../prune';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../quantize';
 import { planRecipe, type StorePlan, type TensorPlan } from './plan';
@@ -23,9 +24,6 @@ import type { ApplyOptions, StoredWeight, TensorStats, Variant, VariantWeight } 
 
 type Values = WeightEntry['values'];
 
-function bytesOf(values: ArrayBufferView): Uint8Array {
-  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-}
 
 function countZeros(values: Values): number {
   let z = 0;

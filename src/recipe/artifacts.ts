@@ -4,6 +4,7 @@
  * from the export, without writing one: how variants are measured, and the reference the export is checked against.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { bytesOf, concatBytes } from '../bytes';
 import type { OpenedModel } from '../model/types';
 import type { Variant } from './variant';
 
@@ -12,14 +13,7 @@ import type { Variant } from './variant';
  * @example const m = await loadTfModel(variantArtifacts(model, variant), model.format);
  */
 export function variantArtifacts(model: OpenedModel, variant: Variant): tf.io.ModelArtifacts {
-  let total = 0;
-  for (const w of variant.weights) total += w.values.byteLength;
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const w of variant.weights) {
-    data.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset);
-    offset += w.values.byteLength;
-  }
+  const data = concatBytes(variant.weights.map((w) => bytesOf(w.values)));
   return {
     ...model.artifacts,
     weightSpecs: variant.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })),

@@ -14,6 +14,7 @@
  * estimate takes milliseconds and is always labelled as one.
  */
 import { deflateSync } from 'fflate';
+import { bytesOf, concatBytes } from '../bytes';
 import { buildModelJson } from '../export/model-json';
 import type { OpenedModel, WeightEntry } from '../model/types';
 import { affineParams, encodeAffine, finiteRange, toFloat16 } from '../quantize';
@@ -151,21 +152,9 @@ function storedBytes(values: Float32Array, threshold: number, store: StorePlan, 
     const lo = threshold > 0 ? Math.min(t.min, 0) : t.min;
     const hi = threshold > 0 ? Math.max(t.max, 0) : t.max;
     const codes = encodeAffine(v, affineParams(lo, hi, store.bits), false);
-    return new Uint8Array(codes.buffer, codes.byteOffset, codes.byteLength);
+    return bytesOf(codes);
   }
-  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.byteLength;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return bytesOf(v);
 }
 
 function zerosBelow(sortedAbs: Float32Array, threshold: number): number {
@@ -230,9 +219,9 @@ export function estimateSize(model: OpenedModel, recipe: Recipe): SizeEstimate {
     // One deflate over the tensor's chunks side by side: one block header, as in the real shard.
     const take = Math.min(CHUNK, Math.floor(sampleBytes / (CHUNKS * per)));
     const parts = t.chunks.map((c) => storedBytes(c.subarray(0, take), threshold, p.store, t));
-    gzipOfBig += (deflateSync(concat(parts), { level: LEVEL }).byteLength * n) / (take * parts.length);
+    gzipOfBig += (deflateSync(concatBytes(parts), { level: LEVEL }).byteLength * n) / (take * parts.length);
   }
-  const joined = concat(small);
+  const joined = concatBytes(small);
   const gzipOfSmall = joined.byteLength ? deflateSync(joined, { level: LEVEL }).byteLength : 0;
   const shards = Math.max(1, Math.ceil(weightBytes / SHARD_BYTES));
   const weightGzipBytes = Math.round(gzipOfBig + gzipOfSmall + shards * GZIP_OVERHEAD);

@@ -3,6 +3,7 @@
  * quantized the way tensorflowjs_converter stores weights, so readers can be checked against the stock loader.
  * The encoders are deliberately plain; Pare's real quantizer lives in src/quantize/.
  */
+import { concatBytes } from '../../bytes';
 import type * as tf from '@tensorflow/tfjs';
 import type { InputFile } from '../../model/types';
 
@@ -77,15 +78,8 @@ export function jsonFile(name: string, value: unknown): InputFile {
   return { name, data: encoder.encode(JSON.stringify(value)) };
 }
 
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+/** Test helpers build model files from byte pieces. */
+export const concat = concatBytes;
 
 function affine(values: Float32Array, bits: 8 | 16): { codes: Uint8Array | Uint16Array; scale: number; min: number } {
   let min = Infinity;
