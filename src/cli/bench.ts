@@ -3,6 +3,7 @@
  * load time, one cold run, warm-up runs, then timed runs until a count or a time budget; median, p10 and p90,
  * and peak tensor memory. wasm by default (SIMD, 1 thread in Node), cpu on request.
  */
+import type { LatencyResult } from '../benchmark/latency';
 import { PareError } from '../errors';
 import { openModel } from '../formats/index';
 import { onePositional, parseCommandArgs } from './args';
@@ -12,35 +13,19 @@ import { positiveIntFlag } from './eval';
 import { readInput } from './read-input';
 import { count, shapeText } from './text-table';
 
-/** What `pare bench --json` prints. */
-export interface BenchSummary {
+/**
+ * What `pare bench --json` prints: the harness's statistics (see LatencyResult; a completed run, so no `complete`)
+ * with what the command adds about the model, the runtime and its own timings.
+ */
+export interface BenchSummary extends Omit<LatencyResult, 'backend' | 'complete'> {
   model: { path: string; file: string; format: string };
   backend: CliBackend;
   /** The wasm runtime of this machine (which binary, SIMD, threads), whichever backend was measured. */
   wasm: WasmRuntime;
   tfjsVersion: string;
-  batch: number;
-  /** The input fed to the model, batch first: generated values in the range its preprocessing produces. */
-  inputShape: number[];
-  medianMs: number;
-  p10Ms: number;
-  p90Ms: number;
-  meanMs: number;
-  minMs: number;
-  maxMs: number;
-  /** The first run after loading. */
-  coldMs: number;
-  /** Timed runs (cold and warm-up runs excluded). */
-  runs: number;
   warmup: number;
-  /** Stock TF.js loading the model from memory (tf.loadLayersModel / tf.loadGraphModel). */
-  loadMs: number;
   /** Reading the files from disk and checking them (openModel), before loading. */
   openMs: number;
-  /** Peak tensor memory of one run above what was allocated before loading, weights included. */
-  peakBytes: number;
-  /** Every timed run, in order. */
-  timesMs: number[];
 }
 
 /** How many timed runs, from --runs and --budget-ms (see the help). */
