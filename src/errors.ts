@@ -46,7 +46,7 @@ export class PareError extends Error implements PareErrorInfo {
 
 /** Something worth telling the user that does not stop the work (for example NaN weights). */
 export interface PareWarning {
-  code: 'non-finite-weights' | 'unused-file' | 'skipped' | 'weak-proxy' | 'note';
+  code: 'non-finite-weights' | 'unused-file' | 'skipped' | 'weak-proxy' | 'emptied-tensor' | 'note';
   message: string;
   file?: string;
   weight?: string;

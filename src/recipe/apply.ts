@@ -64,6 +64,25 @@ function checkZerosKept(name: string, before: Values, after: Values): void {
   }
 }
 
+/**
+ * A global threshold may zero a whole tensor (a layer whose weights are all small), which disconnects the layer:
+ * allowed, as the target is exact, but never silent. Tensors that were all zeros already are not reported.
+ */
+function emptiedWarnings(stats: readonly TensorStats[], weights: readonly WeightEntry[]): PareWarning[] {
+  const out: PareWarning[] = [];
+  stats.forEach((t, i) => {
+    if (!t.prunable || t.params === 0 || t.prunedZeros !== t.params) return;
+    if (countZeros(weights[i]!.values) === t.params) return;
+    const how = t.pruneMode === 'global' ? 'the global threshold' : `its own target of ${Number(((t.targetSparsity ?? 0) * 100).toFixed(2))}%`;
+    out.push({
+      code: 'emptied-tensor',
+      message: `Pruning emptied '${t.name}': ${how} zeroed all ${t.params.toLocaleString('en-US')} of its weights, so its layer outputs only its bias. Give it its own sparsity, or use the same sparsity in every layer.`,
+      weight: t.name,
+    });
+  });
+  return out;
+}
+
 /** Lets timers, messages and abort events run during a long apply, without yielding after every tiny tensor. */
 function makeYielder(): () => Promise<void> {
   let last = Date.now();
@@ -165,7 +184,7 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
     prunedZeros += t.prunedZeros;
     finalZeros += t.zeros;
   }
-  const warnings: PareWarning[] = [...plan.warnings];
+  const warnings: PareWarning[] = [...plan.warnings, ...emptiedWarnings(tensorStats, weights)];
   return {
     recipeHash: recipeHash(recipe),
     weights: out,
