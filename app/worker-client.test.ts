@@ -157,9 +157,9 @@ describe('createWorkerClient', () => {
       },
     });
     const seen: number[] = [];
-    const recipe = { pare: 'recipe', version: 1 } as Recipe;
+    const recipe: Recipe = { pare: 'recipe', version: 2, steps: [] };
     const ref = await client.applyRecipe('model-1', recipe, (p) => seen.push(p.done));
-    expect(ref.recipeHash).toBe('model-1:1');
+    expect(ref.recipeHash).toBe('model-1:2');
     expect(seen).toEqual([1, 2]);
   });
 

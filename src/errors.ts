@@ -16,6 +16,7 @@ export type PareErrorCode =
   | 'bad-recipe' // a recipe that fails validation
   | 'bad-options' // invalid command-line or API options
   | 'bad-data' // evaluation data that cannot be used
+  | 'missing-data' // a recipe step names a data set (calibration, training) that was not given
   | 'cancelled' // the user cancelled a long job
   | 'unsupported'; // something valid that Pare does not handle (yet)
 

@@ -3,7 +3,7 @@
  * tests control ordering (an older open finishing after a newer one, a cancel mid-open) exactly.
  */
 import type { InputFile, ModelInventory, WeightInfo } from '../../src/model/types';
-import { recipeHash } from '../../src/recipe/schema';
+import { lastPruneStepOf, recipeHash } from '../../src/recipe/schema';
 import type {
   DataRef,
   ExportedVariant,
@@ -51,7 +51,7 @@ export interface Handlers {
 }
 
 export function fakeMeasurement(recipe: Recipe | null, options: MeasureOptions): Measurement {
-  const sparsity = recipe?.prune.sparsity ?? 0;
+  const sparsity = (recipe ? lastPruneStepOf(recipe)?.sparsity : undefined) ?? 0;
   const sizes = { modelJsonBytes: 1000, weightBytes: 4000, weightGzipBytes: Math.round(3600 * (1 - sparsity)) + 100, totalBytes: 5000 };
   return {
     recipeHash: recipe ? recipeHash(recipe) : null,
@@ -70,12 +70,12 @@ export function fakeMeasurement(recipe: Recipe | null, options: MeasureOptions):
 function defaultHandlers(): Handlers {
   return {
     async estimateSize(_, recipe) {
-      const s = recipe.prune.sparsity ?? 0;
+      const s = lastPruneStepOf(recipe)?.sparsity ?? 0;
       return { modelJsonBytes: 1000, weightBytes: 4000, weightGzipBytes: Math.round(3600 * (1 - s)), totalBytes: 5000, totalGzipBytes: 1000 + Math.round(3600 * (1 - s)), sparsity: s };
     },
     async applyRecipe(_, recipe, onProgress) {
       await onProgress?.({ phase: 'apply', done: 1, total: 1, etaMs: null });
-      const s = recipe.prune.sparsity ?? 0;
+      const s = lastPruneStepOf(recipe)?.sparsity ?? 0;
       return { recipeHash: recipeHash(recipe), stats: { sparsity: s, prunedSparsity: s, prunableParams: 1000, weightBytesBefore: 4000, weightBytesAfter: 4000, tensors: [] }, warnings: [] };
     },
     async openData(modelId, files) {

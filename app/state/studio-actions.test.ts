@@ -4,7 +4,7 @@
  * recipes, and the session saved and restored.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { recipeHash, parseRecipe } from '../../src/recipe/schema';
+import { lastPruneStepOf, parseRecipe, quantizeStepOf, recipeHash, type Recipe } from '../../src/recipe/schema';
 import { setSaver } from '../files/download';
 import type { SourceFile } from '../files/source-file';
 import {
@@ -73,8 +73,8 @@ describe('controls', () => {
     expect(state().controls.globalSparsity).toBe(0.99);
     setLayerSparsity('fc2/kernel', 0);
     setLayerPrecision('fc2/kernel', 'none');
-    expect(currentRecipe(state()).prune.perTensor).toEqual([{ match: 'fc2/kernel', sparsity: 0 }]);
-    expect(currentRecipe(state()).quantize.perTensor).toEqual([{ match: 'fc2/kernel', precision: 'none' }]);
+    expect(lastPruneStepOf(currentRecipe(state()))!.perTensor).toEqual([{ match: 'fc2/kernel', sparsity: 0 }]);
+    expect(quantizeStepOf(currentRecipe(state()))!.perTensor).toEqual([{ match: 'fc2/kernel', precision: 'none' }]);
     resetLayer('fc2/kernel');
     expect(state().controls.layers).toEqual({});
   });
@@ -95,14 +95,14 @@ describe('the live estimate', () => {
     expect(client.callsOf('estimateSize')).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(150);
     expect(client.callsOf('estimateSize')).toHaveLength(2);
-    expect((client.callsOf('estimateSize')[1][1] as { prune: { sparsity: number } }).prune.sparsity).toBe(0.4);
+    expect(lastPruneStepOf(client.callsOf('estimateSize')[1][1] as Recipe)!.sparsity).toBe(0.4);
     expect(state().estimate).toMatchObject({ status: 'ready', hash: recipeHash(currentRecipe(state())) });
     expect(state().estimate.value?.sparsity).toBe(0.4);
 
     // An answer that arrives after the recipe changed again is not shown.
     let release!: () => void;
     client.handlers.estimateSize = (_, recipe) =>
-      new Promise((resolve) => (release = () => resolve({ modelJsonBytes: 1, weightBytes: 1, weightGzipBytes: 1, totalBytes: 2, totalGzipBytes: 2, sparsity: recipe.prune.sparsity ?? 0 })));
+      new Promise((resolve) => (release = () => resolve({ modelJsonBytes: 1, weightBytes: 1, weightGzipBytes: 1, totalBytes: 2, totalGzipBytes: 2, sparsity: lastPruneStepOf(recipe)?.sparsity ?? 0 })));
     setGlobalSparsity(0.6);
     await vi.advanceTimersByTimeAsync(200);
     setGlobalSparsity(0.7);

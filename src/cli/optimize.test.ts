@@ -15,7 +15,7 @@ import { useCpu } from '../formats/testing/build-models';
 import { REAL } from '../formats/testing/files';
 import type { ExportFile } from '../export/types';
 import { applyRecipe } from '../recipe/apply';
-import { emptyRecipe, parseRecipe } from '../recipe/schema';
+import { emptyRecipe, lastPruneStepOf, parseRecipe, quantizeStepOf } from '../recipe/schema';
 import { runCli } from './main';
 import { recipeFromFlags, type OptimizeSummary } from './optimize';
 import { readInput } from './read-input';
@@ -105,8 +105,8 @@ describe('pare optimize', () => {
     const r = await pare(EMOTION, '--out', out, '--recipe', recipePath, '--sparsity', '0.5', '--bits', '4', '--json');
     expect(r.status).toBe(0);
     const s = JSON.parse(r.out) as OptimizeSummary;
-    expect(s.recipe.prune).toEqual({ sparsity: 0.5, perTensor: [{ match: 'unknown_43', sparsity: 0.9 }] });
-    expect(s.recipe.quantize).toMatchObject({ default: { bits: 4 }, skip: ['*bn_offset'] });
+    expect(s.recipe.steps[0]).toEqual({ step: 'prune', method: 'magnitude', sparsity: 0.5, perTensor: [{ match: 'unknown_43', sparsity: 0.9 }] });
+    expect(s.recipe.steps[1]).toMatchObject({ step: 'quantize', default: { bits: 4 }, skip: ['*bn_offset'] });
     const byName = new Map(s.tensors.map((t) => [t.name, t]));
     expect(byName.get('unknown_43')!.prunedSparsity).toBe(Math.round(0.9 * 16128) / 16128);
     for (const t of s.tensors) {
@@ -186,13 +186,25 @@ describe('recipeFromFlags', () => {
     expect(recipeFromFlags(emptyRecipe(), { sparsity: '0.25', bits: '3', clip: 'mse' })).toEqual(
       parseRecipe({ pare: 'recipe', version: 1, prune: { sparsity: 0.25 }, quantize: { default: { bits: 3 }, clip: 'mse' } }),
     );
-    expect(recipeFromFlags(emptyRecipe(), { quantize: 'uint8', bits: '8' }).quantize.default).toBe('uint8');
-    expect(recipeFromFlags(emptyRecipe(), { sparsity: '12.5%' }).prune.sparsity).toBe(0.125);
+    expect(quantizeStepOf(recipeFromFlags(emptyRecipe(), { quantize: 'uint8', bits: '8' }))!.default).toBe('uint8');
+    expect(lastPruneStepOf(recipeFromFlags(emptyRecipe(), { sparsity: '12.5%' }))!.sparsity).toBe(0.125);
+  });
+
+  it('sets the last prune step and the quantize step of a version 2 recipe, adding them where missing', () => {
+    const twoPrunes = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune', default: 0.2 }, { step: 'prune', default: 0.4, perTensor: [{ match: 'a', sparsity: 0 }] }] });
+    const r = recipeFromFlags(twoPrunes, { sparsity: '0.5', quantize: 'float16' });
+    expect(r.steps).toEqual([
+      { step: 'prune', method: 'magnitude', default: 0.2, perTensor: [] },
+      { step: 'prune', method: 'magnitude', sparsity: 0.5, perTensor: [{ match: 'a', sparsity: 0 }] },
+      { step: 'quantize', default: 'float16', clip: 'minmax', method: 'nearest', perTensor: [], skip: [] },
+    ]);
+    const quantizeOnly = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: 'uint8' }] });
+    expect(recipeFromFlags(quantizeOnly, { sparsity: '0.3' }).steps.map((s) => s.step)).toEqual(['prune', 'quantize']);
   });
 
   it('does not modify the base recipe', () => {
     const base = parseRecipe({ pare: 'recipe', version: 1, prune: { default: 0.2 } });
     recipeFromFlags(base, { sparsity: '0.5' });
-    expect(base.prune).toEqual({ default: 0.2, perTensor: [] });
+    expect(base.steps).toEqual([{ step: 'prune', method: 'magnitude', default: 0.2, perTensor: [] }]);
   });
 });

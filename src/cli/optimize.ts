@@ -10,7 +10,7 @@ import { exportVariant, GZIP_LEVEL, sourceSizes, zipExport, type ExportSizes } f
 import { openModel } from '../formats/index';
 import type { OpenedModel } from '../model/types';
 import { applyRecipe } from '../recipe/apply';
-import { describeRecipe, emptyRecipe, parseRecipe, parseRecipeText, precisionText, recipeHash, type Precision, type Recipe } from '../recipe/schema';
+import { describeRecipe, emptyRecipe, parseRecipe, parseRecipeText, precisionText, recipeHash, type ClipMethod, type Precision, type Recipe, type StepInput } from '../recipe/schema';
 import type { TensorStats, Variant } from '../recipe/variant';
 import { onePositional, parseCommandArgs } from './args';
 import type { CliIO, Command } from './command';
@@ -39,15 +39,24 @@ function parseSparsity(text: string): number {
 
 /**
  * The recipe `pare optimize` runs: `base` (from --recipe, or the empty recipe) with the flags laid over it.
- * Flags override: --sparsity replaces the global target (and a `prune.default`), keeping per-tensor rules;
- * --quantize / --bits replace `quantize.default`; --clip replaces `quantize.clip`. Per-tensor rules and the skip
- * list of the recipe file stay.
+ * Flags override: --sparsity replaces the global target (and a per-tensor `default`) of the last prune step,
+ * keeping its per-tensor rules; --quantize / --bits replace the quantize step's `default`; --clip its `clip`.
+ * A step a flag needs and the recipe lacks is added: a prune step just before quantization, a quantize step at the
+ * end. Per-tensor rules, skip lists and other steps of the recipe file stay.
  */
 export function recipeFromFlags(base: Recipe, flags: RecipeFlags): Recipe {
-  const recipe: Recipe = structuredClone(base);
+  const steps: StepInput[] = structuredClone(base.steps);
+  const quantizeAt = () => steps.findIndex((s) => s.step === 'quantize');
   if (flags.sparsity !== undefined) {
-    recipe.prune.sparsity = parseSparsity(flags.sparsity);
-    delete recipe.prune.default;
+    const sparsity = parseSparsity(flags.sparsity);
+    const last = steps.map((s) => s.step).lastIndexOf('prune');
+    if (last >= 0) {
+      const { default: _replaced, ...prune } = steps[last] as Extract<StepInput, { step: 'prune' }>;
+      steps[last] = { ...prune, sparsity };
+    } else {
+      const q = quantizeAt();
+      steps.splice(q >= 0 ? q : steps.length, 0, { step: 'prune', sparsity });
+    }
   }
   let precision: Precision | undefined;
   if (flags.quantize !== undefined) {
@@ -66,14 +75,16 @@ export function recipeFromFlags(base: Recipe, flags: RecipeFlags): Recipe {
     }
     precision = { bits };
   }
-  if (precision !== undefined) recipe.quantize.default = precision;
-  if (flags.clip !== undefined) {
-    if (!(CLIPS as readonly string[]).includes(flags.clip)) {
-      throw new PareError('bad-options', `--clip must be one of ${CLIPS.join(', ')}; found '${flags.clip}'.`);
-    }
-    recipe.quantize.clip = flags.clip as Recipe['quantize']['clip'];
+  if (flags.clip !== undefined && !(CLIPS as readonly string[]).includes(flags.clip)) {
+    throw new PareError('bad-options', `--clip must be one of ${CLIPS.join(', ')}; found '${flags.clip}'.`);
   }
-  return parseRecipe(recipe);
+  if (precision !== undefined || flags.clip !== undefined) {
+    if (quantizeAt() < 0) steps.push({ step: 'quantize' });
+    const q = steps[quantizeAt()] as Extract<StepInput, { step: 'quantize' }>;
+    if (precision !== undefined) q.default = precision;
+    if (flags.clip !== undefined) q.clip = flags.clip as ClipMethod;
+  }
+  return parseRecipe({ ...base, steps });
 }
 
 async function loadRecipeFile(path: string): Promise<Recipe> {
@@ -222,9 +233,10 @@ Options:
                        TF.js loads them as uint8; over gzip they cost about their entropy).
   --clip <method>      Range of affine quantization: minmax (the converter's, default), percentile or mse
                        (clip rare outliers for finer steps).
-  --recipe <file>      A recipe JSON file ({"pare": "recipe", "version": 1, ...}) for per-tensor rules, patterns and
-                       skip lists. Flags given with it override it: --sparsity replaces its global/default
-                       sparsity, --quantize/--bits its default precision, --clip its clip; its rules stay.
+  --recipe <file>      A recipe JSON file ({"pare": "recipe", "version": 2, "steps": [...]}, see the README;
+                       version 1 files are read too): steps with per-tensor rules, patterns and skip lists.
+                       Flags given with it override it: --sparsity replaces the last prune step's target,
+                       --quantize/--bits the quantize step's default precision, --clip its clip; rules stay.
   --zip                Write one <dir>/model.zip holding model.json and the shards, instead of loose files.
   --json               Print the summary as JSON: input, files, recipe, sizes before and after, sparsity overall
                        and per tensor, stored dtype per tensor, warnings.

@@ -1,5 +1,6 @@
 /**
- * The model.json of an export: the input's own topology and metadata, a new weights manifest, and the recipe under
+ * The model.json of an export: the variant's topology (the input's, unless a step reshaped it), the input's
+ * metadata, a new weights manifest, and the recipe under
  * `userDefinedMetadata.pare`. Only fields the stock loaders know are written, in a fixed order, so the text is
  * the same for the same model and variant.
  */
@@ -7,7 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { OpenedModel } from '../model/types';
 import type { Recipe } from '../recipe/schema';
-import type { Variant } from '../recipe/variant';
+import type { AppliedWith, Variant } from '../recipe/variant';
 
 /** What Pare records about itself in `userDefinedMetadata.pare`. */
 export interface PareMetadata {
@@ -15,6 +16,8 @@ export interface PareMetadata {
   [inherited: string]: unknown;
   recipe: Recipe;
   recipeHash: string;
+  /** The data sets (by fingerprint) and backend the recipe was applied with. */
+  applied: AppliedWith;
   /** The model the export was made from. */
   source: { file: string; name?: string; format: string; weightBytes: number };
   /** Achieved sparsity over the prunable tensors (final values). */
@@ -68,7 +71,7 @@ export function buildModelJson(
   paths: string[],
 ): Record<string, unknown> {
   const a = model.artifacts;
-  if (a.modelTopology === undefined || a.modelTopology instanceof ArrayBuffer) {
+  if (variant.modelTopology === undefined || variant.modelTopology instanceof ArrayBuffer) {
     throw new PareError(
       'unsupported',
       `Model '${model.modelJsonName}' has a binary or missing topology; Pare exports only JSON topologies.`,
@@ -79,6 +82,7 @@ export function buildModelJson(
     ...inheritedPareMetadata(a.userDefinedMetadata),
     recipe,
     recipeHash: variant.recipeHash,
+    applied: variant.applied,
     source: {
       file: model.modelJsonName,
       ...(modelName(model) !== undefined ? { name: modelName(model) } : {}),
@@ -87,12 +91,13 @@ export function buildModelJson(
     },
     sparsity: variant.stats.sparsity,
   };
-  const json: Record<string, unknown> = { format: a.format ?? model.format };
+  // An old input without a format field gets its format written; a step that changed the format writes the new one.
+  const json: Record<string, unknown> = { format: variant.format === model.format ? (a.format ?? model.format) : variant.format };
   if (a.generatedBy != null) json.generatedBy = a.generatedBy;
   if (a.convertedBy != null) json.convertedBy = a.convertedBy;
   if (a.signature !== undefined) json.signature = a.signature;
   json.userDefinedMetadata = { ...(a.userDefinedMetadata ?? {}), pare };
-  json.modelTopology = a.modelTopology;
+  json.modelTopology = variant.modelTopology;
   if (a.trainingConfig !== undefined) json.trainingConfig = a.trainingConfig;
   if (a.modelInitializer !== undefined) json.modelInitializer = a.modelInitializer;
   if (a.initializerSignature !== undefined) json.initializerSignature = a.initializerSignature;

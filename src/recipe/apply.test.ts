@@ -228,7 +228,7 @@ describe('applyRecipe on small models', () => {
 
   it('warns about rules that select nothing', async () => {
     const v = await applyRecipe(conv, recipe({ quantize: { skip: ['no/such/*'] } }));
-    expect(v.warnings.map((w) => w.message)).toEqual(['Recipe rule quantize.skip "no/such/*" selects no tensor of this model; it was ignored.']);
+    expect(v.warnings.map((w) => w.message)).toEqual(['Recipe rule steps[0].skip "no/such/*" selects no tensor of this model; it was ignored.']);
   });
 
   it.each<[string, object]>([

@@ -9,13 +9,14 @@ import type { OpenedModel } from '../model/types';
 import type { Variant } from './variant';
 
 /**
- * The model's artifacts (topology, signature, metadata) with the variant's decoded weights.
+ * The model's artifacts (signature, metadata) with the variant's topology and decoded weights.
  * @example const m = await loadTfModel(variantArtifacts(model, variant), model.format);
  */
 export function variantArtifacts(model: OpenedModel, variant: Variant): tf.io.ModelArtifacts {
   const data = concatBytes(variant.weights.map((w) => bytesOf(w.values)));
   return {
     ...model.artifacts,
+    modelTopology: variant.modelTopology,
     weightSpecs: variant.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })),
     weightData: data.buffer,
   };

@@ -5,7 +5,7 @@
 import type { PareWarning } from '../errors';
 import type { Quantization, WeightDtype } from '../model/types';
 import { isPattern, matches, ruleFor } from './match';
-import type { ClipMethod, Precision, Recipe } from './schema';
+import { lastPruneStepOf, quantizeStepOf, type ClipMethod, type Precision, type PruneStep, type QuantizeStep, type Recipe } from './schema';
 
 /** What the plan needs to know about a weight. `WeightEntry` and `WeightInfo` both fit. */
 export interface PlannedTensor {
@@ -64,57 +64,86 @@ function storeFor(t: PlannedTensor, precision: Precision, clip: ClipMethod): Sto
   }
 }
 
+const KEEP_EVERYTHING: QuantizeStep = {
+  step: 'quantize',
+  default: 'keep',
+  clip: 'minmax',
+  perTensor: [],
+  skip: [],
+  method: 'nearest',
+};
+
+function ruleWarnings(tensors: readonly PlannedTensor[], where: string, rules: { match: string }[], usable: (t: PlannedTensor) => boolean): PareWarning[] {
+  const warnings: PareWarning[] = [];
+  for (const r of rules) {
+    if (!tensors.some((t) => usable(t) && matches(t.name, r.match))) {
+      warnings.push({ code: 'skipped', message: `Recipe rule ${where} "${r.match}" selects no tensor of this model; it was ignored.` });
+    }
+  }
+  return warnings;
+}
+
 /**
- * The per-tensor plan of `recipe` over `tensors` (in the given order), with the precedence rules documented in
- * schema.ts. Never throws for rules that match nothing: a recipe may be written for several models; those rules
- * come back as warnings instead.
+ * How one prune step treats each tensor (in the given order), with the precedence rules documented in schema.ts.
+ * Never throws for rules that match nothing: a recipe may be written for several models; those come back as
+ * warnings instead.
+ */
+export function planPrune(tensors: readonly PlannedTensor[], step: PruneStep, where = 'prune.perTensor'): { prune: PrunePlan[]; warnings: PareWarning[] } {
+  const prune = tensors.map((t): PrunePlan => {
+    if (!t.prunable || t.dtype !== 'float32') return { mode: 'none' };
+    const rule = ruleFor(t.name, step.perTensor);
+    if (rule) return { mode: 'tensor', sparsity: rule.sparsity, rule: rule.match };
+    if (step.sparsity !== undefined) return { mode: 'global', sparsity: step.sparsity };
+    if (step.default !== undefined) return { mode: 'tensor', sparsity: step.default };
+    return { mode: 'none' };
+  });
+  const warnings: PareWarning[] = [];
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  for (const r of step.perTensor) {
+    if (isPattern(r.match)) {
+      warnings.push(...ruleWarnings(tensors, where, [r], (t) => t.prunable));
+      continue;
+    }
+    const t = byName.get(r.match);
+    if (!t) warnings.push(...ruleWarnings(tensors, where, [r], () => false));
+    else if (!t.prunable || t.dtype !== 'float32') {
+      warnings.push({
+        code: 'skipped',
+        message: `Recipe rule ${where} "${r.match}" names a tensor that is not prunable (${t.dtype}, not a kernel or weight matrix); it was left unpruned.`,
+        weight: r.match,
+      });
+    }
+  }
+  return { prune, warnings };
+}
+
+/** How each tensor is stored under a quantize step (or, without one, as the input stored it). */
+export function planStore(tensors: readonly PlannedTensor[], step: QuantizeStep = KEEP_EVERYTHING, where = 'quantize'): { store: StorePlan[]; warnings: PareWarning[] } {
+  const store = tensors.map((t): StorePlan => {
+    if (t.dtype === 'int32') return { dtype: 'int32' };
+    if (t.dtype === 'bool') return { dtype: 'bool' };
+    if (step.skip.some((m) => matches(t.name, m))) return { dtype: 'float32' };
+    const rule = ruleFor(t.name, step.perTensor);
+    return storeFor(t, rule?.precision ?? step.default, rule?.clip ?? step.clip);
+  });
+  const warnings = [
+    ...ruleWarnings(tensors, `${where}.perTensor`, step.perTensor, () => true),
+    ...ruleWarnings(tensors, `${where}.skip`, step.skip.map((match) => ({ match })), () => true),
+  ];
+  return { store, warnings };
+}
+
+/**
+ * The per-tensor plan of a recipe's pruning and storage, without weight values: what its last prune step and its
+ * quantize step do to each tensor. Cheap, for the studio's controls and size estimate; steps that change shapes
+ * or values in other ways (training, channel removal) are not part of it.
  */
 export function planRecipe(tensors: readonly PlannedTensor[], recipe: Recipe): RecipePlan {
-  const warnings: PareWarning[] = [];
-  const plans = tensors.map((t): TensorPlan => {
-    let prune: PrunePlan = { mode: 'none' };
-    if (t.prunable && t.dtype === 'float32') {
-      const rule = ruleFor(t.name, recipe.prune.perTensor);
-      if (rule) prune = { mode: 'tensor', sparsity: rule.sparsity, rule: rule.match };
-      else if (recipe.prune.sparsity !== undefined) prune = { mode: 'global', sparsity: recipe.prune.sparsity };
-      else if (recipe.prune.default !== undefined) prune = { mode: 'tensor', sparsity: recipe.prune.default };
-    }
-    let store: StorePlan;
-    if (t.dtype === 'int32') store = { dtype: 'int32' };
-    else if (t.dtype === 'bool') store = { dtype: 'bool' };
-    else if (recipe.quantize.skip.some((m) => matches(t.name, m))) store = { dtype: 'float32' };
-    else {
-      const rule = ruleFor(t.name, recipe.quantize.perTensor);
-      store = storeFor(t, rule?.precision ?? recipe.quantize.default, rule?.clip ?? recipe.quantize.clip);
-    }
-    return { name: t.name, prune, store };
-  });
-
-  const byName = new Map(tensors.map((t) => [t.name, t]));
-  const unused = (section: string, m: string): void => {
-    warnings.push({
-      code: 'skipped',
-      message: `Recipe rule ${section} "${m}" selects no tensor of this model; it was ignored.`,
-    });
+  const pruneStep = lastPruneStepOf(recipe);
+  const pruned = pruneStep ? planPrune(tensors, pruneStep) : { prune: tensors.map((): PrunePlan => ({ mode: 'none' })), warnings: [] };
+  const stored = planStore(tensors, quantizeStepOf(recipe));
+  return {
+    tensors: tensors.map((t, i) => ({ name: t.name, prune: pruned.prune[i]!, store: stored.store[i]! })),
+    warnings: [...pruned.warnings, ...stored.warnings],
   };
-  for (const r of recipe.prune.perTensor) {
-    if (!isPattern(r.match)) {
-      const t = byName.get(r.match);
-      if (!t) unused('prune.perTensor', r.match);
-      else if (!t.prunable || t.dtype !== 'float32') {
-        warnings.push({
-          code: 'skipped',
-          message: `Recipe rule prune.perTensor "${r.match}" names a tensor that is not prunable (${t.dtype}, not a kernel or weight matrix); it was left unpruned.`,
-          weight: r.match,
-        });
-      }
-    } else if (!tensors.some((t) => t.prunable && matches(t.name, r.match))) unused('prune.perTensor', r.match);
-  }
-  for (const r of recipe.quantize.perTensor) {
-    if (!tensors.some((t) => matches(t.name, r.match))) unused('quantize.perTensor', r.match);
-  }
-  for (const m of recipe.quantize.skip) {
-    if (!tensors.some((t) => matches(t.name, m))) unused('quantize.skip', m);
-  }
-  return { tensors: plans, warnings };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
-import { canonicalJson, describeRecipe, emptyRecipe, fnv1a64, parseRecipe, parseRecipeText, recipeHash } from './schema';
+import { canonicalJson, describeRecipe, emptyRecipe, fnv1a64, lastPruneStepOf, parseRecipe, parseRecipeText, quantizeStepOf, recipeHash } from './schema';
 
 const base = { pare: 'recipe', version: 1 } as const;
 
@@ -16,9 +16,9 @@ function errorOf(json: unknown): PareError {
 
 describe('parseRecipe errors', () => {
   const cases: [string, unknown, string][] = [
-    ['not an object', 5, 'recipe must be a JSON object like {"pare": "recipe", "version": 1, ...}; found 5.'],
+    ['not an object', 5, 'recipe must be a JSON object like {"pare": "recipe", "version": 2, "steps": [...]}; found 5.'],
     ['wrong tag', { pare: 'model', version: 1 }, 'recipe.pare must be "recipe" (this JSON is not a Pare recipe); found "model".'],
-    ['future version', { ...base, version: 2 }, 'recipe.version must be 1, the only recipe version this Pare reads; found 2.'],
+    ['future version', { ...base, version: 3 }, 'recipe.version must be 1 or 2, the recipe versions this Pare reads; found 3.'],
     ['sparsity too big', { ...base, prune: { sparsity: 1.5 } }, 'recipe.prune.sparsity must be between 0 and 1; found 1.5.'],
     ['sparsity negative', { ...base, prune: { sparsity: -0.1 } }, 'recipe.prune.sparsity must be between 0 and 1; found -0.1.'],
     ['sparsity a string', { ...base, prune: { sparsity: '50%' } }, 'recipe.prune.sparsity must be a number between 0 and 1; found "50%".'],
@@ -71,23 +71,21 @@ describe('parseRecipe errors', () => {
 
 describe('parseRecipe normalization', () => {
   it('fills defaults: no pruning, keep precision, minmax', () => {
-    expect(emptyRecipe()).toEqual({
-      pare: 'recipe',
-      version: 1,
-      prune: { perTensor: [] },
-      quantize: { default: 'keep', clip: 'minmax', perTensor: [], skip: [] },
-    });
+    expect(emptyRecipe()).toEqual({ pare: 'recipe', version: 2, steps: [] });
+    // A version 1 recipe that says nothing is the empty recipe: its [prune, quantize] steps do nothing.
+    expect(parseRecipe(base)).toEqual(emptyRecipe());
+    expect(parseRecipe({ ...base, prune: {}, quantize: { default: 'keep' } })).toEqual(emptyRecipe());
   });
 
   it('treats {bits: 8} as uint8 and keeps other bit depths', () => {
     const r = parseRecipe({ ...base, quantize: { default: { bits: 8 }, perTensor: [{ match: 'a*', precision: { bits: 3 } }] } });
-    expect(r.quantize.default).toBe('uint8');
-    expect(r.quantize.perTensor[0]!.precision).toEqual({ bits: 3 });
+    expect(quantizeStepOf(r)!.default).toBe('uint8');
+    expect(quantizeStepOf(r)!.perTensor[0]!.precision).toEqual({ bits: 3 });
   });
 
   it('accepts the boundaries 0 and 1', () => {
-    expect(parseRecipe({ ...base, prune: { sparsity: 0 } }).prune.sparsity).toBe(0);
-    expect(parseRecipe({ ...base, prune: { default: 1 } }).prune.default).toBe(1);
+    expect(lastPruneStepOf(parseRecipe({ ...base, prune: { sparsity: 0 } }))!.sparsity).toBe(0);
+    expect(lastPruneStepOf(parseRecipe({ ...base, prune: { default: 1 } }))!.default).toBe(1);
   });
 
   it('round-trips through JSON unchanged', () => {

@@ -1,10 +1,12 @@
 /**
- * A variant: the weights a recipe made from a model, each with the bytes it will be stored as. The topology is the
- * model's own (pruning and quantization change values, never shapes), so a variant holds weights only.
+ * A variant: what a recipe made from a model. Its topology (the source's, or a reshaped one when a step changed
+ * shapes) and its weights, each with the bytes it will be stored as; statistics; and what it was made with.
  */
+import type * as tf from '@tensorflow/tfjs';
 import type { PareWarning } from '../errors';
-import type { Quantization, StoredDtype, WeightDtype } from '../model/types';
-import type { ClipMethod } from './schema';
+import type { ModelFormat, Quantization, StoredDtype, WeightDtype } from '../model/types';
+import type { RecipeData } from './run/context';
+import type { ClipMethod, DataRole, StepKind } from './schema';
 
 export interface StoredWeight {
   /** The dtype of the bytes in the shard: the weight's own, or the quantized form. */
@@ -62,19 +64,35 @@ export interface VariantStats {
   tensors: TensorStats[];
 }
 
+/** What a recipe was applied with, beside the recipe itself: recorded in the export. */
+export interface AppliedWith {
+  /** Fingerprint of each data set a step used, by role (only the roles some step named). */
+  data: Partial<Record<DataRole, string>>;
+  /** The TF.js backend the steps that run the model used; null when no step ran the model. */
+  backend: string | null;
+}
+
 export interface Variant {
   /** recipeHash of the recipe that made it (the cache key, with the model's id). */
   recipeHash: string;
+  format: ModelFormat;
+  /** The topology the export writes. */
+  modelTopology: tf.io.ModelArtifacts['modelTopology'];
+  applied: AppliedWith;
   weights: VariantWeight[];
   stats: VariantStats;
   warnings: PareWarning[];
 }
 
 export interface ApplyProgress {
-  /** Steps done out of `total` (one per tensor pruned on its own, one for the global threshold, one per tensor stored). */
+  /**
+   * Units of work done out of `total`, over the whole recipe: for `prune`, one per tensor pruned on its own and
+   * one for the global threshold; for `quantize`, one per tensor stored.
+   */
   done: number;
   total: number;
-  phase: 'prune' | 'quantize';
+  /** The kind of step at work. */
+  phase: StepKind;
   /** The tensor just handled; absent for the global threshold step. */
   tensor?: string;
 }
@@ -82,4 +100,8 @@ export interface ApplyProgress {
 export interface ApplyOptions {
   signal?: AbortSignal;
   onProgress?: (p: ApplyProgress) => void;
+  /** Data sets by role, for steps that name one (`"data": "calibration"`); a step whose role is missing fails. */
+  data?: Partial<Record<DataRole, RecipeData>>;
+  /** The TF.js backend that steps which run the model use (recorded when one does). */
+  backend?: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecipe, recipeHash } from '../recipe/schema';
+import { lastPruneStepOf, parseRecipe, quantizeStepOf, recipeHash } from '../recipe/schema';
 import { controlsFromRecipe, defaultControls, recipeFromControls } from './controls';
 
 const tensors = [
@@ -21,9 +21,10 @@ describe('recipeFromControls', () => {
       clip: 'minmax',
       layers: { 'fc3/kernel': { sparsity: 0, precision: 'none' }, 'fc2/kernel': { precision: { bits: 4 } } },
     });
-    expect(recipe.prune).toEqual({ sparsity: 0.5, perTensor: [{ match: 'fc3/kernel', sparsity: 0 }] });
-    expect(recipe.quantize.default).toBe('uint8');
-    expect(recipe.quantize.perTensor).toEqual([
+    expect(recipe.steps.map((s) => s.step)).toEqual(['prune', 'quantize']);
+    expect(lastPruneStepOf(recipe)).toEqual({ step: 'prune', method: 'magnitude', sparsity: 0.5, perTensor: [{ match: 'fc3/kernel', sparsity: 0 }] });
+    expect(quantizeStepOf(recipe)!.default).toBe('uint8');
+    expect(quantizeStepOf(recipe)!.perTensor).toEqual([
       { match: 'fc2/kernel', precision: { bits: 4 } },
       { match: 'fc3/kernel', precision: 'none' },
     ]);

@@ -4,7 +4,7 @@
  */
 import type { PlannedTensor } from '../recipe/plan';
 import { planRecipe } from '../recipe/plan';
-import { parseRecipe, recipeHash, type ClipMethod, type Precision, type Recipe } from '../recipe/schema';
+import { lastPruneStepOf, parseRecipe, quantizeStepOf, recipeHash, type ClipMethod, type Precision, type Recipe } from '../recipe/schema';
 
 export interface LayerOverride {
   /** The tensor's own sparsity in [0, 1]; it then leaves the global threshold. */
@@ -46,9 +46,11 @@ export function recipeFromControls(c: CompressControls): Recipe {
   });
   return parseRecipe({
     pare: 'recipe',
-    version: 1,
-    prune: { ...(c.globalSparsity > 0 ? { sparsity: c.globalSparsity } : {}), ...(prunes.length ? { perTensor: prunes } : {}) },
-    quantize: { default: c.precision, clip: c.clip, ...(quants.length ? { perTensor: quants } : {}) },
+    version: 2,
+    steps: [
+      { step: 'prune', ...(c.globalSparsity > 0 ? { sparsity: c.globalSparsity } : {}), ...(prunes.length ? { perTensor: prunes } : {}) },
+      { step: 'quantize', default: c.precision, clip: c.clip, ...(quants.length ? { perTensor: quants } : {}) },
+    ],
   });
 }
 
@@ -61,17 +63,18 @@ export interface ControlsFromRecipe {
 /**
  * Sets the controls from a recipe (a loaded recipe.json), resolved against the model's tensors: pattern rules
  * become overrides of the tensors they select. A recipe the controls cannot say exactly (patterns, skips,
- * per-rule clipping, `prune.default`) still maps to what it does to these tensors, with `exact` false.
+ * per-rule clipping, a per-tensor `default`, steps other than prune and quantize) still maps to what it does to these tensors, with `exact` false.
  */
 export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTensor[]): ControlsFromRecipe {
   const plan = planRecipe(tensors, recipe);
+  const quantize = quantizeStepOf(recipe);
   const controls: CompressControls = {
-    globalSparsity: recipe.prune.sparsity ?? 0,
-    precision: recipe.quantize.default,
-    clip: recipe.quantize.clip,
+    globalSparsity: lastPruneStepOf(recipe)?.sparsity ?? 0,
+    precision: quantize?.default ?? 'keep',
+    clip: quantize?.clip ?? 'minmax',
     layers: {},
   };
-  const defaultStore = planRecipe(tensors, parseRecipe({ pare: 'recipe', version: 1, quantize: { default: recipe.quantize.default } }));
+  const defaultStore = planRecipe(tensors, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: controls.precision }] }));
   plan.tensors.forEach((t, i) => {
     const o: LayerOverride = {};
     if (t.prune.mode === 'tensor') o.sparsity = t.prune.sparsity;

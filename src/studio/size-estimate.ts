@@ -19,7 +19,7 @@ import { buildModelJson } from '../export/model-json';
 import type { OpenedModel, WeightEntry } from '../model/types';
 import { affineParams, encodeAffine, finiteRange, toFloat16 } from '../quantize';
 import { planRecipe, type StorePlan, type TensorPlan } from '../recipe/plan';
-import { recipeHash, type Recipe } from '../recipe/schema';
+import { lastPruneStepOf, recipeHash, type Recipe } from '../recipe/schema';
 import type { Variant } from '../recipe/variant';
 
 
@@ -174,7 +174,7 @@ function zerosBelow(sortedAbs: Float32Array, threshold: number): number {
  * model also scans its weights once (ranges, samples), which later calls reuse.
  *
  * @example
- *   const e = estimateSize(model, parseRecipe({ pare: 'recipe', version: 1, prune: { sparsity: 0.5 } }));
+ *   const e = estimateSize(model, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune', sparsity: 0.5 }] }));
  *   e.weightBytes;      // exact
  *   e.weightGzipBytes;  // estimate
  */
@@ -182,7 +182,7 @@ export function estimateSize(model: OpenedModel, recipe: Recipe): SizeEstimate {
   const tensors = prepare(model);
   const plan = planRecipe(model.weights, recipe);
   const global = tensors.filter((_, i) => plan.tensors[i].prune.mode === 'global');
-  const globalSparsity = recipe.prune.sparsity ?? 0;
+  const globalSparsity = lastPruneStepOf(recipe)?.sparsity ?? 0;
   const sharedThreshold = global.length ? globalThreshold(global, globalSparsity) : 0;
 
   let weightBytes = 0;
@@ -260,7 +260,16 @@ function modelJsonSize(model: OpenedModel, tensors: Prepared[], plans: TensorPla
       stored: { dtype: store.dtype, bytes: new Uint8Array(0), ...(quantization ? { quantization } : {}) },
     };
   });
-  const variant = { recipeHash: recipeHash(recipe), weights, stats: { sparsity: 0.5 }, warnings: [] } as unknown as Variant;
+  // The estimate covers recipes that keep the topology (prune and quantize), so the source's stands in.
+  const variant = {
+    recipeHash: recipeHash(recipe),
+    format: model.format,
+    modelTopology: model.artifacts.modelTopology,
+    applied: { data: {}, backend: null },
+    weights,
+    stats: { sparsity: 0.5 },
+    warnings: [],
+  } as unknown as Variant;
   const paths = Array.from({ length: shards }, (_, i) => `group1-shard${i + 1}of${shards}.bin`);
   try {
     return new TextEncoder().encode(JSON.stringify(buildModelJson(model, variant, recipe, paths))).byteLength;

@@ -1,4 +1,4 @@
-// One-off: records exports made by the v1 applyRecipe, before recipe v2 landed.
+// Recorded the fixture v1-exports.json at commit 745e5ef, with the v1 code, before recipe v2 (npx tsx src/recipe/testing/record-v1-exports.ts).
 import { createHash } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { nodeTf } from '../../cli/node-tf';

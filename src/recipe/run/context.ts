@@ -1,0 +1,59 @@
+/**
+ * What a step runs with besides the working model: the data sets it names by role, the backend, the signal that
+ * cancels it, and a progress callback counting the pipeline's units of work.
+ */
+import { PareError } from '../../errors';
+import type { Dataset } from '../../evaluate/dataset';
+import type { DataRole } from '../steps';
+import type { ApplyProgress } from '../variant';
+
+/** A data set given to a recipe for one role, with the fingerprint the applied recipe records. */
+export interface RecipeData {
+  /** Content hash of the files and the preprocessing (see fingerprint.ts). */
+  fingerprint: string;
+  dataset: Dataset;
+}
+
+export interface StepContext {
+  /** Where the step sits in the recipe, for messages: 'recipe.steps[1]'. */
+  where: string;
+  data: Partial<Record<DataRole, RecipeData>>;
+  backend: string | null;
+  /** Throws PareError('cancelled') when the job was cancelled; steps call it between tensors and batches. */
+  checkAbort(): void;
+  /** Counts one unit of work done (a tensor, a batch) and lets timers and messages run now and then. */
+  tick(phase: ApplyProgress['phase'], tensor?: string): Promise<void>;
+}
+
+/** Lets timers, messages and abort events run during a long job, without yielding after every tiny tensor. */
+function makeYielder(): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < 25) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    last = Date.now();
+  };
+}
+
+/** A progress counter over `total` units, shared by every step of one run. */
+export function progressCounter(
+  total: number,
+  signal: AbortSignal | undefined,
+  onProgress: ((p: ApplyProgress) => void) | undefined,
+): Pick<StepContext, 'checkAbort' | 'tick'> & { done(): number } {
+  let done = 0;
+  const yieldNow = makeYielder();
+  return {
+    done: () => done,
+    checkAbort() {
+      if (signal?.aborted) {
+        throw new PareError('cancelled', `Applying the recipe was cancelled after ${done} of ${total} steps.`);
+      }
+    },
+    async tick(phase, tensor) {
+      done = Math.min(done + 1, total);
+      onProgress?.({ done, total, phase, ...(tensor !== undefined ? { tensor } : {}) });
+      await yieldNow();
+    },
+  };
+}

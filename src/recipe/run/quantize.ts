@@ -1,0 +1,79 @@
+/**
+ * The `quantize` step: chooses how each tensor is stored and turns its values into exactly what the stock loader
+ * will decode from those bytes. Affine forms use the converter's arithmetic, whose nudged zero point keeps every
+ * pruned zero an exact zero.
+ *
+ * When the input stored a tensor affine and every value (pruned or not) still lies on the input's grid
+ * {scale, min} with codes that fit the requested bits, that grid is kept: it loses nothing, so re-quantizing with
+ * the same settings changes nothing, not a code nor the last bit of scale or min. (Fresh min/max quantization of
+ * decoded values would not promise that: the decoded min and max are float32 roundings, so a recomputed scale
+ * differs in its last bits.)
+ */
+import { PareError } from '../../errors';
+import { bytesOf } from '../../bytes';
+import type { Quantization } from '../../model/types';
+import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
+import { planStore, type StorePlan } from '../plan';
+import type { QuantizeStep } from '../steps';
+import type { StoredWeight } from '../variant';
+import type { WorkingModel, WorkingWeight } from '../working-model';
+import type { StepContext } from './context';
+import { countZeros } from './zeros';
+
+type Values = WorkingWeight['values'];
+
+/** Stores one tensor's values per its plan; returns what the stock loader will see. */
+function store(w: WorkingWeight, plan: StorePlan): { values: Values; stored: StoredWeight } {
+  const values = w.values;
+  if (plan.dtype === 'int32' || plan.dtype === 'bool' || plan.dtype === 'float32') {
+    return { values, stored: { dtype: plan.dtype, bytes: bytesOf(values) } };
+  }
+  const f32 = values as Float32Array;
+  if (plan.dtype === 'float16') {
+    const codes = toFloat16(f32);
+    return { values: fromFloat16(codes), stored: { dtype: 'float16', quantization: { dtype: 'float16' }, bytes: bytesOf(codes) } };
+  }
+  const q = w.quantization;
+  const grid = q && q.dtype !== 'float16' && q.scale !== undefined && q.min !== undefined ? { scale: q.scale, min: q.min } : undefined;
+  const r = quantizeAffine(f32, plan.bits, { clip: plan.clip, grid });
+  const decoded = dequantizeAffine(r.codes, r.scale, r.min);
+  const quantization: Quantization = { dtype: r.dtype, scale: r.scale, min: r.min };
+  return {
+    values: decoded,
+    stored: { dtype: r.dtype, quantization, bits: plan.bits, clip: plan.clip, bytes: bytesOf(r.codes) },
+  };
+}
+
+/** Every zero must survive storage; a failure here is a bug in a kernel, not a user error. */
+function checkZerosKept(name: string, before: Values, after: Values): void {
+  for (let i = 0, n = before.length; i < n; i++) {
+    if (before[i] === 0 && after[i] !== 0) {
+      throw new Error(`Internal error: weight '${name}' lost its zero at index ${i} when stored (decoded ${after[i]}).`);
+    }
+  }
+}
+
+/** One unit of progress per tensor stored. */
+export function quantizeUnits(model: Pick<WorkingModel, 'weights'>): number {
+  return model.weights.length;
+}
+
+export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
+  if (step && (step.method !== 'nearest' || step.equalize || step.biasCorrection)) {
+    const what = step.method !== 'nearest' ? `.method "${step.method}"` : step.equalize ? '.equalize' : '.biasCorrection';
+    throw new PareError('unsupported', `${ctx.where}${what} is not available in this version of Pare yet; use "method": "nearest".`);
+  }
+  const { store: plans, warnings } = planStore(model.weights, step, ctx.where.replace(/^recipe\./, ''));
+  const weights: WorkingWeight[] = [];
+  for (let i = 0; i < model.weights.length; i++) {
+    ctx.checkAbort();
+    const w = model.weights[i]!;
+    const s = store(w, plans[i]!);
+    if (w.dtype === 'float32') checkZerosKept(w.name, w.values, s.values);
+    const beforeStorage = countZeros(w.values);
+    const stored = s.values === w.values ? beforeStorage : countZeros(s.values);
+    weights.push({ ...w, values: s.values, stored: s.stored, zeros: { beforeStorage, stored } });
+    await ctx.tick('quantize', w.name);
+  }
+  return { ...model, weights, warnings: [...model.warnings, ...warnings] };
+}

@@ -1,0 +1,145 @@
+/**
+ * The steps of a recipe, as zod schemas: the one source of truth for what a step may say, its defaults, and its
+ * TypeScript type (`z.output` of the schema, i.e. with every default filled in).
+ *
+ * Step kinds and the names of their fields are a contract with downstream tools (extend, don't rename):
+ * - `prune`: unstructured pruning to an exact sparsity (see schema.ts for the precedence of its rules).
+ * - `quantize`: how each tensor is stored (float32, float16, affine uint16/uint8, 2–7-bit codes in uint8).
+ * - `prune-channels`, `finetune`, `retarget`, `fuse`: reserved. Their fields are validated now so recipes can be
+ *   written and checked today; the pipeline refuses to run them until the step is implemented.
+ * A step that needs data names it by role (`"data": "calibration"` or `"training"`); the caller supplies the data
+ * sets for those roles, and the applied recipe records each one's fingerprint.
+ */
+import { z } from 'zod';
+
+export type ClipMethod = 'minmax' | 'percentile' | 'mse';
+export type NamedPrecision = 'keep' | 'none' | 'float16' | 'uint16' | 'uint8';
+/** How a float32 tensor is stored; `{bits: 8}` is normalized to 'uint8'. */
+export type Precision = NamedPrecision | { bits: number };
+export type DataRole = 'calibration' | 'training';
+
+export const STEP_KINDS = ['prune', 'quantize', 'prune-channels', 'finetune', 'retarget', 'fuse'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+const OBJ = { error: 'must be an object' };
+const SPARSITY_MSG = 'must be between 0 and 1';
+export const PRECISION_MSG = 'must be "keep", "none", "float16", "uint16", "uint8" or {"bits": N} with N from 2 to 8';
+const CLIP_MSG = 'must be "minmax", "percentile" or "mse"';
+
+const fraction = z
+  .number({ error: 'must be a number between 0 and 1' })
+  .min(0, { error: SPARSITY_MSG })
+  .max(1, { error: SPARSITY_MSG });
+// A refinement, not .int(): zod reports .int() as a type mismatch, which would hide the message behind a generic one.
+const whole = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .number({ error: `must be ${what}` })
+    .min(min, { error: `must be ${what}` })
+    .max(max, { error: `must be ${what}` })
+    .refine(Number.isInteger, { error: `must be ${what}` });
+const positive = z.number({ error: 'must be a positive number' }).gt(0, { error: 'must be a positive number' });
+export const matchSchema = z
+  .string({ error: 'must be a tensor name or a glob pattern (a string)' })
+  .min(1, { error: 'must not be empty' });
+export const clipSchema = z.enum(['minmax', 'percentile', 'mse'], { error: CLIP_MSG });
+const bitsSchema = z.strictObject({
+  bits: z
+    .number({ error: 'must be a whole number from 2 to 8' })
+    .min(2, { error: 'must be a whole number from 2 to 8' })
+    .max(8, { error: 'must be a whole number from 2 to 8 (use "uint16" for 16 bits)' })
+    .refine(Number.isInteger, { error: 'must be a whole number from 2 to 8' }),
+});
+
+/** {bits: 8} is "uint8": one spelling per storage, so equal recipes hash equal. */
+function normalizePrecision(p: Precision): Precision {
+  return typeof p === 'object' ? (p.bits === 8 ? 'uint8' : { bits: p.bits }) : p;
+}
+export const precisionSchema = z
+  .union([z.enum(['keep', 'none', 'float16', 'uint16', 'uint8']), bitsSchema], { error: PRECISION_MSG })
+  .transform(normalizePrecision);
+
+const dataRole = <R extends DataRole>(role: R) => z.literal(role, { error: `must be "${role}" (the data set this step uses)` });
+const seed = whole('a whole number (the seed of this step\'s random choices)', 0, 2 ** 32 - 1);
+
+export const pruneRuleSchema = z.strictObject({ match: matchSchema, sparsity: fraction }, OBJ);
+export const quantizeRuleSchema = z.strictObject(
+  { match: matchSchema, precision: precisionSchema, clip: clipSchema.optional() },
+  OBJ,
+);
+
+export const pruneStepSchema = z.strictObject({
+  step: z.literal('prune'),
+  /** Global target over the prunable tensors no rule selects: one magnitude threshold shared by all of them. */
+  sparsity: fraction.optional(),
+  /** Per-tensor target for each prunable tensor no rule selects, each pruned on its own. */
+  default: fraction.optional(),
+  perTensor: z.array(pruneRuleSchema, { error: 'must be a list of {match, sparsity}' }).default([]),
+  /** How weights are scored; only 'magnitude' runs today ('wanda' and 'obs' need calibration data). */
+  method: z.enum(['magnitude', 'wanda', 'obs'], { error: 'must be "magnitude", "wanda" or "obs"' }).default('magnitude'),
+  data: dataRole('calibration').optional(),
+}, OBJ);
+
+export const quantizeStepSchema = z.strictObject({
+  step: z.literal('quantize'),
+  default: precisionSchema.default('keep'),
+  clip: clipSchema.default('minmax'),
+  perTensor: z.array(quantizeRuleSchema, { error: 'must be a list of {match, precision, clip?}' }).default([]),
+  skip: z.array(matchSchema, { error: 'must be a list of tensor names or patterns' }).default([]),
+  /** Which level each weight takes on the per-tensor grid: the nearest, or error-compensating (needs data). */
+  method: z.enum(['nearest', 'gptq'], { error: 'must be "nearest" or "gptq"' }).default('nearest'),
+  equalize: z.boolean({ error: 'must be true or false' }).optional(),
+  biasCorrection: z.boolean({ error: 'must be true or false' }).optional(),
+  data: dataRole('calibration').optional(),
+}, OBJ);
+
+export const pruneChannelsStepSchema = z.strictObject({
+  step: z.literal('prune-channels'),
+  ratio: fraction,
+  criterion: z.enum(['l1', 'l2', 'bn-scale', 'activation'], { error: 'must be "l1", "l2", "bn-scale" or "activation"' }).default('l1'),
+  perGroup: z.array(z.strictObject({ match: matchSchema, ratio: fraction }, OBJ), { error: 'must be a list of {match, ratio}' }).default([]),
+  roundTo: z.union([z.literal(1), z.literal(4), z.literal(8)], { error: 'must be 1, 4 or 8' }).default(1),
+  data: dataRole('calibration').optional(),
+}, OBJ);
+
+export const finetuneStepSchema = z.strictObject({
+  step: z.literal('finetune'),
+  data: dataRole('training'),
+  epochs: whole('a whole number of epochs, at least 1', 1),
+  batch: whole('a whole batch size, at least 1', 1).default(64),
+  learningRate: positive.default(0.001),
+  seed: seed.default(1),
+  sparsity: z.strictObject({ from: fraction, to: fraction }, OBJ).optional(),
+  distill: z.strictObject({ temperature: positive, alpha: fraction }, OBJ).optional(),
+}, OBJ);
+
+export const retargetStepSchema = z.strictObject({
+  step: z.literal('retarget'),
+  data: dataRole('training'),
+  cut: matchSchema.optional(),
+  epochs: whole('a whole number of epochs, at least 1', 1).default(20),
+  batch: whole('a whole batch size, at least 1', 1).default(32),
+  learningRate: positive.default(0.001),
+  seed: seed.default(1),
+}, OBJ);
+
+export const fuseStepSchema = z.strictObject({ step: z.literal('fuse') }, OBJ);
+
+export const stepSchema = z.discriminatedUnion(
+  'step',
+  [pruneStepSchema, quantizeStepSchema, pruneChannelsStepSchema, finetuneStepSchema, retargetStepSchema, fuseStepSchema],
+  // The discriminator's own message; schema.ts turns it into "... must be one of ...; found ...".
+  { error: (issue) => (issue.code === 'invalid_union' ? 'unknown step' : undefined) },
+);
+
+export type PruneRule = z.output<typeof pruneRuleSchema>;
+export type QuantizeRule = z.output<typeof quantizeRuleSchema>;
+export type PruneStep = z.output<typeof pruneStepSchema>;
+export type QuantizeStep = z.output<typeof quantizeStepSchema>;
+export type PruneChannelsStep = z.output<typeof pruneChannelsStepSchema>;
+export type FinetuneStep = z.output<typeof finetuneStepSchema>;
+export type RetargetStep = z.output<typeof retargetStepSchema>;
+export type FuseStep = z.output<typeof fuseStepSchema>;
+export type Step = z.output<typeof stepSchema>;
+/** A step as written (defaults may be left out). */
+export type StepInput = z.input<typeof stepSchema>;
+
