@@ -1,0 +1,63 @@
+/**
+ * The dense linear algebra error-compensating pruning needs, on float64 row-major square matrices: Cholesky
+ * factorisation and the upper Cholesky factor of an inverse. Plain loops: the matrices are a layer's input width
+ * (hundreds to a few thousand), where this is fast enough and exact to float64.
+ */
+import { PareError } from '../errors';
+
+/** Lower-triangular L with A = L Lᵀ, in place of a copy of `a` (n x n). Throws when A is not positive definite. */
+export function cholesky(a: Float64Array, n: number, what = 'matrix'): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j]!;
+    const lj = j * n;
+    for (let k = 0; k < j; k++) d -= l[lj + k]! * l[lj + k]!;
+    if (!(d > 0)) {
+      throw new PareError('bad-data', `The ${what} is not positive definite (pivot ${j} is ${d}); the calibration data may be constant.`);
+    }
+    const djj = Math.sqrt(d);
+    l[lj + j] = djj;
+    for (let i = j + 1; i < n; i++) {
+      const li = i * n;
+      let s = a[li + j]!;
+      for (let k = 0; k < j; k++) s -= l[li + k]! * l[lj + k]!;
+      l[li + j] = s / djj;
+    }
+  }
+  return l;
+}
+
+/** A⁻¹ from its lower Cholesky factor L (A = L Lᵀ): A⁻¹ = L⁻ᵀ L⁻¹. */
+export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
+  // M = L⁻¹ (lower triangular), by forward substitution column by column.
+  const m = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    m[c * n + c] = 1 / l[c * n + c]!;
+    for (let i = c + 1; i < n; i++) {
+      let s = 0;
+      for (let k = c; k < i; k++) s += l[i * n + k]! * m[k * n + c]!;
+      m[i * n + c] = -s / l[i * n + i]!;
+    }
+  }
+  // A⁻¹ = Mᵀ M, symmetric.
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let k = j; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
+      inv[i * n + j] = s;
+      inv[j * n + i] = s;
+    }
+  }
+  return inv;
+}
+
+/** Upper-triangular U with A⁻¹ = Uᵀ U: what OBS-style updates read row by row. */
+export function upperCholeskyOfInverse(a: Float64Array, n: number, what?: string): Float64Array {
+  const inv = inverseFromCholesky(cholesky(a, n, what), n);
+  const l = cholesky(inv, n, what ? `inverse of the ${what}` : undefined);
+  // U = Lᵀ.
+  const u = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) u[j * n + i] = l[i * n + j]!;
+  return u;
+}
