@@ -7,6 +7,7 @@
  * (WeightEntry.values is float32 for quantized inputs), so every step sees the values the source model really
  * computes with. The same model, recipe and data on the same backend give the same bytes.
  */
+import * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { OpenedModel } from '../model/types';
 import { progressCounter, type StepContext } from './run/context';
@@ -74,12 +75,14 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   const hasQuantize = recipe.steps.some((s) => s.step === 'quantize');
   const total = recipe.steps.reduce((n, s) => n + unitsOf(working, s), 0) + (hasQuantize ? 0 : quantizeUnits(working));
   const progress = progressCounter(total, options.signal, options.onProgress);
+  let ranModel = false;
   const context = (where: string): StepContext => ({
     where,
     data: options.data ?? {},
     backend: options.backend ?? null,
     checkAbort: progress.checkAbort,
     tick: progress.tick,
+    noteModelRun: () => (ranModel = true),
   });
   progress.checkAbort();
   for (let i = 0; i < recipe.steps.length; i++) {
@@ -88,6 +91,6 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   }
   if (!hasQuantize) working = await runQuantize(working, undefined, context('recipe'));
   progress.checkAbort();
-  // No step runs the model yet, so none depends on a backend; record one only once a step does.
-  return variantOf(working, recipeHash(recipe), { data, backend: null });
+  // Only steps that run the model depend on the backend; pruning and storage alone are the same everywhere.
+  return variantOf(working, recipeHash(recipe), { data, backend: ranModel ? (options.backend ?? tf.getBackend()) : null });
 }

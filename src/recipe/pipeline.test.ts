@@ -90,7 +90,7 @@ describe('applyRecipe runs the steps in order', () => {
   });
 
   it('refuses a step that names data it was not given, before any work', async () => {
-    const e = await errorOf(applyRecipe(conv, v2({ step: 'prune', sparsity: 0.5, method: 'wanda', data: 'calibration' })));
+    const e = await errorOf(applyRecipe(conv, v2({ step: 'prune', default: 0.5, method: 'wanda', data: 'calibration' })));
     expect(e.code).toBe('missing-data');
     expect(e.message).toBe(
       "recipe.steps[0] ('prune') needs the calibration data set, and none was given: open data in the studio, or pass --data to pare optimize.",
@@ -101,8 +101,6 @@ describe('applyRecipe runs the steps in order', () => {
     const fuse = await errorOf(applyRecipe(conv, v2({ step: 'prune', sparsity: 0.5 }, { step: 'fuse' })));
     expect([fuse.code, fuse.message]).toEqual(['unsupported', "recipe.steps[1] is a 'fuse' step, which this version of Pare cannot run yet; remove it to apply the others."]);
     const data = { calibration: { fingerprint: 'f', dataset: {} as never } };
-    const obs = await errorOf(applyRecipe(conv, v2({ step: 'prune', sparsity: 0.5, method: 'obs', data: 'calibration' }), { data }));
-    expect(obs.message).toBe('recipe.steps[0].method "obs" (pruning with calibration data) is not available in this version of Pare yet; use "magnitude".');
     const gptq = await errorOf(applyRecipe(conv, v2({ step: 'quantize', default: { bits: 4 }, method: 'gptq', data: 'calibration' }), { data }));
     expect(gptq.message).toBe('recipe.steps[0].method "gptq" is not available in this version of Pare yet; use "method": "nearest".');
   });

@@ -48,14 +48,14 @@ describe('recipe version 2: an ordered list of steps', () => {
         { step: 'retarget', data: 'training', cut: 'conv_pw_13_relu', epochs: 20 },
         { step: 'prune-channels', ratio: 0.5, criterion: 'l1', perGroup: [{ match: 'block_*', ratio: 0.3 }] },
         { step: 'finetune', data: 'training', epochs: 3, batch: 128, learningRate: 0.001, seed: 1, sparsity: { from: 0.5, to: 0.95 }, distill: { temperature: 4, alpha: 0.5 } },
-        { step: 'prune', sparsity: 0.8, method: 'obs', data: 'calibration' },
+        { step: 'prune', default: 0.8, method: 'obs', data: 'calibration', samples: 256 },
         { step: 'fuse' },
         { step: 'quantize', default: { bits: 4 }, method: 'gptq', equalize: true, biasCorrection: true, data: 'calibration' },
       ),
     );
     expect(r.steps.map((s) => s.step)).toEqual(['retarget', 'prune-channels', 'finetune', 'prune', 'fuse', 'quantize']);
     expect(r.steps[1]).toEqual({ step: 'prune-channels', ratio: 0.5, criterion: 'l1', perGroup: [{ match: 'block_*', ratio: 0.3 }], roundTo: 1 });
-    expect(describeRecipe(r)).toBe('retarget at conv_pw_13_relu · 50% of channels (l1) · fine-tune 3 epochs to 95% · 80% global (obs) · fused · 4-bit + gptq');
+    expect(describeRecipe(r)).toBe('retarget at conv_pw_13_relu · 50% of channels (l1) · fine-tune 3 epochs to 95% · 80% each (obs) · fused · 4-bit + gptq');
   });
 
   it('drops steps that only say their defaults, so "unchanged" has one spelling', () => {
@@ -85,6 +85,13 @@ describe('recipe version 2 errors name the step and the field', () => {
       v2({ step: 'prune', sparsity: 0.5, default: 0.3 }),
       'recipe.steps[0] sets both "sparsity" (0.5, one threshold over all remaining prunable tensors) and "default" (0.3, each remaining tensor on its own); keep one of them.',
     ],
+    [
+      'a global threshold with a calibrated method',
+      v2({ step: 'prune', sparsity: 0.5, method: 'obs', data: 'calibration' }),
+      'recipe.steps[0] asks for "sparsity" (one magnitude threshold over all tensors) with "method": "obs", which prunes each tensor to its own target; use "default" (the same sparsity in every tensor) or per-tensor rules.',
+    ],
+    ['a calibrated method without data', v2({ step: 'prune', default: 0.5, method: 'wanda' }), 'recipe.steps[0] uses "method": "wanda", which needs calibration data: add "data": "calibration".'],
+    ['gptq without data', v2({ step: 'quantize', default: { bits: 4 }, method: 'gptq' }), 'recipe.steps[0] uses "method": "gptq", which needs calibration data: add "data": "calibration".'],
     [
       'a step after quantize',
       v2({ step: 'quantize', default: 'uint8' }, { step: 'finetune', data: 'training', epochs: 1 }),

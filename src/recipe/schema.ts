@@ -83,6 +83,23 @@ function bothTargets(where: string, p: { sparsity?: number; default?: number }):
   );
 }
 
+/** What a step's fields say that its schema alone cannot check, as a sentence. */
+function stepProblem(s: Step, where: string): string | null {
+  if (s.step === 'prune') {
+    if (s.sparsity !== undefined && s.default !== undefined) return bothTargets(where, s);
+    if (s.method !== 'magnitude') {
+      if (s.sparsity !== undefined) {
+        return `${where} asks for "sparsity" (one magnitude threshold over all tensors) with "method": "${s.method}", which prunes each tensor to its own target; use "default" (the same sparsity in every tensor) or per-tensor rules.`;
+      }
+      if (!s.data) return `${where} uses "method": "${s.method}", which needs calibration data: add "data": "calibration".`;
+    }
+  }
+  if (s.step === 'quantize' && s.method === 'gptq' && !s.data) {
+    return `${where} uses "method": "gptq", which needs calibration data: add "data": "calibration".`;
+  }
+  return null;
+}
+
 /**
  * A step that says only its defaults changes nothing (an empty prune, or "keep every tensor's precision"); it is
  * dropped, so a recipe that means "unchanged" has one spelling and one hash however it was written.
@@ -121,9 +138,8 @@ export function parseRecipe(json: unknown): Recipe {
   if (!parsed.success) fail(parsed.error.issues);
   const steps = parsed.data.steps;
   steps.forEach((s, i) => {
-    if (s.step === 'prune' && s.sparsity !== undefined && s.default !== undefined) {
-      throw new PareError('bad-recipe', bothTargets(`recipe.steps[${i}]`, s));
-    }
+    const problem = stepProblem(s, `recipe.steps[${i}]`);
+    if (problem) throw new PareError('bad-recipe', problem);
   });
   const order = stepOrderProblem(steps);
   if (order) throw new PareError('bad-recipe', order);

@@ -74,9 +74,14 @@ export const pruneStepSchema = z.strictObject({
   /** Per-tensor target for each prunable tensor no rule selects, each pruned on its own. */
   default: fraction.optional(),
   perTensor: z.array(pruneRuleSchema, { error: 'must be a list of {match, sparsity}' }).default([]),
-  /** How weights are scored; only 'magnitude' runs today ('wanda' and 'obs' need calibration data). */
+  /**
+   * How weights are chosen: by magnitude; by |w| · ‖x‖ on calibration data ("wanda"); or removed with the error
+   * compensated on the remaining weights of each output from the layer's input statistics ("obs", SparseGPT-style).
+   */
   method: z.enum(['magnitude', 'wanda', 'obs'], { error: 'must be "magnitude", "wanda" or "obs"' }).default('magnitude'),
   data: dataRole('calibration').optional(),
+  /** Calibration samples "wanda" and "obs" use, from the start of the data (default 512). */
+  samples: whole('a whole number of calibration samples, at least 1', 1).optional(),
 }, OBJ);
 
 export const quantizeStepSchema = z.strictObject({

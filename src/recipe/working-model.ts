@@ -4,6 +4,7 @@
  * did not change) and never writes into the arrays it was given, so the opened model stays untouched.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { bytesOf, concatBytes } from '../bytes';
 import type { PareWarning } from '../errors';
 import type { ModelFormat, OpenedModel, WeightEntry } from '../model/types';
 import type { PrunePlan } from './plan';
@@ -41,5 +42,18 @@ export function workingModelOf(model: OpenedModel): WorkingModel {
     modelTopology: model.artifacts.modelTopology,
     weights: model.weights.map((w) => ({ ...w, masked: false, prune: { mode: 'none' } })),
     warnings: [],
+  };
+}
+
+/**
+ * The working model as in-memory artifacts with plain float32/int32/bool weights, for loading into TF.js (steps
+ * that run the model: calibration, training). Metadata and signature are the source's.
+ */
+export function workingArtifacts(model: WorkingModel): tf.io.ModelArtifacts {
+  return {
+    ...model.source.artifacts,
+    modelTopology: model.modelTopology,
+    weightSpecs: model.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })),
+    weightData: concatBytes(model.weights.map((w) => bytesOf(w.values))).buffer,
   };
 }

@@ -3,17 +3,20 @@
  * rest share one global threshold. Zeros already there count toward a target, so pruning a pruned tensor again
  * to a higher target only adds zeros, and every zero (pruned earlier or now) stays in the mask.
  */
-import { PareError, type PareWarning } from '../../errors';
+import type { PareWarning } from '../../errors';
 import { pruneGlobal, pruneTensor } from '../../prune';
 import { planPrune } from '../plan';
 import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
+import { runCalibratedPrune } from './calibrated-prune';
 import type { StepContext } from './context';
 import { countZeros } from './zeros';
 
 /** Units of progress the step reports: one for the global threshold, one per tensor pruned on its own. */
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {
   const { prune } = planPrune(model.weights, step);
+  // Calibrated methods: one unit for the pass over the calibration data, one per tensor.
+  if (step.method !== 'magnitude') return 1 + prune.filter((p) => p.mode === 'tensor' && p.sparsity > 0).length;
   return (prune.some((p) => p.mode === 'global' && p.sparsity > 0) ? 1 : 0) + prune.filter((p) => p.mode === 'tensor' && p.sparsity > 0).length;
 }
 
@@ -36,14 +39,18 @@ function percent(s: number): string {
 }
 
 export async function runPrune(model: WorkingModel, step: PruneStep, ctx: StepContext): Promise<WorkingModel> {
-  if (step.method !== 'magnitude') {
-    throw new PareError(
-      'unsupported',
-      `${ctx.where}.method "${step.method}" (pruning with calibration data) is not available in this version of Pare yet; use "magnitude".`,
-    );
-  }
   ctx.checkAbort();
   const { prune, warnings } = planPrune(model.weights, step, `${ctx.where}.perTensor`);
+  if (step.method !== 'magnitude') {
+    const r = await runCalibratedPrune(model, step, prune, ctx);
+    const weights = r.weights.map((w, i) => ({ ...w, prune: prune[i]!.mode === 'none' ? w.prune : prune[i]! }));
+    const emptied = weights.flatMap((w, i) => {
+      const p = prune[i]!;
+      const e = p.mode === 'tensor' && p.sparsity > 0 ? emptiedWarning(model.weights[i]!, w.values as Float32Array, `its own target of ${percent(p.sparsity)}`) : null;
+      return e ? [e] : [];
+    });
+    return { ...model, weights, warnings: [...model.warnings, ...warnings, ...r.warnings, ...emptied] };
+  }
   const weights = model.weights.map((w, i) => ({ ...w, prune: prune[i]!.mode === 'none' ? w.prune : prune[i]! }));
   const emptied: PareWarning[] = [];
   const globalIdx = prune.flatMap((p, i) => (p.mode === 'global' && p.sparsity > 0 ? [i] : []));

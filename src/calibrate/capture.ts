@@ -1,0 +1,98 @@
+/**
+ * Input statistics of the layers a calibrated step changes, gathered from calibration data batch by batch: per
+ * layer, Σ xⱼ² over rows (Wanda's input norms) and, when asked, the Gram matrix XᵀX (what OBS-style pruning
+ * compensates with). Memory is bounded by one batch of activations plus d² per layer, whatever the data size.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PareError } from '../errors';
+import type { Dataset } from '../evaluate/dataset';
+import { convRows, denseRows, patchKernel, type ConvGeometry } from './patches';
+
+export interface CaptureTarget {
+  /** The kernel's weight name (the statistics are keyed by it). */
+  weight: string;
+  /** The layer, found with model.getLayer. */
+  layer: string;
+  kind: 'dense' | 'conv2d';
+  /** Rows the kernel has: input features, or kh*kw*cin. */
+  dIn: number;
+  conv?: ConvGeometry;
+}
+
+export interface InputStats {
+  /** Σ over calibration rows of xⱼ², per input j. */
+  sumSquares: Float64Array;
+  /** XᵀX, dIn x dIn row-major, when asked for. */
+  gram: Float64Array | null;
+  rows: number;
+}
+
+export interface CaptureOptions {
+  /** Samples to use from the start of the data set (all, when fewer). */
+  samples: number;
+  batchSize?: number;
+  gram: boolean;
+  checkAbort?: () => void;
+  onBatch?: (done: number, total: number) => Promise<void> | void;
+}
+
+/**
+ * Runs `model` on the first `samples` samples of `dataset` and returns each target layer's input statistics.
+ * @example const stats = await captureInputStats(model, targets, calibration, { samples: 512, gram: true });
+ */
+export async function captureInputStats(
+  model: tf.LayersModel,
+  targets: readonly CaptureTarget[],
+  dataset: Dataset,
+  options: CaptureOptions,
+): Promise<Map<string, InputStats>> {
+  const stats = new Map<string, InputStats>();
+  if (!targets.length) return stats;
+  const total = Math.min(options.samples, dataset.size);
+  if (total === 0) throw new PareError('bad-data', 'The calibration data has no samples.');
+  const outputs = targets.map((t) => {
+    const input = model.getLayer(t.layer).input;
+    if (Array.isArray(input)) throw new PareError('unsupported', `Layer '${t.layer}' has several inputs; Pare calibrates layers with one.`);
+    return input;
+  });
+  const probe = tf.model({ inputs: model.inputs, outputs });
+  const kernels = targets.map((t) => (t.conv ? patchKernel(t.conv.kernelSize[0], t.conv.kernelSize[1], t.dIn / (t.conv.kernelSize[0] * t.conv.kernelSize[1])) : null));
+  for (const t of targets) stats.set(t.weight, { sumSquares: new Float64Array(t.dIn), gram: options.gram ? new Float64Array(t.dIn * t.dIn) : null, rows: 0 });
+  const batchSize = options.batchSize ?? 64;
+  try {
+    for (let start = 0; start < total; start += batchSize) {
+      options.checkAbort?.();
+      const batch = await dataset.batch(start, Math.min(start + batchSize, total));
+      if (batch.count === 0) continue;
+      const rowCounts: number[] = [];
+      const results = tf.tidy(() => {
+        const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape]);
+        const acts = probe.predict(x);
+        const list = Array.isArray(acts) ? acts : [acts];
+        return list.map((a, i) => {
+          const t = targets[i]!;
+          const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernels[i]!) : denseRows(a);
+          rowCounts.push(rows.shape[0]);
+          return options.gram ? [tf.sum(tf.square(rows), 0), tf.matMul(rows, rows, true, false)] : [tf.sum(tf.square(rows), 0)];
+        });
+      });
+      for (let i = 0; i < targets.length; i++) {
+        const [sumSq, gram] = results[i]!;
+        const s = stats.get(targets[i]!.weight)!;
+        s.rows += rowCounts[i]!;
+        addInto(s.sumSquares, await sumSq!.data());
+        if (gram && s.gram) addInto(s.gram, await gram.data());
+        sumSq!.dispose();
+        gram?.dispose();
+      }
+      await options.onBatch?.(Math.min(start + batchSize, total), total);
+    }
+  } finally {
+    for (const k of kernels) k?.dispose();
+  }
+  return stats;
+}
+
+function addInto(acc: Float64Array, values: ArrayLike<number>): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += values[i]!;
+}
