@@ -52,12 +52,30 @@ export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
   return inv;
 }
 
-/** Upper-triangular U with A⁻¹ = Uᵀ U: what OBS-style updates read row by row. */
+/**
+ * Upper-triangular U with A⁻¹ = Uᵀ U: what OBS-style updates read row by row. One Cholesky factorisation of A with
+ * its rows and columns reversed gives A = R Rᵀ with R upper triangular; then A⁻¹ = R⁻ᵀ R⁻¹, so U = R⁻¹ — a
+ * triangular inverse instead of a full inverse and a second factorisation.
+ */
 export function upperCholeskyOfInverse(a: Float64Array, n: number, what?: string): Float64Array {
-  const inv = inverseFromCholesky(cholesky(a, n, what), n);
-  const l = cholesky(inv, n, what ? `inverse of the ${what}` : undefined);
-  // U = Lᵀ.
+  const reversed = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) reversed[i * n + j] = a[(n - 1 - i) * n + (n - 1 - j)]!;
+  const l = cholesky(reversed, n, what);
+  // R = P L P (upper): R_ik = L[n-1-i][n-1-k]. Its inverse U is upper too, found row by row from the bottom:
+  // (R U)_ij = 0 for j > i gives U_i· = -(1 / R_ii) Σ_{k>i} R_ik U_k·, whole rows at a time (contiguous memory).
   const u = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) u[j * n + i] = l[i * n + j]!;
+  for (let i = n - 1; i >= 0; i--) {
+    const li = (n - 1 - i) * n;
+    const rii = l[li + (n - 1 - i)]!;
+    const ui = i * n;
+    for (let k = i + 1; k < n; k++) {
+      const c = l[li + (n - 1 - k)]!;
+      if (c === 0) continue;
+      const uk = k * n;
+      for (let j = k; j < n; j++) u[ui + j] += c * u[uk + j]!;
+    }
+    for (let j = i + 1; j < n; j++) u[ui + j] = -u[ui + j]! / rii;
+    u[ui + i] = 1 / rii;
+  }
   return u;
 }

@@ -42,6 +42,16 @@ describe('pruning with calibration data', () => {
     expect(acc.wanda).toBeGreaterThan(acc.magnitude!);
   });
 
+  it('a global target with obs: each tensor loses what the magnitude threshold takes from it, and accuracy beats magnitude at 80%', async () => {
+    const global = (method: string) =>
+      parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune', sparsity: 0.8, method, ...(method === 'obs' ? { data: 'calibration', samples: 256 } : {}) }] });
+    const mag = await applyRecipe(mlp, global('magnitude'));
+    const obs = await applyRecipe(mlp, global('obs'), { data: calibration() });
+    mlp.weights.forEach((w, i) => w.prunable && expect(zeros(obs.weights[i]!.values)).toBe(zeros(mag.weights[i]!.values)));
+    expect(obs.stats.prunedSparsity).toBe(mag.stats.prunedSparsity);
+    expect(await accuracyOf(mlp, obs, test)).toBeGreaterThan((await accuracyOf(mlp, mag, test)) + 0.02);
+  });
+
   it('records the calibration fingerprint and the backend, and gives the same bytes twice', async () => {
     const r = recipe('obs', 0.6, { samples: 64 });
     const a = await applyRecipe(mlp, r, { data: calibration() });

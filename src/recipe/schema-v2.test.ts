@@ -85,11 +85,6 @@ describe('recipe version 2 errors name the step and the field', () => {
       v2({ step: 'prune', sparsity: 0.5, default: 0.3 }),
       'recipe.steps[0] sets both "sparsity" (0.5, one threshold over all remaining prunable tensors) and "default" (0.3, each remaining tensor on its own); keep one of them.',
     ],
-    [
-      'a global threshold with a calibrated method',
-      v2({ step: 'prune', sparsity: 0.5, method: 'obs', data: 'calibration' }),
-      'recipe.steps[0] asks for "sparsity" (one magnitude threshold over all tensors) with "method": "obs", which prunes each tensor to its own target; use "default" (the same sparsity in every tensor) or per-tensor rules.',
-    ],
     ['a calibrated method without data', v2({ step: 'prune', default: 0.5, method: 'wanda' }), 'recipe.steps[0] uses "method": "wanda", which needs calibration data: add "data": "calibration".'],
     ['gptq without data', v2({ step: 'quantize', default: { bits: 4 }, method: 'gptq' }), 'recipe.steps[0] uses "method": "gptq", which needs calibration data: add "data": "calibration".'],
     [

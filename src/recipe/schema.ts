@@ -20,7 +20,9 @@
  *   `perTensor` rule selects is pruned on its own to that rule's sparsity. The remaining prunable tensors either
  *   share ONE magnitude threshold chosen so that exactly round(sparsity * n) of their n weights are zero
  *   (`sparsity`, "global"), or are each pruned separately to `default` ("each"). Setting both is an error;
- *   setting neither leaves them unpruned. Zeros already there count toward a target.
+ *   setting neither leaves them unpruned. Zeros already there count toward a target. With a calibrated `method`
+ *   ("wanda", "obs") a global target is shared out as the magnitude threshold would (each tensor loses as many
+ *   weights as it would by magnitude), and each tensor then chooses which of its weights go by that method.
  * - `quantize`, per tensor: int32 and bool tensors are never quantized; a tensor selected by `skip` stays
  *   float32; otherwise the `perTensor` rule that applies, else `default`. Precisions: "keep" (as the input stored
  *   it: its own uint8/uint16/float16, or float32), "none" (float32), "float16", "uint16", "uint8", or
@@ -87,12 +89,7 @@ function bothTargets(where: string, p: { sparsity?: number; default?: number }):
 function stepProblem(s: Step, where: string): string | null {
   if (s.step === 'prune') {
     if (s.sparsity !== undefined && s.default !== undefined) return bothTargets(where, s);
-    if (s.method !== 'magnitude') {
-      if (s.sparsity !== undefined) {
-        return `${where} asks for "sparsity" (one magnitude threshold over all tensors) with "method": "${s.method}", which prunes each tensor to its own target; use "default" (the same sparsity in every tensor) or per-tensor rules.`;
-      }
-      if (!s.data) return `${where} uses "method": "${s.method}", which needs calibration data: add "data": "calibration".`;
-    }
+    if (s.method !== 'magnitude' && !s.data) return `${where} uses "method": "${s.method}", which needs calibration data: add "data": "calibration".`;
   }
   if (s.step === 'quantize' && s.method === 'gptq' && !s.data) {
     return `${where} uses "method": "gptq", which needs calibration data: add "data": "calibration".`;

@@ -8,7 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { captureInputStats, type CaptureTarget } from '../../calibrate/capture';
 import { PareError, type PareWarning } from '../../errors';
 import { loadTfModel } from '../../model/load-tf';
-import { obsPrune, pruneTensor, wandaPrune } from '../../prune';
+import { obsPrune, pruneGlobal, pruneTensor, wandaPrune } from '../../prune';
 import type { PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
 import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
@@ -57,6 +57,21 @@ function targetFor(w: WorkingWeight, model: tf.LayersModel, method: 'obs' | 'wan
   return `${cls} kernels are not covered yet (Dense and Conv2D are)`;
 }
 
+/**
+ * Each tensor's own target. Tensors under the global target lose as many weights as one magnitude threshold over
+ * all of them would remove (so the global count stays exact); the method then picks which weights within each.
+ */
+function perTensorTargets(model: WorkingModel, prune: PrunePlan[]): Map<number, number> {
+  const targets = new Map<number, number>();
+  const global = prune.flatMap((p, i) => (p.mode === 'global' && p.sparsity > 0 ? [i] : []));
+  if (global.length) {
+    const r = pruneGlobal(global.map((i) => model.weights[i]!.values as Float32Array), (prune[global[0]!] as { sparsity: number }).sparsity);
+    global.forEach((i, j) => targets.set(i, r.zeros[j]! / model.weights[i]!.values.length));
+  }
+  prune.forEach((p, i) => p.mode === 'tensor' && p.sparsity > 0 && targets.set(i, p.sparsity));
+  return new Map([...targets].sort(([a], [b]) => a - b));
+}
+
 export async function runCalibratedPrune(model: WorkingModel, step: PruneStep, prune: PrunePlan[], ctx: StepContext): Promise<{ weights: WorkingWeight[]; warnings: PareWarning[] }> {
   const method = step.method as 'obs' | 'wanda';
   const data = ctx.data.calibration;
@@ -68,7 +83,8 @@ export async function runCalibratedPrune(model: WorkingModel, step: PruneStep, p
   ctx.noteModelRun();
   const warnings: PareWarning[] = [];
   const targets: CaptureTarget[] = [];
-  const todo = prune.flatMap((p, i) => (p.mode === 'tensor' && p.sparsity > 0 ? [i] : []));
+  const targetsOf = perTensorTargets(model, prune);
+  const todo = [...targetsOf.keys()];
   const targetOf = new Map<number, CaptureTarget>();
   for (const i of todo) {
     const w = model.weights[i]!;
@@ -95,7 +111,7 @@ export async function runCalibratedPrune(model: WorkingModel, step: PruneStep, p
   for (const i of todo) {
     ctx.checkAbort();
     const w = model.weights[i]!;
-    const sparsity = (prune[i] as { sparsity: number }).sparsity;
+    const sparsity = targetsOf.get(i)!;
     const values = w.values as Float32Array;
     const t = targetOf.get(i);
     const s = t ? stats.get(t.weight)! : null;

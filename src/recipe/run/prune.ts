@@ -16,7 +16,7 @@ import { countZeros } from './zeros';
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {
   const { prune } = planPrune(model.weights, step);
   // Calibrated methods: one unit for the pass over the calibration data, one per tensor.
-  if (step.method !== 'magnitude') return 1 + prune.filter((p) => p.mode === 'tensor' && p.sparsity > 0).length;
+  if (step.method !== 'magnitude') return 1 + prune.filter((p) => p.mode !== 'none' && p.sparsity > 0).length;
   return (prune.some((p) => p.mode === 'global' && p.sparsity > 0) ? 1 : 0) + prune.filter((p) => p.mode === 'tensor' && p.sparsity > 0).length;
 }
 
@@ -46,7 +46,8 @@ export async function runPrune(model: WorkingModel, step: PruneStep, ctx: StepCo
     const weights = r.weights.map((w, i) => ({ ...w, prune: prune[i]!.mode === 'none' ? w.prune : prune[i]! }));
     const emptied = weights.flatMap((w, i) => {
       const p = prune[i]!;
-      const e = p.mode === 'tensor' && p.sparsity > 0 ? emptiedWarning(model.weights[i]!, w.values as Float32Array, `its own target of ${percent(p.sparsity)}`) : null;
+      const how = p.mode === 'global' ? 'its share of the global target' : `its own target of ${percent(p.mode === 'tensor' ? p.sparsity : 0)}`;
+      const e = p.mode !== 'none' && p.sparsity > 0 ? emptiedWarning(model.weights[i]!, w.values as Float32Array, how) : null;
       return e ? [e] : [];
     });
     return { ...model, weights, warnings: [...model.warnings, ...warnings, ...r.warnings, ...emptied] };

@@ -1,0 +1,84 @@
+/**
+ * The compression frontier of the shipped samples: accuracy on all 10,000 held-out Fashion-MNIST test images
+ * against bytes over the wire (weights gzip, level 9, as the export writes them), for each pruning method at the
+ * same sparsity and storage, so every row of a block costs the same bytes within gzip's noise.
+ *
+ *   npm run frontier [-- --backend wasm|cpu] [--samples 512] [--models mlp,cnn]
+ *
+ * Calibration samples come from the start of Debian's training set; nothing measured here was calibrated on.
+ * The reference in each block is magnitude pruning with nearest rounding (global threshold: what `pare optimize
+ * --sparsity` does); "each" is magnitude at the same sparsity in every layer; wanda and obs use calibration data,
+ * "obs global" with each layer's share of the global magnitude threshold.
+ */
+import { readFileSync } from 'node:fs';
+import { readInput } from '../src/cli/read-input';
+import { useBackend, parseBackend } from '../src/cli/backend';
+import type { Dataset } from '../src/evaluate/dataset';
+import { evaluateModel } from '../src/evaluate/evaluate';
+import { readIdxDataset } from '../src/evaluate/idx-dataset';
+import { dataTargetFor } from '../src/evaluate/target';
+import { exportVariant } from '../src/export';
+import { openModel } from '../src/formats';
+import { loadTfModel } from '../src/model/load-tf';
+import type { InputFile, OpenedModel } from '../src/model/types';
+import { applyRecipe } from '../src/recipe/apply';
+import { variantArtifacts } from '../src/recipe/artifacts';
+import { parseRecipe, type StepInput } from '../src/recipe/schema';
+
+const DATA = '/usr/share/datasets/fashion-mnist';
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const file = (path: string): InputFile => ({ name: path.split('/').pop()!, data: new Uint8Array(readFileSync(path)) });
+
+async function accuracy(model: OpenedModel, recipe: ReturnType<typeof parseRecipe>, train: Dataset, test: Dataset) {
+  const started = performance.now();
+  const variant = await applyRecipe(model, recipe, { data: { calibration: { fingerprint: 'train', dataset: train } } });
+  const applyMs = performance.now() - started;
+  const { sizes } = exportVariant(model, variant, recipe);
+  const tfModel = await loadTfModel(variantArtifacts(model, variant), model.format);
+  const acc = (await evaluateModel(tfModel, test)).accuracy!.accuracy;
+  tfModel.dispose();
+  return { acc, gzip: sizes.weightGzipBytes, applyMs };
+}
+
+const { backend } = await useBackend(parseBackend(arg('backend', 'wasm')));
+const samples = Number(arg('samples', '512'));
+const models = arg('models', 'mlp,cnn').split(',');
+const sparsities = [0.5, 0.7, 0.8, 0.9];
+const storages: { name: string; step: StepInput }[] = [
+  { name: 'uint8', step: { step: 'quantize', default: 'uint8' } },
+  { name: '4-bit', step: { step: 'quantize', default: { bits: 4 } } },
+];
+console.log(`backend ${backend}; calibration: first ${samples} training images; accuracy on the 10,000 test images\n`);
+for (const id of models) {
+  const model = await openModel(await readInput(`public/samples/fashion-${id}`));
+  const target = dataTargetFor(model);
+  const train = readIdxDataset(file(`${DATA}/train-images-idx3-ubyte.gz`), file(`${DATA}/train-labels-idx1-ubyte.gz`), target);
+  const test = readIdxDataset(file(`${DATA}/t10k-images-idx3-ubyte.gz`), file(`${DATA}/t10k-labels-idx1-ubyte.gz`), target);
+  const original = await accuracy(model, parseRecipe({ pare: 'recipe', version: 2, steps: [] }), train, test);
+  console.log(`fashion-${id}: original ${(original.acc * 100).toFixed(2)}%, weights gzip ${original.gzip.toLocaleString('en-US')} B`);
+  console.log('sparsity  stored  method      accuracy   vs global  weights gzip  apply ms');
+  for (const storage of storages) {
+    for (const s of sparsities) {
+      const methods: [string, StepInput][] = [
+        ['global', { step: 'prune', sparsity: s }],
+        ['each', { step: 'prune', default: s }],
+        ['wanda', { step: 'prune', default: s, method: 'wanda', data: 'calibration', samples }],
+        ['obs each', { step: 'prune', default: s, method: 'obs', data: 'calibration', samples }],
+        ['obs global', { step: 'prune', sparsity: s, method: 'obs', data: 'calibration', samples }],
+      ];
+      let reference = 0;
+      for (const [name, prune] of methods) {
+        const r = await accuracy(model, parseRecipe({ pare: 'recipe', version: 2, steps: [prune, storage.step] }), train, test);
+        if (name === 'global') reference = r.acc;
+        const delta = name === 'global' ? '' : `${r.acc >= reference ? '+' : ''}${((r.acc - reference) * 100).toFixed(2)}`;
+        console.log(
+          `${`${s * 100}%`.padEnd(10)}${storage.name.padEnd(8)}${name.padEnd(12)}${`${(r.acc * 100).toFixed(2)}%`.padStart(8)}   ${delta.padStart(9)}  ${r.gzip.toLocaleString('en-US').padStart(12)}  ${r.applyMs.toFixed(0).padStart(8)}`,
+        );
+      }
+    }
+  }
+  console.log('');
+}
