@@ -49,7 +49,7 @@ export async function captureInputStats(
   const stats = new Map<string, InputStats>();
   if (!targets.length) return stats;
   const total = Math.min(options.samples, dataset.size);
-  if (total === 0) throw new PareError('bad-data', 'The calibration data has no samples.');
+  if (!(total > 0)) throw new PareError('bad-data', 'The calibration data has no samples.');
   const outputs = targets.map((t) => {
     const input = model.getLayer(t.layer).input;
     if (Array.isArray(input)) throw new PareError('unsupported', `Layer '${t.layer}' has several inputs; Pare calibrates layers with one.`);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../seeded-random';
-import { cholesky, inverseFromCholesky, upperCholeskyOfInverse } from './cholesky';
+import { cholesky, inverseFromCholesky, upperCholeskyOfInverse } from '../calibrate/cholesky';
 import { pruneTensor } from './magnitude';
 import { obsPrune, wandaPrune } from './obs';
 

@@ -8,25 +8,11 @@
  * [kh, kw, cin, cout] read as [kh*kw*cin, cout]). Input j's weights are the contiguous row j.
  */
 import { pruneTensor } from './magnitude';
-import { upperCholeskyOfInverse } from './cholesky';
+import { dampedGram, upperCholeskyOfInverse } from '../calibrate/cholesky';
 
 export interface ObsOptions {
   /** Added to H's diagonal as a fraction of its mean diagonal, for numerical stability (SparseGPT uses 0.01). */
   dampening?: number;
-}
-
-/** H with inputs that never fire given a unit diagonal (they carry no information) and the dampening added. */
-function dampedGram(gram: Float64Array, n: number, dampening: number): Float64Array {
-  const h = Float64Array.from(gram);
-  let mean = 0;
-  for (let j = 0; j < n; j++) mean += h[j * n + j]!;
-  mean /= n;
-  const damp = dampening * (mean > 0 ? mean : 1);
-  for (let j = 0; j < n; j++) {
-    if (h[j * n + j] === 0) h[j * n + j] = 1;
-    h[j * n + j] += damp;
-  }
-  return h;
 }
 
 /**

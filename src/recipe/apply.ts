@@ -28,7 +28,7 @@ const RUNNERS: Partial<Record<Step['step'], Runner>> = {
 
 function unitsOf(model: WorkingModel, step: Step): number {
   if (step.step === 'prune') return pruneUnits(model, step);
-  if (step.step === 'quantize') return quantizeUnits(model);
+  if (step.step === 'quantize') return quantizeUnits(model, step);
   return 1;
 }
 

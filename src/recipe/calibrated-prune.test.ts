@@ -7,6 +7,8 @@ import { accuracyOf, openSample, testSubset, trainingSet } from '../calibrate/te
 import type { Dataset } from '../evaluate/dataset';
 import { useCpu } from '../formats/testing/build-models';
 import type { OpenedModel } from '../model/types';
+import { exportVariant } from '../export';
+import { expectStockRoundTrip, randomInputs } from '../export/testing/roundtrip';
 import { applyRecipe } from './apply';
 import { parseRecipe } from './schema';
 
@@ -74,5 +76,28 @@ describe('pruning with calibration data', () => {
       if (!w.prunable) return;
       first.weights[i]!.values.forEach((x, j) => x === 0 && expect(v.weights[i]!.values[j]).toBe(0));
     });
+  });
+});
+
+describe('quantizing with calibration data', () => {
+  it('gptq at 3 bits keeps more accuracy than nearest rounding on the same per-tensor grid, zeros kept, stock-loadable bytes', async () => {
+    const steps = (method: string) => [
+      { step: 'prune', sparsity: 0.5 },
+      { step: 'quantize', default: { bits: 3 }, method, ...(method === 'gptq' ? { data: 'calibration', samples: 256 } : {}) },
+    ];
+    const pruned = await applyRecipe(mlp, parseRecipe({ pare: 'recipe', version: 2, steps: steps('nearest').slice(0, 1) }));
+    const near = await applyRecipe(mlp, parseRecipe({ pare: 'recipe', version: 2, steps: steps('nearest') }));
+    const gptqRecipe = parseRecipe({ pare: 'recipe', version: 2, steps: steps('gptq') });
+    const gptq = await applyRecipe(mlp, gptqRecipe, { data: calibration() });
+    mlp.weights.forEach((w, i) => {
+      const [a, b] = [near.weights[i]!, gptq.weights[i]!];
+      // The same grid and bytes per tensor; only which level each weight takes differs.
+      expect(b.stored.quantization).toEqual(a.stored.quantization);
+      expect(b.stored.bytes.byteLength).toBe(a.stored.bytes.byteLength);
+      pruned.weights[i]!.values.forEach((x, j) => x === 0 && expect(b.values[j]).toBe(0));
+    });
+    expect(gptq.weights.some((w, i) => !Buffer.from(w.stored.bytes).equals(Buffer.from(near.weights[i]!.stored.bytes)))).toBe(true);
+    await expectStockRoundTrip(mlp, gptq, exportVariant(mlp, gptq, gptqRecipe).files, randomInputs(mlp, 3));
+    expect(await accuracyOf(mlp, gptq, test)).toBeGreaterThan(await accuracyOf(mlp, near, test));
   });
 });

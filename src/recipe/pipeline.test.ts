@@ -100,9 +100,11 @@ describe('applyRecipe runs the steps in order', () => {
   it('refuses reserved steps and methods it cannot run yet, naming them', async () => {
     const fuse = await errorOf(applyRecipe(conv, v2({ step: 'prune', sparsity: 0.5 }, { step: 'fuse' })));
     expect([fuse.code, fuse.message]).toEqual(['unsupported', "recipe.steps[1] is a 'fuse' step, which this version of Pare cannot run yet; remove it to apply the others."]);
-    const data = { calibration: { fingerprint: 'f', dataset: {} as never } };
-    const gptq = await errorOf(applyRecipe(conv, v2({ step: 'quantize', default: { bits: 4 }, method: 'gptq', data: 'calibration' }), { data }));
-    expect(gptq.message).toBe('recipe.steps[0].method "gptq" is not available in this version of Pare yet; use "method": "nearest".');
+    const data = { calibration: { fingerprint: 'f', dataset: { size: 0 } as never } };
+    const equalize = await errorOf(applyRecipe(conv, v2({ step: 'quantize', default: { bits: 4 }, equalize: true })));
+    expect(equalize.message).toBe('recipe.steps[0].equalize is not available in this version of Pare yet; leave it out.');
+    const empty = await errorOf(applyRecipe(conv, v2({ step: 'quantize', default: { bits: 4 }, method: 'gptq', data: 'calibration' }), { data }));
+    expect([empty.code, empty.message]).toEqual(['bad-data', 'The calibration data has no samples.']);
   });
 
   it('leaves the opened model untouched', async () => {

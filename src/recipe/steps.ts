@@ -95,6 +95,8 @@ export const quantizeStepSchema = z.strictObject({
   equalize: z.boolean({ error: 'must be true or false' }).optional(),
   biasCorrection: z.boolean({ error: 'must be true or false' }).optional(),
   data: dataRole('calibration').optional(),
+  /** Calibration samples "gptq" uses, from the start of the data (default 512). */
+  samples: whole('a whole number of calibration samples, at least 1', 1).optional(),
 }, OBJ);
 
 export const pruneChannelsStepSchema = z.strictObject({

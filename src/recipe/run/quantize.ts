@@ -13,10 +13,12 @@ import { PareError } from '../../errors';
 import { bytesOf } from '../../bytes';
 import type { Quantization } from '../../model/types';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
+import { gptqCodes } from '../../quantize/gptq';
 import { planStore, type StorePlan } from '../plan';
 import type { QuantizeStep } from '../steps';
 import type { StoredWeight } from '../variant';
 import type { WorkingModel, WorkingWeight } from '../working-model';
+import { calibrate, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
 import type { StepContext } from './context';
 import { countZeros } from './zeros';
 
@@ -53,22 +55,49 @@ function checkZerosKept(name: string, before: Values, after: Values): void {
   }
 }
 
-/** One unit of progress per tensor stored. */
-export function quantizeUnits(model: Pick<WorkingModel, 'weights'>): number {
-  return model.weights.length;
+/** One unit of progress per tensor stored, and one for the calibration pass of "gptq". */
+export function quantizeUnits(model: Pick<WorkingModel, 'weights'>, step?: QuantizeStep): number {
+  return model.weights.length + (step?.method === 'gptq' ? 1 : 0);
+}
+
+/**
+ * GPTQ's codes for the affine kernels the calibration covers, on the grid nearest rounding would choose (an
+ * input's own grid kept as `store` keeps it); tensors it does not cover are rounded to the nearest level.
+ */
+async function gptqStores(model: WorkingModel, plans: StorePlan[], step: QuantizeStep, ctx: StepContext) {
+  const indices = plans.flatMap((p, i) => ((p.dtype === 'uint8' || p.dtype === 'uint16') && model.weights[i]!.prunable ? [i] : []));
+  const { covered, warnings } = await calibrate(model, indices, { method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES }, ctx);
+  const stores = new Map<number, { values: Values; stored: StoredWeight }>();
+  for (const [i, c] of covered) {
+    ctx.checkAbort();
+    const w = model.weights[i]!;
+    const plan = plans[i] as Extract<StorePlan, { bits: number }>;
+    const nearest = store(w, plan);
+    const q = nearest.stored.quantization!;
+    const codes = gptqCodes(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, { scale: q.scale!, min: q.min!, bits: plan.bits });
+    if (!codes) {
+      warnings.push({ code: 'note', message: `'${w.name}' was rounded to the nearest level: its grid has no exact zero for its pruned weights.`, weight: w.name });
+      continue;
+    }
+    stores.set(i, { values: dequantizeAffine(codes, q.scale!, q.min!), stored: { ...nearest.stored, bytes: bytesOf(codes) } });
+  }
+  await ctx.tick('quantize');
+  return { stores, warnings };
 }
 
 export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
-  if (step && (step.method !== 'nearest' || step.equalize || step.biasCorrection)) {
-    const what = step.method !== 'nearest' ? `.method "${step.method}"` : step.equalize ? '.equalize' : '.biasCorrection';
-    throw new PareError('unsupported', `${ctx.where}${what} is not available in this version of Pare yet; use "method": "nearest".`);
+  if (step && (step.equalize || step.biasCorrection)) {
+    const what = step.equalize ? '.equalize' : '.biasCorrection';
+    throw new PareError('unsupported', `${ctx.where}${what} is not available in this version of Pare yet; leave it out.`);
   }
   const { store: plans, warnings } = planStore(model.weights, step, ctx.where.replace(/^recipe\./, ''));
+  const gptq = step?.method === 'gptq' ? await gptqStores(model, plans, step, ctx) : null;
+  if (gptq) warnings.push(...gptq.warnings);
   const weights: WorkingWeight[] = [];
   for (let i = 0; i < model.weights.length; i++) {
     ctx.checkAbort();
     const w = model.weights[i]!;
-    const s = store(w, plans[i]!);
+    const s = gptq?.stores.get(i) ?? store(w, plans[i]!);
     if (w.dtype === 'float32') checkZerosKept(w.name, w.values, s.values);
     const beforeStorage = countZeros(w.values);
     const stored = s.values === w.values ? beforeStorage : countZeros(s.values);

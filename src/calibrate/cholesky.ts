@@ -1,5 +1,5 @@
 /**
- * The dense linear algebra error-compensating pruning needs, on float64 row-major square matrices: Cholesky
+ * The dense linear algebra error-compensating pruning and rounding need, on float64 row-major square matrices: Cholesky
  * factorisation and the upper Cholesky factor of an inverse. Plain loops: the matrices are a layer's input width
  * (hundreds to a few thousand), where this is fast enough and exact to float64.
  */
@@ -78,4 +78,22 @@ export function upperCholeskyOfInverse(a: Float64Array, n: number, what?: string
     u[ui + i] = 1 / rii;
   }
   return u;
+}
+
+/**
+ * H = XᵀX made safe to factor: inputs that never fire get a unit diagonal (they carry no information), and
+ * `dampening` times the mean diagonal is added to every diagonal entry for numerical stability (SparseGPT and
+ * GPTQ use 0.01).
+ */
+export function dampedGram(gram: Float64Array, n: number, dampening = 0.01): Float64Array {
+  const h = Float64Array.from(gram);
+  let mean = 0;
+  for (let j = 0; j < n; j++) mean += h[j * n + j]!;
+  mean /= n;
+  const damp = dampening * (mean > 0 ? mean : 1);
+  for (let j = 0; j < n; j++) {
+    if (h[j * n + j] === 0) h[j * n + j] = 1;
+    h[j * n + j] += damp;
+  }
+  return h;
 }

@@ -1,0 +1,98 @@
+/**
+ * Calibration for steps that use data: which kernels the input statistics cover (Dense and channels-last Conv2D
+ * kernels of top-level layers in layers models), and one pass of the model as it stands over the calibration
+ * samples to gather them.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { captureInputStats, type CaptureTarget, type InputStats } from '../../calibrate/capture';
+import { PareError, type PareWarning } from '../../errors';
+import { loadTfModel } from '../../model/load-tf';
+import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
+import type { StepContext } from './context';
+
+/** Calibration samples used when the step does not say. */
+export const DEFAULT_CALIBRATION_SAMPLES = 512;
+/** Inputs above this make d² Gram matrices too large to hold (OBS); such layers fall back to magnitude. */
+const MAX_OBS_INPUTS = 4096;
+
+type Pair = [number, number];
+const pair = (v: unknown, fallback: number): Pair => {
+  if (typeof v === 'number') return [v, v];
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) return [v[0], v[1]];
+  return [fallback, fallback];
+};
+
+/** What the statistics can cover: Dense and channels-last Conv2D kernels of top-level layers. Else why not. */
+function targetFor(w: WorkingWeight, model: tf.LayersModel, needsGram: boolean): CaptureTarget | string {
+  let layer: tf.layers.Layer;
+  try {
+    layer = model.getLayer(w.owner);
+  } catch {
+    return `its layer '${w.owner}' is inside a nested model`;
+  }
+  const dIn = w.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (needsGram && dIn > MAX_OBS_INPUTS) return `its ${dIn.toLocaleString('en-US')} inputs make the Gram matrix too large (at most ${MAX_OBS_INPUTS.toLocaleString('en-US')})`;
+  const cls = layer.getClassName();
+  if (cls === 'Dense' && w.shape.length === 2) return { weight: w.name, layer: w.owner, kind: 'dense', dIn };
+  if (cls === 'Conv2D' && w.shape.length === 4) {
+    const c = layer.getConfig() as Record<string, unknown>;
+    if (c.dataFormat === 'channelsFirst') return 'it is a channels-first convolution';
+    return {
+      weight: w.name,
+      layer: w.owner,
+      kind: 'conv2d',
+      dIn,
+      conv: {
+        kernelSize: [w.shape[0]!, w.shape[1]!],
+        strides: pair(c.strides, 1),
+        dilation: pair(c.dilationRate, 1),
+        padding: c.padding === 'same' ? 'same' : 'valid',
+      },
+    };
+  }
+  return `${cls} kernels are not covered yet (Dense and Conv2D are)`;
+}
+
+export interface Calibrated {
+  target: CaptureTarget;
+  stats: InputStats;
+}
+
+/**
+ * Input statistics for the tensors at `indices` (Gram matrices when `gram`), keyed by index; tensors the statistics
+ * cannot cover are left out, each with a warning that says why and what `method` falls back to.
+ */
+export async function calibrate(
+  model: WorkingModel,
+  indices: readonly number[],
+  options: { method: string; fallback: string; gram: boolean; samples: number },
+  ctx: StepContext,
+): Promise<{ covered: Map<number, Calibrated>; warnings: PareWarning[] }> {
+  const data = ctx.data.calibration;
+  if (!data) throw new PareError('missing-data', `${ctx.where} needs the calibration data set, and none was given.`);
+  if (model.format !== 'layers-model') {
+    throw new PareError('unsupported', `${ctx.where}.method "${options.method}" covers layers models today; use "${options.fallback}" for this graph model.`);
+  }
+  const tfModel = await loadTfModel(workingArtifacts(model), 'layers-model');
+  ctx.noteModelRun();
+  const warnings: PareWarning[] = [];
+  const targets = new Map<number, CaptureTarget>();
+  try {
+    for (const i of indices) {
+      const w = model.weights[i]!;
+      const t = targetFor(w, tfModel, options.gram);
+      if (typeof t === 'string') warnings.push({ code: 'note', message: `'${w.name}' used "${options.fallback}", not "${options.method}": ${t}.`, weight: w.name });
+      else targets.set(i, t);
+    }
+    const stats = await captureInputStats(tfModel, [...targets.values()], data.dataset, {
+      samples: options.samples,
+      gram: options.gram,
+      checkAbort: ctx.checkAbort,
+    });
+    const covered = new Map<number, Calibrated>();
+    for (const [i, target] of targets) covered.set(i, { target, stats: stats.get(target.weight)! });
+    return { covered, warnings };
+  } finally {
+    tfModel.dispose();
+  }
+}
