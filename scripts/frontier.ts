@@ -8,7 +8,8 @@
  * Calibration samples come from the start of Debian's training set; nothing measured here was calibrated on.
  * The reference in each block is magnitude pruning with nearest rounding (global threshold: what `pare optimize
  * --sparsity` does); "each" is magnitude at the same sparsity in every layer; wanda and obs use calibration data,
- * "obs global" with each layer's share of the global magnitude threshold.
+ * "obs global" with each layer's share of the global magnitude threshold; "obs + gptq" adds error-compensating
+ * rounding on the same per-tensor grid.
  */
 import { readFileSync } from 'node:fs';
 import { readInput } from '../src/cli/read-input';
@@ -69,9 +70,14 @@ for (const id of models) {
         ['obs each', { step: 'prune', default: s, method: 'obs', data: 'calibration', samples }],
         ['obs global', { step: 'prune', sparsity: s, method: 'obs', data: 'calibration', samples }],
       ];
+      const gptq = { ...storage.step, method: 'gptq', data: 'calibration', samples } as StepInput;
+      const rows: [string, StepInput[]][] = [
+        ...methods.map(([name, prune]): [string, StepInput[]] => [name, [prune, storage.step]]),
+        ['obs + gptq', [methods[4]![1], gptq]],
+      ];
       let reference = 0;
-      for (const [name, prune] of methods) {
-        const r = await accuracy(model, parseRecipe({ pare: 'recipe', version: 2, steps: [prune, storage.step] }), train, test);
+      for (const [name, steps] of rows) {
+        const r = await accuracy(model, parseRecipe({ pare: 'recipe', version: 2, steps }), train, test);
         if (name === 'global') reference = r.acc;
         const delta = name === 'global' ? '' : `${r.acc >= reference ? '+' : ''}${((r.acc - reference) * 100).toFixed(2)}`;
         console.log(
