@@ -9,7 +9,7 @@ import { obsPrune, pruneGlobal, pruneTensor, wandaPrune } from '../../prune';
 import type { PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
-import { calibrate, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
+import { calibrateEach, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
 import type { StepContext } from './context';
 
 /**
@@ -30,25 +30,21 @@ function perTensorTargets(model: WorkingModel, prune: PrunePlan[]): Map<number, 
 export async function runCalibratedPrune(model: WorkingModel, step: PruneStep, prune: PrunePlan[], ctx: StepContext): Promise<{ weights: WorkingWeight[]; warnings: PareWarning[] }> {
   const method = step.method as 'obs' | 'wanda';
   const targetsOf = perTensorTargets(model, prune);
-  const { covered, warnings } = await calibrate(
+  const { weights, warnings } = await calibrateEach(
     model,
     [...targetsOf.keys()],
-    { method, fallback: 'magnitude', gram: method === 'obs', samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES },
+    // OBS compensates layer by layer on what earlier layers became; Wanda, the cheap option, scores in one pass.
+    { phase: 'prune', method, fallback: 'magnitude', gram: method === 'obs', samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: method === 'obs' },
     ctx,
+    (i, c) => {
+      const w = model.weights[i]!;
+      const values = w.values as Float32Array;
+      const sparsity = targetsOf.get(i)!;
+      const dOut = w.shape[w.shape.length - 1]!;
+      if (!c) return pruneTensor(values, sparsity).values;
+      return method === 'obs' ? obsPrune(values, c.target.dIn, dOut, c.stats.gram!, sparsity) : wandaPrune(values, c.target.dIn, dOut, c.stats.sumSquares, sparsity);
+    },
   );
-  await ctx.tick('prune');
-  const weights = [...model.weights];
-  for (const [i, sparsity] of targetsOf) {
-    ctx.checkAbort();
-    const w = model.weights[i]!;
-    const values = w.values as Float32Array;
-    const c = covered.get(i);
-    const dOut = w.shape[w.shape.length - 1]!;
-    const pruned = !c ? pruneTensor(values, sparsity).values
-      : method === 'obs' ? obsPrune(values, c.target.dIn, dOut, c.stats.gram!, sparsity)
-      : wandaPrune(values, c.target.dIn, dOut, c.stats.sumSquares, sparsity);
-    weights[i] = { ...weights[i]!, values: pruned, masked: true };
-    await ctx.tick('prune', w.name);
-  }
+  for (const i of targetsOf.keys()) weights[i] = { ...weights[i]!, masked: true };
   return { weights, warnings };
 }

@@ -58,41 +58,85 @@ export interface Calibrated {
   stats: InputStats;
 }
 
+export interface CalibrateOptions {
+  /** The step kind, for progress: one unit per tensor. */
+  phase: 'prune' | 'quantize';
+  method: string;
+  fallback: string;
+  gram: boolean;
+  samples: number;
+  /**
+   * Layer by layer, in the model's order, each layer's statistics gathered on the model with every earlier layer
+   * already changed (as SparseGPT and GPTQ do), so later layers compensate what earlier ones lost. Otherwise one
+   * pass on the model as the step found it.
+   */
+  sequential: boolean;
+}
+
 /**
- * Input statistics for the tensors at `indices` (Gram matrices when `gram`), keyed by index; tensors the statistics
- * cannot cover are left out, each with a warning that says why and what `method` falls back to.
+ * Changes each tensor at `indices` by `update(i, calibrated)` — with its layer's input statistics, or null for a
+ * tensor they cannot cover (a warning then says why and that `fallback` was used) — and returns the weights.
  */
-export async function calibrate(
+export async function calibrateEach(
   model: WorkingModel,
   indices: readonly number[],
-  options: { method: string; fallback: string; gram: boolean; samples: number },
+  options: CalibrateOptions,
   ctx: StepContext,
-): Promise<{ covered: Map<number, Calibrated>; warnings: PareWarning[] }> {
+  update: (i: number, calibrated: Calibrated | null) => WorkingWeight['values'],
+): Promise<{ weights: WorkingWeight[]; warnings: PareWarning[] }> {
   const data = ctx.data.calibration;
   if (!data) throw new PareError('missing-data', `${ctx.where} needs the calibration data set, and none was given.`);
   if (model.format !== 'layers-model') {
     throw new PareError('unsupported', `${ctx.where}.method "${options.method}" covers layers models today; use "${options.fallback}" for this graph model.`);
   }
-  const tfModel = await loadTfModel(workingArtifacts(model), 'layers-model');
   ctx.noteModelRun();
   const warnings: PareWarning[] = [];
+  const weights = [...model.weights];
+  const capture = async (targets: CaptureTarget[]) => {
+    const tfModel = await loadTfModel(workingArtifacts({ ...model, weights }), 'layers-model');
+    try {
+      return await captureInputStats(tfModel, targets, data.dataset, { samples: options.samples, gram: options.gram, checkAbort: ctx.checkAbort });
+    } finally {
+      tfModel.dispose();
+    }
+  };
+  // Which tensors the statistics cover, and the order of their layers in the model.
+  const probe = await loadTfModel(workingArtifacts(model), 'layers-model');
   const targets = new Map<number, CaptureTarget>();
+  const order = new Map<number, number>();
   try {
     for (const i of indices) {
       const w = model.weights[i]!;
-      const t = targetFor(w, tfModel, options.gram);
+      const t = targetFor(w, probe, options.gram);
       if (typeof t === 'string') warnings.push({ code: 'note', message: `'${w.name}' used "${options.fallback}", not "${options.method}": ${t}.`, weight: w.name });
-      else targets.set(i, t);
+      else {
+        targets.set(i, t);
+        order.set(i, probe.layers.findIndex((l) => l.name === t.layer));
+      }
     }
-    const stats = await captureInputStats(tfModel, [...targets.values()], data.dataset, {
-      samples: options.samples,
-      gram: options.gram,
-      checkAbort: ctx.checkAbort,
-    });
-    const covered = new Map<number, Calibrated>();
-    for (const [i, target] of targets) covered.set(i, { target, stats: stats.get(target.weight)! });
-    return { covered, warnings };
   } finally {
-    tfModel.dispose();
+    probe.dispose();
   }
+  for (const i of indices) {
+    if (targets.has(i)) continue;
+    weights[i] = { ...weights[i]!, values: update(i, null) };
+    await ctx.tick(options.phase, weights[i]!.name);
+  }
+  const covered = [...targets.keys()].sort((a, b) => order.get(a)! - order.get(b)! || a - b);
+  if (options.sequential) {
+    for (const i of covered) {
+      const t = targets.get(i)!;
+      const stats = await capture([t]);
+      weights[i] = { ...weights[i]!, values: update(i, { target: t, stats: stats.get(t.weight)! }) };
+      await ctx.tick(options.phase, weights[i]!.name);
+    }
+  } else {
+    const stats = await capture(covered.map((i) => targets.get(i)!));
+    for (const i of covered) {
+      const t = targets.get(i)!;
+      weights[i] = { ...weights[i]!, values: update(i, { target: t, stats: stats.get(t.weight)! }) };
+      await ctx.tick(options.phase, weights[i]!.name);
+    }
+  }
+  return { weights, warnings };
 }

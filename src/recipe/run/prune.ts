@@ -15,8 +15,8 @@ import { countZeros } from './zeros';
 /** Units of progress the step reports: one for the global threshold, one per tensor pruned on its own. */
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {
   const { prune } = planPrune(model.weights, step);
-  // Calibrated methods: one unit for the pass over the calibration data, one per tensor.
-  if (step.method !== 'magnitude') return 1 + prune.filter((p) => p.mode !== 'none' && p.sparsity > 0).length;
+  // Calibrated methods: one unit per tensor (each with its pass over the calibration data when sequential).
+  if (step.method !== 'magnitude') return prune.filter((p) => p.mode !== 'none' && p.sparsity > 0).length;
   return (prune.some((p) => p.mode === 'global' && p.sparsity > 0) ? 1 : 0) + prune.filter((p) => p.mode === 'tensor' && p.sparsity > 0).length;
 }
 

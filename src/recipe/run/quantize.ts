@@ -9,7 +9,7 @@
  * decoded values would not promise that: the decoded min and max are float32 roundings, so a recomputed scale
  * differs in its last bits.)
  */
-import { PareError } from '../../errors';
+import { PareError, type PareWarning } from '../../errors';
 import { bytesOf } from '../../bytes';
 import type { Quantization } from '../../model/types';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
@@ -18,7 +18,7 @@ import { planStore, type StorePlan } from '../plan';
 import type { QuantizeStep } from '../steps';
 import type { StoredWeight } from '../variant';
 import type { WorkingModel, WorkingWeight } from '../working-model';
-import { calibrate, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
+import { calibrateEach, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
 import type { StepContext } from './context';
 import { countZeros } from './zeros';
 
@@ -55,34 +55,41 @@ function checkZerosKept(name: string, before: Values, after: Values): void {
   }
 }
 
-/** One unit of progress per tensor stored, and one for the calibration pass of "gptq". */
+/** One unit of progress per tensor stored, and one per tensor "gptq" rounds. */
 export function quantizeUnits(model: Pick<WorkingModel, 'weights'>, step?: QuantizeStep): number {
-  return model.weights.length + (step?.method === 'gptq' ? 1 : 0);
+  return model.weights.length + (step?.method === 'gptq' ? gptqIndices(model, planStore(model.weights, step).store).length : 0);
+}
+
+/** The tensors "gptq" rounds: affine-stored kernels (the rest are rounded to the nearest level). */
+function gptqIndices(model: Pick<WorkingModel, 'weights'>, plans: StorePlan[]): number[] {
+  return plans.flatMap((p, i) => ((p.dtype === 'uint8' || p.dtype === 'uint16') && model.weights[i]!.prunable ? [i] : []));
 }
 
 /**
  * GPTQ's codes for the affine kernels the calibration covers, on the grid nearest rounding would choose (an
- * input's own grid kept as `store` keeps it); tensors it does not cover are rounded to the nearest level.
+ * input's own grid kept as `store` keeps it), layer by layer so later layers see what earlier ones became.
  */
 async function gptqStores(model: WorkingModel, plans: StorePlan[], step: QuantizeStep, ctx: StepContext) {
-  const indices = plans.flatMap((p, i) => ((p.dtype === 'uint8' || p.dtype === 'uint16') && model.weights[i]!.prunable ? [i] : []));
-  const { covered, warnings } = await calibrate(model, indices, { method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES }, ctx);
   const stores = new Map<number, { values: Values; stored: StoredWeight }>();
-  for (const [i, c] of covered) {
-    ctx.checkAbort();
-    const w = model.weights[i]!;
-    const plan = plans[i] as Extract<StorePlan, { bits: number }>;
-    const nearest = store(w, plan);
-    const q = nearest.stored.quantization!;
-    const codes = gptqCodes(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, { scale: q.scale!, min: q.min!, bits: plan.bits });
-    if (!codes) {
-      warnings.push({ code: 'note', message: `'${w.name}' was rounded to the nearest level: its grid has no exact zero for its pruned weights.`, weight: w.name });
-      continue;
-    }
-    stores.set(i, { values: dequantizeAffine(codes, q.scale!, q.min!), stored: { ...nearest.stored, bytes: bytesOf(codes) } });
-  }
-  await ctx.tick('quantize');
-  return { stores, warnings };
+  const notes: PareWarning[] = [];
+  const { warnings } = await calibrateEach(
+    model,
+    gptqIndices(model, plans),
+    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true },
+    ctx,
+    (i, c) => {
+      const w = model.weights[i]!;
+      const plan = plans[i] as Extract<StorePlan, { bits: number }>;
+      const nearest = store(w, plan);
+      const q = nearest.stored.quantization!;
+      const codes = c ? gptqCodes(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, { scale: q.scale!, min: q.min!, bits: plan.bits }) : null;
+      if (c && !codes) notes.push({ code: 'note', message: `'${w.name}' was rounded to the nearest level: its grid has no exact zero for its pruned weights.`, weight: w.name });
+      const s = codes ? { values: dequantizeAffine(codes, q.scale!, q.min!), stored: { ...nearest.stored, bytes: bytesOf(codes) } } : nearest;
+      stores.set(i, s);
+      return s.values;
+    },
+  );
+  return { stores, warnings: [...warnings, ...notes] };
 }
 
 export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
