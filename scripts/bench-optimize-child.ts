@@ -7,6 +7,7 @@
  *   apply     the model opened (untimed), then applyRecipe with the same recipe: the product's kernels
  *   kernels   the model opened (untimed), then the bare kernels: pruneGlobal to 50% over the prunable tensors and
  *             quantizeAffine to 8 bits of every tensor
+ *   inspect   runCli(['inspect', dir, '--json']) in process (the parent passes it the uint8 export of optimize)
  *   copy      the model opened (untimed), then TypedArray.set of every weight into buffers allocated beforehand
  *             (after one warm-up pass): the least any pass over the weights costs
  * Prints one JSON line: wall and CPU ms of the timed part, peak RSS of the process, and the peak of heap +
@@ -48,6 +49,15 @@ async function run(): Promise<() => Promise<unknown>> {
         err: (t) => process.stderr.write(t),
       });
       if (status !== 0) throw new Error(`pare optimize exited with ${status}`);
+      return JSON.parse(text);
+    };
+  }
+  if (task === 'inspect') {
+    const { runCli } = await load<typeof import('../src/cli/main')>('src/cli/main.ts');
+    return async () => {
+      let text = '';
+      const status = await runCli(['inspect', dir, '--json'], { out: (t) => (text += t), err: (t) => process.stderr.write(t) });
+      if (status !== 0) throw new Error(`pare inspect exited with ${status}`);
       return JSON.parse(text);
     };
   }

@@ -7,7 +7,7 @@
  *
  * Prints wall and CPU time, peak RSS and peak JS memory (heap + ArrayBuffers) per task, then the ratios the issue
  * set as targets: optimize within 3x of applyRecipe, applyRecipe within 5x of the warm copy, peak RSS of optimize
- * at most 3x the float32 weights. The synthetic models are kept in the OS temp folder between runs. Speed is
+ * at most 3x the float32 weights; and `pare inspect` of the uint8 export, which needs no decoded weights. The synthetic models are kept in the OS temp folder between runs. Speed is
  * measured here, never asserted in tests. BENCH_PARE_ROOT measures another checkout (for figures before a change).
  */
 import { execFile } from 'node:child_process';
@@ -35,14 +35,9 @@ interface Measured {
 const tsx = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const child = join(import.meta.dirname, 'bench-optimize-child.ts');
 
-async function measureTask(task: Task, dir: string): Promise<Measured> {
-  const out = await mkdtemp(join(tmpdir(), 'pare-bench-out-'));
-  try {
-    const { stdout } = await run(process.execPath, ['--max-old-space-size=8192', tsx, child, task, dir, out], { maxBuffer: 16 * 1024 * 1024 });
-    return JSON.parse(stdout.trim().split('\n').pop()!) as Measured;
-  } finally {
-    await rm(out, { recursive: true, force: true });
-  }
+async function measureTask(task: Task | 'inspect', dir: string, out: string): Promise<Measured> {
+  const { stdout } = await run(process.execPath, ['--max-old-space-size=8192', tsx, child, task, dir, out], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Measured;
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -53,7 +48,16 @@ for (const size of SIZES) {
   if (!existsSync(join(dir, 'model.json'))) await writeSyntheticModel(dir, size);
   const model = await modelSize(dir, size);
   const results = {} as Record<Task, Measured>;
-  for (const task of TASKS) results[task] = await measureTask(task, dir);
+  const out = await mkdtemp(join(tmpdir(), 'pare-bench-out-'));
+  let inspect: Measured;
+  try {
+    for (const task of TASKS) results[task] = await measureTask(task, dir, out);
+    // `pare inspect` on what optimize wrote: uint8 codes, a quarter of the float32 bytes. Decoding them all would
+    // need the float32 size again; inspect needs shapes and bytes only.
+    inspect = await measureTask('inspect', out, out);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
   const { root, version } = results.optimize;
   console.log(`\n${fmt(model.params)} float32 parameters (${mib(model.weightBytes)} of weights), pare ${version} at ${root}`);
   console.log(`${'task'.padEnd(34)}${'wall ms'.padStart(10)}${'cpu ms'.padStart(10)}${'peak RSS'.padStart(12)}${'x weights'.padStart(11)}${'peak JS'.padStart(12)}`);
@@ -70,6 +74,10 @@ for (const size of SIZES) {
         `${fmt(r.peakRssBytes / model.weightBytes, 2).padStart(11)}${mib(r.peakJsBytes).padStart(12)}`,
     );
   }
+  console.log(
+    `${'pare inspect (of the uint8 export)'.padEnd(34)}${fmt(inspect.wallMs).padStart(10)}${fmt(inspect.cpuMs).padStart(10)}` +
+      `${mib(inspect.peakRssBytes).padStart(12)}${fmt(inspect.peakRssBytes / model.weightBytes, 2).padStart(11)}${mib(inspect.peakJsBytes).padStart(12)}`,
+  );
   const ratio = (a: Task, b: Task) => results[a].cpuMs / results[b].cpuMs;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const e2e = ratio('optimize', 'apply');
