@@ -3,3 +3,4 @@ export { pruneGlobal, pruneTensor } from './magnitude';
 export type { PruneResult, PruneTensorResult } from './magnitude';
 export { bitsOf, firstDigitOfKth, keyOf, kthSmallestKey, valueOfKey } from './select';
 export type { Bracket, FirstDigit, KeyOrder, KthKey } from './select';
+export { countZeros, firstLostZero } from './zeros';
