@@ -292,13 +292,19 @@ Examples:
       const model = await openInput(path, out, wantGzip);
       // The input's gzip size compresses on zlib's thread pool while this thread applies the recipe.
       const beforeGzip = wantGzip ? wireGzipBytes(sourcePieces(model)) : undefined;
+      beforeGzip?.catch(() => {}); // awaited below; if the recipe fails first, its error is the one to report
       const made = await makeExport(model, recipe, progress);
       progress.show(`writing ${out}`, true);
       const output = values.zip ? [{ name: 'model.zip', data: zipExport(made.files) }] : made.files;
       await mkdir(out, { recursive: true });
       for (const f of output) await writeFile(join(out, f.name), f.data);
 
-      const before: SizeSummary = { modelJsonBytes: model.modelJsonBytes, weightBytes: made.stats.weightBytesBefore, totalBytes: model.modelJsonBytes + made.stats.weightBytesBefore };
+      const weightBytesBefore = made.stats.weightBytesBefore;
+      const before: SizeSummary = {
+        modelJsonBytes: model.modelJsonBytes,
+        weightBytes: weightBytesBefore,
+        totalBytes: model.modelJsonBytes + weightBytesBefore,
+      };
       const after: SizeSummary = { ...made.sizes };
       if (beforeGzip) {
         progress.show('measuring sizes over the wire (gzip)', true);
@@ -327,8 +333,9 @@ Examples:
 };
 
 /**
- * Reads and opens the input. The files as read and the joined shard buffer are not kept: only the decoded weights
- * are needed from here on, and the joined bytes only to measure the input's gzip size.
+ * Reads and opens the input. The files as read are not kept, and neither is the model's reference to its joined
+ * shard bytes unless the input's gzip size is wanted: plain weights are views of those bytes and keep them alive
+ * anyway, but quantized inputs need them only until their weights are decoded, early in the recipe.
  */
 async function openInput(path: string, out: string, keepBytes: boolean): Promise<OpenedModel> {
   const files = await readInput(path);
