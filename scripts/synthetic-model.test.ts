@@ -24,7 +24,7 @@ describe('synthetic benchmark models', () => {
     expect(model.format).toBe('layers-model');
     expect(model.weights.reduce((n, w) => n + w.values.length, 0)).toBe(written.params);
     expect(model.weights.filter((w) => w.prunable).map((w) => w.name)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `dense_${i}/kernel`));
-    expect(model.artifacts.weightData!.byteLength).toBe(written.weightBytes);
+    expect((model.artifacts.weightData as ArrayBuffer).byteLength).toBe(written.weightBytes);
     expect(model.warnings).toEqual([]); // no NaN or infinite weights
 
     const { files } = syntheticModelInMemory(1_200_000);
