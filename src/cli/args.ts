@@ -1,9 +1,9 @@
 /**
  * Argument parsing for commands, over node:util's parseArgs, with its errors turned into PareError
- * 'bad-options' so they print as one line like every other problem.
+ * usage errors: main.ts prints them as one line followed by the command's help, on stderr, with exit status 2.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PareError } from '../errors';
+import { UsageError } from './usage';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -18,13 +18,13 @@ export function parseCommandArgs<O extends Options>(command: string, args: strin
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
     const reason = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
-    throw new PareError('bad-options', `${reason}; see 'pare ${command} --help'.`);
+    throw new UsageError(`${reason}.`, command);
   }
 }
 
-/** Exactly one positional argument, or a 'bad-options' error naming what was expected. */
+/** Exactly one positional argument, or a usage error naming what was expected. */
 export function onePositional(command: string, positionals: string[], what: string): string {
   if (positionals.length === 1) return positionals[0];
   const found = positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(', ');
-  throw new PareError('bad-options', `'pare ${command}' takes one ${what}; found ${found}. See 'pare ${command} --help'.`);
+  throw new UsageError(`'pare ${command}' takes one ${what}; found ${found}.`, command);
 }

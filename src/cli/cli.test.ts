@@ -1,6 +1,6 @@
 /**
- * The `pare` command as a user runs it: spawned through tsx on real models, plus the dispatcher in-process for
- * help and usage errors.
+ * The `pare` command as a user runs it: spawned through the package's bin (bin/pare.js) on real models, plus the
+ * dispatcher in-process for help and usage errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -13,11 +13,11 @@ import { openModel } from '../formats/index';
 import { REAL } from '../formats/testing/files';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const BIN = join(ROOT, 'bin', 'pare.js');
 
 function pare(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -44,7 +44,22 @@ beforeAll(async () => {
 afterAll(() => rm(broken, { recursive: true, force: true }));
 
 // Spawns are slow to start (tsx, TF.js import); run them side by side.
-describe.concurrent('pare inspect (spawned)', () => {
+describe.concurrent('pare (spawned through bin/pare.js)', () => {
+  it('--version prints the version in package.json', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ pare: 'bin/pare.js' });
+    const { status, stdout, stderr } = await pare('--version');
+    expect({ status, stdout, stderr }).toEqual({ status: 0, stdout: `pare ${pkg.version}\n`, stderr: '' });
+  });
+
+  it('a usage error prints the message and the command help to stderr, nothing to stdout, and exits 2', async () => {
+    const { status, stdout, stderr } = await pare('optimize', 'model.json', '--sparsty', '0.5');
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^pare: Unknown option '--sparsty'/);
+    expect(stderr).toContain('\nUsage: pare optimize <model.json | folder | model.zip> --out <dir> [options]');
+  });
+
   it('--json on nsfwjs MobileNetV2 prints the inventory', async () => {
     const { status, stdout, stderr } = await pare('inspect', '.fixtures/real/nsfwjs-mobilenet-v2', '--json');
     expect(stderr).toBe('');
@@ -97,6 +112,8 @@ describe('pare (in-process)', () => {
   it('--help lists the commands; each command has its own --help', async () => {
     const tool = await inProcess('--help');
     expect(tool.status).toBe(0);
+    expect(tool.out).toContain('-V, --version');
+    expect(await inProcess('-V')).toEqual({ status: 0, out: expect.stringMatching(/^pare \d+\.\d+\.\d+\n$/), err: '' });
     expect(tool.out).toMatch(/Commands:\n\s+inspect\s+Show a model/);
     const inspect = await inProcess('inspect', '--help');
     expect(inspect.status).toBe(0);
@@ -105,8 +122,17 @@ describe('pare (in-process)', () => {
     expect((await inProcess('help', 'inspect')).out).toBe(inspect.out);
   });
 
-  it('usage errors exit 2 with one line', async () => {
-    expect(await inProcess()).toMatchObject({ status: 2 });
+  it('usage errors exit 2 with the message, then the help, on stderr', async () => {
+    const none = await inProcess();
+    expect(none).toMatchObject({ status: 2, out: '' });
+    expect(none.err).toMatch(/^pare: no command given\.\n\npare — make TensorFlow\.js models small[^]*Commands:\n\s+inspect/);
+    const unknown = await inProcess('shrink');
+    expect(unknown.err).toContain('\nCommands:\n');
+    expect(unknown.out).toBe('');
+    const missing = await inProcess('inspect');
+    expect(missing.err).toContain("found none.\n\nUsage: pare inspect <model.json | folder | model.zip> [options]");
+    // A wrong value for a known flag is not a usage error: its message says what to change, with no help after it.
+    expect((await inProcess('inspect', 'x', '--sort', 'size')).err).toBe("pare: --sort must be one of file, name, params, bytes; found 'size'.\n");
     expect(await inProcess('shrink')).toMatchObject({ status: 2, err: expect.stringMatching(/^pare: unknown command 'shrink'; expected one of inspect/) });
     expect(await inProcess('inspect')).toMatchObject({ status: 2, err: expect.stringMatching(/^pare: 'pare inspect' takes one model path .* found none/) });
     expect(await inProcess('inspect', 'x', '--colour')).toMatchObject({ status: 2, err: expect.stringMatching(/^pare: Unknown option '--colour'/) });

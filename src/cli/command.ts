@@ -6,6 +6,8 @@
 export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Whether `err` is a terminal: only then do long commands draw a progress line on it. */
+  errIsTTY?: boolean;
 }
 
 export interface Command {

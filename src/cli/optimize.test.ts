@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync as zlibGzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStockRoundTrip, randomInputs, sameBits } from '../export/testing/roundtrip';
@@ -21,7 +22,7 @@ import { recipeFromFlags, type OptimizeSummary } from './optimize';
 import { readInput } from './read-input';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const BIN = join(ROOT, 'bin', 'pare.js');
 const EMOTION = join(REAL, 'human-emotion');
 const NSFW = join(REAL, 'nsfwjs-mobilenet-v2');
 
@@ -37,11 +38,18 @@ afterAll(async () => {
 });
 
 async function pare(...args: string[]): Promise<{ status: number; out: string; err: string }> {
+  return pareWith({ errIsTTY: false }, ...args);
+}
+
+async function pareWith(tty: { errIsTTY: boolean }, ...args: string[]): Promise<{ status: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const status = await runCli(['optimize', ...args], { out: (t) => (out += t), err: (t) => (err += t) });
+  const status = await runCli(['optimize', ...args], { out: (t) => (out += t), err: (t) => (err += t), ...tty });
   return { status, out, err };
 }
+
+/** The CLI's measure of sizes over the wire: each piece gzipped on its own by node:zlib at level 6. */
+const zlib6 = (pieces: Uint8Array[]) => pieces.reduce((n, p) => n + zlibGzipSync(p, { level: 6 }).byteLength, 0);
 
 async function filesIn(dir: string): Promise<ExportFile[]> {
   const names = (await readdir(dir)).sort((a, b) => (a === 'model.json' ? -1 : b === 'model.json' ? 1 : a.localeCompare(b)));
@@ -51,7 +59,7 @@ async function filesIn(dir: string): Promise<ExportFile[]> {
 describe('pare optimize', () => {
   it('writes a graph model that stock TF.js loads, equal to the in-memory variant, and reports it as JSON', { timeout: 120_000 }, async () => {
     const out = join(tmp, 'emotion');
-    const r = await pare(EMOTION, '--out', out, '--sparsity', '0.5', '--quantize', 'uint8', '--json');
+    const r = await pare(EMOTION, '--out', out, '--sparsity', '0.5', '--quantize', 'uint8', '--gzip-sizes', '--json');
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.out) as OptimizeSummary;
@@ -63,8 +71,11 @@ describe('pare optimize', () => {
     expect(summary.sizes.before).toMatchObject({ modelJsonBytes: 17980, weightBytes: 820516 });
     expect(summary.sizes.after.weightBytes).toBe(written[1]!.data.byteLength);
     expect(summary.sizes.after.modelJsonBytes).toBe(written[0]!.data.byteLength);
+    expect(summary.gzip).toEqual({ library: 'node:zlib', level: 6 });
+    expect(summary.sizes.after.weightGzipBytes).toBe(zlib6(written.slice(1).map((f) => f.data)));
     expect(summary.sizes.after.weightGzipBytes).toBeLessThan(summary.sizes.after.weightBytes);
-    expect(summary.gzipLevel).toBe(9);
+    // The input's one shard is under 4 MB: one piece.
+    expect(summary.sizes.before.weightGzipBytes).toBe(zlib6([new Uint8Array(await readFile(join(EMOTION, 'emotion.bin')))]));
     const prunable = summary.tensors.filter((t) => t.prunable);
     const n = prunable.reduce((a, t) => a + t.params, 0);
     expect(summary.sparsity.prunableParams).toBe(n);
@@ -80,11 +91,13 @@ describe('pare optimize', () => {
   });
 
   it('prints a text summary with sizes before and after and a row per tensor', async () => {
-    const r = await pare(NSFW, '--out', join(tmp, 'nsfw-text'), '--sparsity', '50%');
+    const r = await pare(NSFW, '--out', join(tmp, 'nsfw-text'), '--sparsity', '50%', '--gzip-sizes');
     expect(r.status).toBe(0);
     expect(r.out).toContain('nsfwjs-mobilenet-v2/model.json (layers-model) -> ');
     expect(r.out).toContain('recipe: 50% global  [');
-    expect(r.out).toMatch(/weights gzip -9\s+2,141,543\s+[\d,]+\s+[\d.]+x smaller/);
+    const shard = new Uint8Array(await readFile(join(NSFW, 'group1-shard1of1')));
+    expect(r.out).toMatch(new RegExp(`weights gzip -6\\s+${zlib6([shard]).toLocaleString('en-US')}\\s+[\\d,]+\\s+[\\d.]+x smaller`));
+    expect(r.out).toContain('gzip sizes: each shard on its own, node:zlib level 6');
     expect(r.out).toMatch(/sparsity: 50\.00% of [\d,]+ prunable weights are zero/);
     expect(r.out).toMatch(/Conv1\/kernel\s+864\s+yes\s+50\.00% global\s+[\d.]+%\s+uint8\s+864 -> 864/);
     expect(r.out).toContain('wrote model.json, group1-shard1of1.bin');
@@ -117,6 +130,29 @@ describe('pare optimize', () => {
     await expectStockRoundTrip(model, await applyRecipe(model, s.recipe), await filesIn(out), randomInputs(model, 4, [[1, 64, 64, 1]]));
   });
 
+  it('measures no sizes over the wire unless asked', async () => {
+    const text = await pare(EMOTION, '--out', join(tmp, 'no-gzip'), '--sparsity', '0.5');
+    expect(text.status).toBe(0);
+    expect(text.out).not.toContain('weights gzip');
+    expect(text.out).toContain('sizes over the wire (gzip): add --gzip-sizes');
+    const json = JSON.parse((await pare(EMOTION, '--out', join(tmp, 'no-gzip'), '--sparsity', '0.5', '--json')).out) as OptimizeSummary;
+    expect(json.gzip).toBeNull();
+    expect(json.sizes.before).toEqual({ modelJsonBytes: 17980, weightBytes: 820516, totalBytes: 17980 + 820516 });
+    expect(Object.keys(json.sizes.after)).toEqual(['modelJsonBytes', 'weightBytes', 'totalBytes']);
+  });
+
+  it('draws progress on stderr only when it is a terminal, and clears it before the summary', async () => {
+    const tty = await pareWith({ errIsTTY: true }, EMOTION, '--out', join(tmp, 'tty'), '--sparsity', '0.5');
+    expect(tty.status).toBe(0);
+    expect(tty.err).toContain('\rreading ');
+    expect(tty.err).toContain('\rapplying the recipe');
+    expect(tty.err.endsWith('\r\x1b[K')).toBe(true);
+    expect(tty.out).not.toContain('\r');
+    const piped = await pare(EMOTION, '--out', join(tmp, 'tty'), '--sparsity', '0.5');
+    expect(piped.err).toBe('');
+    expect(piped.out).toBe(tty.out);
+  });
+
   it('--zip writes one deterministic model.zip holding the export', async () => {
     const a = join(tmp, 'zip-a');
     const b = join(tmp, 'zip-b');
@@ -141,7 +177,6 @@ describe('pare optimize', () => {
   });
 
   it.each([
-    [['--sparsity', '0.5'], 2, "pare: 'pare optimize' needs --out <dir>, the folder to write the smaller model to.\n"],
     [['--out', 'x', '--sparsity', '1.5'], 2, "pare: --sparsity must be a number from 0 to 1 (or a percentage like 50%); found '1.5'.\n"],
     [['--out', 'x', '--sparsity', 'half'], 2, "pare: --sparsity must be a number from 0 to 1 (or a percentage like 50%); found 'half'.\n"],
     [['--out', 'x', '--quantize', 'int4'], 2, "pare: --quantize must be one of keep, none, float16, uint16, uint8; found 'int4'. For fewer bits use --bits 2..8.\n"],
@@ -156,6 +191,12 @@ describe('pare optimize', () => {
     expect(r.status).toBe(status);
   });
 
+  it('a missing --out is a usage error: the message, then the help', async () => {
+    const r = await pare(EMOTION, '--sparsity', '0.5');
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/^pare: 'pare optimize' needs --out <dir>, the folder to write the smaller model to\.\n\nUsage: pare optimize /);
+  });
+
   it('rejects an invalid recipe file naming the field', async () => {
     const path = join(tmp, 'bad.json');
     await writeFile(path, JSON.stringify({ pare: 'recipe', version: 1, prune: { sparsity: 1.5 } }));
@@ -165,10 +206,10 @@ describe('pare optimize', () => {
     await expect(readdir(join(tmp, 'never'))).rejects.toThrow();
   });
 
-  it('runs as a process through npm run pare (tsx), help included', { timeout: 60_000 }, async () => {
+  it('runs as a process through the bin (npm run pare), help included', { timeout: 60_000 }, async () => {
     const run = (...args: string[]) =>
       new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(TSX, ['src/cli/main.ts', 'optimize', ...args], { cwd: ROOT }, (error, stdout, stderr) =>
+        execFile(process.execPath, [BIN, 'optimize', ...args], { cwd: ROOT }, (error, stdout, stderr) =>
           resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
         );
       });

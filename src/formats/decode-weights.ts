@@ -43,3 +43,31 @@ export function countNonFinite(values: WeightValues): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) n++;
   return n;
 }
+
+/**
+ * How many NaN or infinite values a weight decodes to, read from its stored bytes without decoding it (so `pare
+ * inspect` and opening need no float32 copy of quantized weights): float32 and float16 by their exponent bits;
+ * affine codes are finite whenever scale, min and the largest code's value are (the usual case), and are decoded
+ * to count otherwise. int32 and bool weights have none.
+ */
+export function countNonFiniteStored(spec: WeightSpecJson, bytes: Uint8Array): number {
+  const q = spec.quantization;
+  if (!q) {
+    if (spec.dtype !== 'float32') return 0;
+    // Exponent all ones: bits 23-30, i.e. the top 7 bits of byte 3 and the top bit of byte 2 (little-endian).
+    let n = 0;
+    for (let i = 0; i + 3 < bytes.length; i += 4) n += ((bytes[i + 3]! & 0x7f) === 0x7f && (bytes[i + 2]! & 0x80) !== 0) ? 1 : 0;
+    return n;
+  }
+  if (q.dtype === 'float16') {
+    let n = 0;
+    for (let i = 1; i < bytes.length; i += 2) n += (bytes[i]! & 0x7c) === 0x7c ? 1 : 0;
+    return n;
+  }
+  if (spec.dtype === 'int32') return 0;
+  const scale = q.scale as number;
+  const min = q.min as number;
+  const top = (q.dtype === 'uint8' ? 255 : 65535) * Math.abs(scale) + Math.abs(min);
+  if (Number.isFinite(scale) && Number.isFinite(min) && Math.fround(top) !== Infinity) return 0;
+  return countNonFinite(decodeWeightValues(spec, bytes));
+}

@@ -17,7 +17,7 @@ export function inventoryOf(model: OpenedModel): ModelInventory {
     shape: [...w.shape],
     dtype: w.dtype,
     quantization: w.quantization ? { ...w.quantization } : null,
-    params: w.values.length,
+    params: w.shape.reduce((n, d) => n * d, 1), // not values.length: reading values decodes a quantized weight
     bytes: w.storedBytes,
     owner: w.owner,
     ownerType: w.ownerType,

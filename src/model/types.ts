@@ -31,7 +31,10 @@ export interface WeightEntry {
   dtype: WeightDtype;
   /** The manifest's quantization block, if the input stored this weight quantized. */
   quantization?: Quantization;
-  /** Decoded exactly as the stock loader decodes it (float16/uint8/uint16 -> float32). */
+  /**
+   * Decoded exactly as the stock loader decodes it (float16/uint8/uint16 -> float32). Weights stored as their own
+   * dtype are views of the shard bytes; quantized ones are decoded on first read and then kept. Read-only.
+   */
   values: Float32Array | Int32Array | Uint8Array;
   /** Bytes this weight occupies in the shards as stored in the input. */
   storedBytes: number;

@@ -5,3 +5,4 @@ export { obsPrune, wandaPrune } from './obs';
 export type { ObsOptions } from './obs';
 export { bitsOf, firstDigitOfKth, keyOf, kthSmallestKey, valueOfKey } from './select';
 export type { Bracket, FirstDigit, KeyOrder, KthKey } from './select';
+export { countZeros, firstLostZero } from './zeros';

@@ -1,11 +1,11 @@
-/** Test-only: runs `pare` as a user does (spawned through tsx) or in-process through runCli. */
+/** Test-only: runs `pare` as a user does (spawned through bin/pare.js, the package's bin) or in-process through runCli. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../main';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const BIN = join(ROOT, 'bin', 'pare.js');
 
 export interface PareRun {
   status: number;
@@ -13,10 +13,10 @@ export interface PareRun {
   err: string;
 }
 
-/** Spawns `tsx src/cli/main.ts ...args` from the repository root (stderr is a pipe, so no progress is drawn). */
+/** Spawns `node bin/pare.js ...args` from the repository root (stderr is a pipe, so no progress is drawn). */
 export function spawnPare(...args: string[]): Promise<PareRun> {
   return new Promise((resolve) => {
-    execFile(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ status: error ? Number(error.code ?? 1) : 0, out: stdout, err: stderr });
     });
   });

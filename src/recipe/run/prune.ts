@@ -10,7 +10,7 @@ import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
 import { runCalibratedPrune } from './calibrated-prune';
 import type { StepContext } from './context';
-import { countZeros } from './zeros';
+import { countZeros } from '../../prune/zeros';
 
 /** Units of progress the step reports: one for the global threshold, one per tensor pruned on its own. */
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {

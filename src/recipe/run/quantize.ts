@@ -20,7 +20,7 @@ import type { StoredWeight } from '../variant';
 import type { WorkingModel, WorkingWeight } from '../working-model';
 import { calibrateEach, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
 import type { StepContext } from './context';
-import { countZeros } from './zeros';
+import { countZeros, firstLostZero } from '../../prune/zeros';
 
 type Values = WorkingWeight['values'];
 
@@ -48,11 +48,8 @@ function store(w: WorkingWeight, plan: StorePlan): { values: Values; stored: Sto
 
 /** Every zero must survive storage; a failure here is a bug in a kernel, not a user error. */
 function checkZerosKept(name: string, before: Values, after: Values): void {
-  for (let i = 0, n = before.length; i < n; i++) {
-    if (before[i] === 0 && after[i] !== 0) {
-      throw new Error(`Internal error: weight '${name}' lost its zero at index ${i} when stored (decoded ${after[i]}).`);
-    }
-  }
+  const i = firstLostZero(before as Float32Array, after as Float32Array);
+  if (i >= 0) throw new Error(`Internal error: weight '${name}' lost its zero at index ${i} when stored (decoded ${after[i]}).`);
 }
 
 /** One unit of progress per tensor stored, and one per tensor "gptq" rounds. */

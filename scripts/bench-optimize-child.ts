@@ -1,0 +1,104 @@
+/**
+ * One measurement of `npm run bench:optimize`, run in a fresh process so that its peak memory is its own:
+ *   tsx scripts/bench-optimize-child.ts <task> <model dir> <out dir>
+ * Tasks:
+ *   optimize  the real command, in process: runCli(['optimize', dir, '--out', out, '--sparsity', '0.5',
+ *             '--quantize', 'uint8', '--json']) — reading, opening, the recipe, writing, the summary
+ *   apply     the model opened (untimed), then applyRecipe with the same recipe: the product's kernels
+ *   kernels   the model opened (untimed), then the bare kernels: pruneGlobal to 50% over the prunable tensors and
+ *             quantizeAffine to 8 bits of every tensor
+ *   inspect   runCli(['inspect', dir, '--json']) in process (the parent passes it the uint8 export of optimize)
+ *   copy      the model opened (untimed), then TypedArray.set of every weight into buffers allocated beforehand
+ *             (after one warm-up pass): the least any pass over the weights costs
+ * Prints one JSON line: wall and CPU ms of the timed part, peak RSS of the process, and the peak of heap +
+ * ArrayBuffer memory sampled every 20 ms. BENCH_PARE_ROOT points at another checkout's sources (for figures
+ * before a change); it defaults to this one.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [task, dir, out] = process.argv.slice(2) as [string, string, string];
+const root = resolve(process.env.BENCH_PARE_ROOT ?? join(import.meta.dirname, '..'));
+const load = <T>(path: string): Promise<T> => import(pathToFileURL(join(root, path)).href) as Promise<T>;
+
+let peakJs = 0;
+const sample = () => {
+  const m = process.memoryUsage();
+  peakJs = Math.max(peakJs, m.heapUsed + m.arrayBuffers);
+};
+const sampler = setInterval(sample, 20);
+
+async function opened() {
+  const [{ openModel }, { readInput }] = await Promise.all([
+    load<typeof import('../src/formats/index')>('src/formats/index.ts'),
+    load<typeof import('../src/cli/read-input')>('src/cli/read-input.ts'),
+  ]);
+  return openModel(await readInput(dir));
+}
+
+async function run(): Promise<() => Promise<unknown>> {
+  const { parseRecipe } = await load<typeof import('../src/recipe/schema')>('src/recipe/schema.ts');
+  const recipe = parseRecipe({ pare: 'recipe', version: 1, prune: { sparsity: 0.5 }, quantize: { default: 'uint8' } });
+  if (task === 'optimize') {
+    const { runCli } = await load<typeof import('../src/cli/main')>('src/cli/main.ts');
+    return async () => {
+      let text = '';
+      const status = await runCli(['optimize', dir, '--out', out, '--sparsity', '0.5', '--quantize', 'uint8', '--json'], {
+        out: (t) => (text += t),
+        err: (t) => process.stderr.write(t),
+      });
+      if (status !== 0) throw new Error(`pare optimize exited with ${status}`);
+      return JSON.parse(text);
+    };
+  }
+  if (task === 'inspect') {
+    const { runCli } = await load<typeof import('../src/cli/main')>('src/cli/main.ts');
+    return async () => {
+      let text = '';
+      const status = await runCli(['inspect', dir, '--json'], { out: (t) => (text += t), err: (t) => process.stderr.write(t) });
+      if (status !== 0) throw new Error(`pare inspect exited with ${status}`);
+      return JSON.parse(text);
+    };
+  }
+  const model = await opened();
+  if (task === 'apply') {
+    const { applyRecipe } = await load<typeof import('../src/recipe/apply')>('src/recipe/apply.ts');
+    return () => applyRecipe(model, recipe);
+  }
+  if (task === 'kernels') {
+    const [{ pruneGlobal }, { quantizeAffine }] = await Promise.all([
+      load<typeof import('../src/prune/index')>('src/prune/index.ts'),
+      load<typeof import('../src/quantize/index')>('src/quantize/index.ts'),
+    ]);
+    return async () => {
+      const idx = model.weights.flatMap((w, i) => (w.prunable ? [i] : []));
+      const pruned = pruneGlobal(idx.map((i) => model.weights[i]!.values as Float32Array), 0.5);
+      const values = model.weights.map((w) => w.values as Float32Array);
+      idx.forEach((i, j) => (values[i] = pruned.values[j]!));
+      return values.map((v) => quantizeAffine(v, 8));
+    };
+  }
+  if (task === 'copy') {
+    const sources = model.weights.map((w) => w.values);
+    const targets = sources.map((s) => new Float32Array(s.length));
+    const copy = async () => sources.forEach((s, i) => targets[i]!.set(s));
+    await copy(); // warm: pages of the targets touched, the loop compiled
+    return copy;
+  }
+  throw new Error(`Unknown task '${task}'; expected optimize, apply, kernels or copy.`);
+}
+
+const timed = await run();
+sample();
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+await timed();
+const wallMs = performance.now() - t0;
+const c = process.cpuUsage(c0);
+sample();
+clearInterval(sampler);
+const version = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version as string;
+console.log(
+  JSON.stringify({ task, root, version, wallMs, cpuMs: (c.user + c.system) / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakJsBytes: peakJs }),
+);

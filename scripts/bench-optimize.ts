@@ -1,0 +1,99 @@
+/**
+ * End-to-end benchmark of `pare optimize` (`npm run bench:optimize`): the command a user runs, on synthetic
+ * layers models of 25M and 100M float32 parameters (BENCH_SIZES=25,100 in millions), against the product's kernels
+ * (applyRecipe), the bare kernels (pruneGlobal + quantizeAffine) and a warm typed-array copy, all on the same
+ * model and in the same run. Each measurement runs in its own process (scripts/bench-optimize-child.ts), so its
+ * peak memory is its own; the recipe is `--sparsity 0.5 --quantize uint8`.
+ *
+ * Prints wall and CPU time, peak RSS and peak JS memory (heap + ArrayBuffers) per task, then the ratios the issue
+ * set as targets: optimize within 3x of applyRecipe, applyRecipe within 5x of the warm copy, peak RSS of optimize
+ * at most 3x the float32 weights; and `pare inspect` of the uint8 export, which needs no decoded weights. The synthetic models are kept in the OS temp folder between runs. Speed is
+ * measured here, never asserted in tests. BENCH_PARE_ROOT measures another checkout (for figures before a change).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { writeSyntheticModel } from './synthetic-model';
+
+const run = promisify(execFile);
+const SIZES = (process.env.BENCH_SIZES ?? '25,100').split(',').map((s) => Number(s) * 1e6);
+const TASKS = ['copy', 'kernels', 'apply', 'optimize'] as const;
+type Task = (typeof TASKS)[number];
+
+interface Measured {
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+  peakJsBytes: number;
+  version: string;
+  root: string;
+}
+
+const tsx = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const child = join(import.meta.dirname, 'bench-optimize-child.ts');
+
+async function measureTask(task: Task | 'inspect', dir: string, out: string): Promise<Measured> {
+  const { stdout } = await run(process.execPath, ['--max-old-space-size=8192', tsx, child, task, dir, out], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Measured;
+}
+
+const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mib = (b: number) => `${fmt(b / 2 ** 20)} MiB`;
+
+for (const size of SIZES) {
+  const dir = join(tmpdir(), `pare-bench-model-${size}`);
+  if (!existsSync(join(dir, 'model.json'))) await writeSyntheticModel(dir, size);
+  const model = await modelSize(dir, size);
+  const results = {} as Record<Task, Measured>;
+  const out = await mkdtemp(join(tmpdir(), 'pare-bench-out-'));
+  let inspect: Measured;
+  try {
+    for (const task of TASKS) results[task] = await measureTask(task, dir, out);
+    // `pare inspect` on what optimize wrote: uint8 codes, a quarter of the float32 bytes. Decoding them all would
+    // need the float32 size again; inspect needs shapes and bytes only.
+    inspect = await measureTask('inspect', out, out);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+  const { root, version } = results.optimize;
+  console.log(`\n${fmt(model.params)} float32 parameters (${mib(model.weightBytes)} of weights), pare ${version} at ${root}`);
+  console.log(`${'task'.padEnd(34)}${'wall ms'.padStart(10)}${'cpu ms'.padStart(10)}${'peak RSS'.padStart(12)}${'x weights'.padStart(11)}${'peak JS'.padStart(12)}`);
+  const labels: Record<Task, string> = {
+    copy: 'warm copy (TypedArray.set)',
+    kernels: 'kernels (pruneGlobal + quantize)',
+    apply: 'applyRecipe (product kernels)',
+    optimize: 'pare optimize (end to end)',
+  };
+  for (const task of TASKS) {
+    const r = results[task];
+    console.log(
+      `${labels[task].padEnd(34)}${fmt(r.wallMs).padStart(10)}${fmt(r.cpuMs).padStart(10)}${mib(r.peakRssBytes).padStart(12)}` +
+        `${fmt(r.peakRssBytes / model.weightBytes, 2).padStart(11)}${mib(r.peakJsBytes).padStart(12)}`,
+    );
+  }
+  console.log(
+    `${'pare inspect (of the uint8 export)'.padEnd(34)}${fmt(inspect.wallMs).padStart(10)}${fmt(inspect.cpuMs).padStart(10)}` +
+      `${mib(inspect.peakRssBytes).padStart(12)}${fmt(inspect.peakRssBytes / model.weightBytes, 2).padStart(11)}${mib(inspect.peakJsBytes).padStart(12)}`,
+  );
+  const ratio = (a: Task, b: Task) => results[a].cpuMs / results[b].cpuMs;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const e2e = ratio('optimize', 'apply');
+  const kernels = ratio('apply', 'copy');
+  const memory = results.optimize.peakRssBytes / model.weightBytes;
+  console.log(`optimize / applyRecipe:   ${fmt(e2e, 2)}x cpu (${fmt(results.optimize.wallMs / results.apply.wallMs, 2)}x wall)  target within 3x: ${verdict(e2e <= 3)}`);
+  console.log(`optimize / bare kernels:  ${fmt(ratio('optimize', 'kernels'), 2)}x cpu`);
+  console.log(`applyRecipe / warm copy:  ${fmt(kernels, 1)}x cpu  target within 5x: ${verdict(kernels <= 5)}`);
+  console.log(`bare kernels / warm copy: ${fmt(ratio('kernels', 'copy'), 1)}x cpu`);
+  console.log(`optimize peak RSS:        ${fmt(memory, 2)}x the float32 weights  target at most 3x: ${verdict(memory <= 3)}`);
+}
+
+/** The exact size of a synthetic model already on disk (written by an earlier run). */
+async function modelSize(dir: string, size: number): Promise<{ params: number; weightBytes: number }> {
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+  const params = json.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+  if (Math.abs(params - size) / size > 0.01) throw new Error(`${dir} holds ${params} parameters, not about ${size}; delete it.`);
+  return { params, weightBytes: params * 4 };
+}
