@@ -7,7 +7,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { isJunkPath, normalizePath } from '../formats/paths';
+import { isJunkPath, normalizePath } from '../files/paths';
 
 /**
  * @example

@@ -1,7 +1,7 @@
 import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
-import { crc32 } from './crc32';
+import { crc32 } from '../files/crc32';
 import { decodePng, pngDecoder } from './png';
 import { makePng } from './testing/make-png';
 

@@ -5,7 +5,7 @@
  */
 import { unzlibSync } from 'fflate';
 import { PareError, bytesText } from '../errors';
-import { crc32 } from './crc32';
+import { crc32 } from '../files/crc32';
 import { sniffImageFormat, type DecodedImage, type ImageDecoder } from './image-decoder';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

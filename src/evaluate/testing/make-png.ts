@@ -3,7 +3,7 @@
  * is exercised on what real encoders write. Chunks get real CRCs; `corrupt*` helpers break files on purpose.
  */
 import { zlibSync } from 'fflate';
-import { crc32 } from '../crc32';
+import { crc32 } from '../../files/crc32';
 
 export interface PngSpec {
   width: number;

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { gzipSync, zipSync } from 'fflate';
+import type { InputFile } from '../model/types';
+import { unpackDrop } from './unpack';
+import { entry, writeZip } from './testing/zip-writer';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (f: InputFile) => new TextDecoder().decode(f.data);
+const names = (files: InputFile[]) => files.map((f) => f.name).sort();
+
+describe('unpackDrop', () => {
+  it("normalises paths: '\\\\' to '/', leading './' and '/' dropped", () => {
+    const drop = unpackDrop([
+      { name: '.\\mymodel\\model.json', data: bytes('{}') },
+      { name: './mymodel/group1-shard1of1.bin', data: bytes('w') },
+    ]);
+    expect(names(drop.files)).toEqual(['mymodel/group1-shard1of1.bin', 'mymodel/model.json']);
+    expect(drop.name).toBe('mymodel');
+    expect(drop.folders).toEqual(['mymodel']);
+  });
+
+  it('drops junk: __MACOSX, .DS_Store, Thumbs.db, desktop.ini and hidden files, in archives too', () => {
+    const zip = zipSync({
+      'set/cat/1.png': bytes('p'),
+      '__MACOSX/set/cat/._1.png': bytes('x'),
+      'set/cat/.DS_Store': bytes('x'),
+      'set/cat/THUMBS.DB': bytes('x'),
+      'set/.hidden/2.png': bytes('x'),
+    });
+    const drop = unpackDrop([{ name: 'set.zip', data: zip }, { name: 'desktop.ini', data: bytes('x') }]);
+    expect(names(drop.files)).toEqual(['set/cat/1.png']);
+    expect(drop.folders).toEqual(['set', 'set/cat']);
+  });
+
+  it("unpacks a zip into its own folder and keeps its empty folders; names the drop after the zip's top folder", () => {
+    const zip = writeZip([entry('flowers/rose/1.png', 'a'), entry('flowers/tulip/', new Uint8Array(0), 0)]);
+    const drop = unpackDrop([{ name: 'downloads/flowers.zip', data: zip }]);
+    expect(names(drop.files)).toEqual(['downloads/flowers/rose/1.png']);
+    expect(drop.folders).toEqual(['downloads', 'downloads/flowers', 'downloads/flowers/rose', 'downloads/flowers/tulip']);
+    expect(drop.name).toBe('downloads');
+    expect(unpackDrop([{ name: 'flowers.zip', data: zipSync({ 'a.png': bytes('a'), 'b.png': bytes('b') }) }]).name).toBe('flowers');
+  });
+
+  it('gunzips .gz files under the name without .gz, and unpacks a zip inside a zip', () => {
+    const inner = zipSync({ 'model.json': bytes('{"a":1}') });
+    const drop = unpackDrop([
+      { name: 'train-labels-idx1-ubyte.gz', data: gzipSync(bytes('labels')) },
+      { name: 'outer.zip', data: zipSync({ 'm/inner.zip': inner }) },
+    ]);
+    expect(names(drop.files)).toEqual(['m/model.json', 'train-labels-idx1-ubyte']);
+    expect(text(drop.files.find((f) => f.name === 'm/model.json')!)).toBe('{"a":1}');
+    expect(drop.name).toBeNull();
+  });
+
+  it('leaves a file that only starts like a zip, and a weight shard that starts like gzip, as they are', () => {
+    const notZip = new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]);
+    const shard = new Uint8Array([0x1f, 0x8b, 8, 0, 5, 5]);
+    const drop = unpackDrop([
+      { name: 'w/group1-shard1of2', data: notZip },
+      { name: 'w/group1-shard2of2', data: shard },
+    ]);
+    expect(drop.files.map((f) => f.data)).toEqual([notZip, shard]);
+  });
+
+  it('reads stored and deflated entries alike and verifies them', () => {
+    const data = new Uint8Array(5000).map((_, i) => (i * 7) % 251);
+    const zip = writeZip([entry('a.bin', data, 0), entry('b.bin', data, 8)]);
+    const drop = unpackDrop([{ name: 'x.zip', data: zip }]);
+    expect(drop.files.map((f) => f.data)).toEqual([data, data]);
+  });
+
+  it('refuses two files that end up with one name', () => {
+    expect(() => unpackDrop([{ name: 'a/b.txt', data: bytes('1') }, { name: 'a\\b.txt', data: bytes('2') }])).toThrow(
+      "Two files in the drop are named 'a/b.txt'",
+    );
+  });
+
+  it("says when a zip holds only hidden files, naming it", () => {
+    const zip = zipSync({ '__MACOSX/._m.json': bytes('x'), '.DS_Store': bytes('x') });
+    expect(() => unpackDrop([{ name: 'model.zip', data: zip }])).toThrow("'model.zip' holds no files (folders and hidden files aside).");
+  });
+});
