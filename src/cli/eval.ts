@@ -7,8 +7,8 @@
 import { PareError, type PareWarning } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { parseLabelsFile } from '../evaluate/class-order';
-import { openDataset } from '../evaluate/open-dataset';
-import { pngDecoder } from '../evaluate/png';
+import { openDataset } from '../data/open-dataset';
+import { pngDecoder } from '../data/node-decoder';
 import { parseScale, withScale, type Scale } from '../evaluate/preprocessing';
 import { dataTargetFor } from '../evaluate/target';
 import { openModel } from '../formats/index';

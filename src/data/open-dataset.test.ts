@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import type { DataTarget } from './dataset';
+import type { DataTarget } from '../evaluate/dataset';
 import { writeIdx } from './idx';
 import { looksLikeIdx, openDataset } from './open-dataset';
-import { pngDecoder } from './png';
-import { inferPreprocessing } from './preprocessing';
+import { pngDecoder } from './node-decoder';
+import { inferPreprocessing } from '../evaluate/preprocessing';
 import { solidGrayPng } from './testing/make-png';
 
 const target = (inputShape: (number | null)[]): DataTarget => ({ inputShape, preprocessing: inferPreprocessing(inputShape) });

@@ -2,7 +2,7 @@ import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
 import { crc32 } from '../files/crc32';
-import { decodePng, pngDecoder } from './png';
+import { decodePng, pngDecoder } from './node-decoder';
 import { makePng } from './testing/make-png';
 
 /** Pseudo-random bytes so filters have something to predict. */

@@ -5,10 +5,10 @@
  */
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { resolveClassOrder } from './class-order';
-import { countText, inMemoryDataset, plural, type Dataset, type DataTarget } from './dataset';
-import { sampleShapeFor, scaleText, shapeText } from './preprocessing';
-import { scaleCoefficients } from './pixels';
+import { resolveClassOrder } from '../evaluate/class-order';
+import { countText, inMemoryDataset, plural, type Dataset, type DataTarget } from '../evaluate/dataset';
+import { sampleShapeFor, scaleText, shapeText } from '../evaluate/preprocessing';
+import { scaleCoefficients } from '../evaluate/pixels';
 
 export interface CsvOptions {
   /** The label column's header name. Default: a column named 'label' (any case); with none, the data is unlabelled. */

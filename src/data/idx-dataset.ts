@@ -5,10 +5,10 @@
  */
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { aggregateSkipped, countText, inMemoryDataset, plural, type Dataset, type DataTarget, type SkippedItem } from './dataset';
+import { aggregateSkipped, countText, inMemoryDataset, plural, type Dataset, type DataTarget, type SkippedItem } from '../evaluate/dataset';
 import { readIdx, readIdxPair } from './idx';
-import { writeModelInput, type PixelImage } from './pixels';
-import { describePreprocessing, sampleShapeFor, type Preprocessing } from './preprocessing';
+import { writeModelInput, type PixelImage } from '../evaluate/pixels';
+import { describePreprocessing, sampleShapeFor, type Preprocessing } from '../evaluate/preprocessing';
 
 /** For a features-only model fed IDX pixels of exactly its feature count, treat the pixels as a gray image. */
 function imagePreprocessing(p: Preprocessing, rows: number, cols: number, channels: number): Preprocessing {

@@ -6,11 +6,11 @@
 import { unzipSync } from 'fflate';
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { parseLabelsFile, resolveClassOrder, unknownNamesText } from './class-order';
-import { countText, joinAnd, plural, type Batch, type Dataset, type DataTarget, type SkippedItem } from './dataset';
+import { parseLabelsFile, resolveClassOrder, unknownNamesText } from '../evaluate/class-order';
+import { countText, joinAnd, plural, type Batch, type Dataset, type DataTarget, type SkippedItem } from '../evaluate/dataset';
 import { IMAGE_EXTENSIONS, isImageName, type ImageDecoder } from './image-decoder';
-import { writeModelInput } from './pixels';
-import { sampleShapeFor, shapeText } from './preprocessing';
+import { writeModelInput } from '../evaluate/pixels';
+import { sampleShapeFor, shapeText } from '../evaluate/preprocessing';
 
 export interface ImageFolderOptions {
   /** A labels file (one name per line, or JSON) giving the class order when the model has no labels. */

@@ -1,10 +1,10 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
-import type { DataTarget } from './dataset';
+import type { DataTarget } from '../evaluate/dataset';
 import { readImageFolderDataset, readImageZipDataset } from './image-folders';
-import { pngDecoder } from './png';
-import { inferPreprocessing } from './preprocessing';
+import { pngDecoder } from './node-decoder';
+import { inferPreprocessing } from '../evaluate/preprocessing';
 import { makePng, solidGrayPng, solidRgbPng } from './testing/make-png';
 
 const target = (inputShape: (number | null)[], modelLabels?: string[]): DataTarget => ({

@@ -5,11 +5,11 @@
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
 import { readCsvDataset, type CsvOptions } from './csv';
-import type { Dataset, DataTarget } from './dataset';
+import type { Dataset, DataTarget } from '../evaluate/dataset';
 import { readIdxDataset } from './idx-dataset';
 import { readImageFolderDataset, unzipFiles } from './image-folders';
 import { isImageName, type ImageDecoder } from './image-decoder';
-import { parseLabelsFile } from './class-order';
+import { parseLabelsFile } from '../evaluate/class-order';
 
 export interface OpenDatasetOptions {
   /** CSV only: the label column's header name (default 'label'). */
