@@ -1,7 +1,7 @@
 /**
  * An ImageDecoder for the studio worker: the browser decodes (every format it knows, JPEG included) with
  * createImageBitmap, and an OffscreenCanvas hands back the RGBA pixels. Needs no DOM document, so it runs in
- * a Web Worker. Not available in Node (no createImageBitmap there): Node uses png.ts.
+ * a Web Worker. Not available in Node (no createImageBitmap there): Node uses node-decoder.ts.
  */
 import { PareError } from '../errors';
 import { sniffImageFormat, type DecodedImage, type ImageDecoder } from './image-decoder';

@@ -1,7 +1,7 @@
 /**
  * Image decoding is the one step that differs between the browser and Node, so it sits behind this interface:
- * the worker passes a decoder built on createImageBitmap + OffscreenCanvas (browser-decoder.ts), Node uses the
- * PNG decoder in png.ts.
+ * the worker passes a decoder built on createImageBitmap + OffscreenCanvas (browser-decoder.ts), Node uses
+ * node-decoder.ts (jpeg-js and pngjs).
  */
 
 /** Decoded pixels, always RGBA, 8 bits per channel, row-major. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataTarget } from '../evaluate/dataset';
 import { writeIdx } from './idx';
 import { looksLikeIdx, openDataset } from './open-dataset';
-import { pngDecoder } from './node-decoder';
+import { nodeImageDecoder } from './node-decoder';
 import { inferPreprocessing } from '../evaluate/preprocessing';
 import { solidGrayPng } from './testing/make-png';
 
@@ -33,8 +33,8 @@ describe('openDataset', () => {
   it('reads a CSV, a zip of image folders, and image folders', () => {
     expect(openDataset([f('t.csv', new TextEncoder().encode('a,label\n1,0\n'))], target([null, 1])).kind).toBe('csv');
     const zip = zipSync({ 'a/1.png': solidGrayPng(1, 1, 0) });
-    expect(openDataset([f('d.zip', zip)], target([null, 1]), { decoder: pngDecoder }).kind).toBe('images');
-    expect(openDataset([f('a/1.png', solidGrayPng(1, 1, 0))], target([null, 1]), { decoder: pngDecoder }).kind).toBe('images');
+    expect(openDataset([f('d.zip', zip)], target([null, 1]), { decoder: nodeImageDecoder }).kind).toBe('images');
+    expect(openDataset([f('a/1.png', solidGrayPng(1, 1, 0))], target([null, 1]), { decoder: nodeImageDecoder }).kind).toBe('images');
   });
 
   it('says what is wrong with no data, images without a decoder, or too many IDX files', () => {

@@ -1,80 +1,46 @@
 /**
- * One entry point for "the user dropped some data": decides what it is (IDX pair, CSV, image folders, a zip of
- * any of these) and calls the right reader. The worker and `pare eval --data` both go through here.
+ * The data-reader registry and the one entry point for "the user dropped some data": the drop is unpacked once
+ * by src/files (zips, gzipped IDX), then the first reader whose `match` is true opens it. The worker and
+ * `pare eval --data` both go through here.
  */
 import { PareError } from '../errors';
-import type { InputFile } from '../model/types';
-import { readCsvDataset, type CsvOptions } from './csv';
 import type { Dataset, DataTarget } from '../evaluate/dataset';
-import { readIdxDataset } from './idx-dataset';
-import { readImageFolderDataset, unzipFiles } from './image-folders';
-import { isImageName, type ImageDecoder } from './image-decoder';
-import { parseLabelsFile } from '../evaluate/class-order';
+import { unpackDrop, type UnpackLimits } from '../files';
+import type { InputFile } from '../model/types';
+import { csvReader } from './csv';
+import { idxReader } from './idx-dataset';
+import { imageFolderReader } from './image-folders';
+import type { DataContext, DataReader, OpenDatasetOptions } from './types';
 
-export interface OpenDatasetOptions {
-  /** CSV only: the label column's header name (default 'label'). */
-  labelColumn?: CsvOptions['labelColumn'];
-  /** Decodes images; without one, image folders cannot be read. */
-  decoder?: ImageDecoder;
-  /** A labels file for the class order when the model has none. */
-  labelsFile?: InputFile;
-}
+export type { DataContext, DataReader, OpenDatasetOptions } from './types';
+export { looksLikeIdx } from './idx-dataset';
 
-const IDX_TYPES = new Set([0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e]);
-
-/** IDX by content (raw: two zero bytes, a known element type) or by name when gzipped. */
-export function looksLikeIdx(f: InputFile): boolean {
-  const b = f.data;
-  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && IDX_TYPES.has(b[2]) && b[3] > 0 && b[3] < 5) return true;
-  const gz = b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
-  return gz && /idx\d|ubyte|\.idx/i.test(f.name);
-}
-
-function isZip(f: InputFile): boolean {
-  return f.data.length >= 4 && f.data[0] === 0x50 && f.data[1] === 0x4b && (f.data[2] === 3 || f.data[2] === 5);
-}
-
-/** Of two IDX files, which holds the images: by name (idx3 / images), else the larger one. */
-function splitIdx(a: InputFile, b: InputFile): [InputFile, InputFile] {
-  const isImages = (f: InputFile) => /idx3|image/i.test(f.name);
-  const isLabels = (f: InputFile) => /idx1|label/i.test(f.name);
-  if (isImages(a) && isLabels(b)) return [a, b];
-  if (isImages(b) && isLabels(a)) return [b, a];
-  return a.data.length >= b.data.length ? [a, b] : [b, a];
-}
+/** In order: IDX and CSV by name and content; image folders last, since they explain whatever else was found. */
+export const dataReaders: readonly DataReader[] = [idxReader, csvReader, imageFolderReader];
 
 /**
- * Reads whatever evaluation data was dropped.
+ * Reads whatever evaluation data was dropped: one or two IDX files (images, and labels), one CSV/TSV file, or
+ * image folders (decoded with `options.decoder`); any of these zipped.
  *
- * - one or two IDX files (images, and labels): `readIdxDataset`
- * - one CSV/TSV file: `readCsvDataset`
- * - a zip: its contents, read by the same rules
- * - anything else: image folders, decoded with `options.decoder`
- *
- * @throws PareError('empty-input') for no files; PareError('bad-data') for an unusable mix (three IDX files,
- *   IDX beside images) and whatever the chosen reader throws
+ * @throws PareError('empty-input') for no files; the container errors of src/files (a zip bomb, a damaged zip);
+ *   PareError('bad-data') for an unusable mix (three IDX files) and whatever the chosen reader throws
+ * @example
+ *   const data = openDataset(files, dataTargetFor(model), { decoder: nodeImageDecoder });
  */
-export function openDataset(files: InputFile[], target: DataTarget, options: OpenDatasetOptions = {}): Dataset {
+export function openDataset(
+  files: InputFile[],
+  target: DataTarget,
+  options: OpenDatasetOptions & { limits?: Partial<UnpackLimits> } = {},
+): Dataset {
   if (files.length === 0) throw new PareError('empty-input', 'No data was given; expected image folders, a zip, a CSV, or IDX files.');
-  if (files.length === 1 && isZip(files[0])) {
-    return openDataset(unzipFiles(files[0]), target, options);
+  const drop = unpackDrop(files, options.limits);
+  if (drop.files.length === 0 && drop.folders.length === 0) {
+    throw new PareError(
+      'empty-input',
+      `Only hidden or system files were given (${files.slice(0, 3).map((f) => `'${f.name}'`).join(', ')}); expected image folders, a zip, a CSV, or IDX files.`,
+      { file: files[0].name },
+    );
   }
-  const real = files.filter((f) => !f.name.endsWith('/') && !/(^|\/)(\.|__MACOSX)/.test(f.name));
-  const idx = real.filter(looksLikeIdx);
-  if (idx.length > 0) {
-    if (idx.length > 2) {
-      throw new PareError('bad-data', `Found ${idx.length} IDX files (${idx.map((f) => `'${f.name}'`).join(', ')}); expected one images file and, optionally, its labels file.`);
-    }
-    const [images, labels] = idx.length === 2 ? splitIdx(idx[0], idx[1]) : [idx[0], null];
-    return readIdxDataset(images, labels, target);
-  }
-  const csv = real.filter((f) => /\.(csv|tsv)$/i.test(f.name));
-  if (csv.length === 1 && !real.some((f) => isImageName(f.name))) {
-    const labelsFile = options.labelsFile ? parseLabelsFile(options.labelsFile) : undefined;
-    return readCsvDataset(csv[0], target, { labelColumn: options.labelColumn, labelsFile });
-  }
-  if (!options.decoder) {
-    throw new PareError('unsupported', 'These files look like image folders, and no image decoder was given to read them.');
-  }
-  return readImageFolderDataset(files, target, options.decoder, { labelsFile: options.labelsFile });
+  const ctx: DataContext = { files: drop.files, folders: drop.folders, target, options };
+  return dataReaders.find((r) => r.match(ctx))!.open(ctx);
 }

@@ -50,7 +50,7 @@ export function gunzipFile(file: InputFile, budget: UnpackBudget): Uint8Array {
   if (size > compressed.length * DEFLATE_MAX_RATIO + 1024) {
     throw new PareError(
       'bad-zip-size',
-      `${where} records ${bytesText(size)} unpacked from ${bytesText(compressed.length)} compressed; deflate cannot expand data that much, so the file is damaged.`,
+      `${where} records ${bytesText(size)} unpacked from ${bytesText(compressed.length)} compressed; deflate cannot expand data that much, so the file is damaged or cut short.`,
       { file: file.name },
     );
   }

@@ -69,6 +69,16 @@ describe('unpackDrop', () => {
     expect(drop.files.map((f) => f.data)).toEqual([data, data]);
   });
 
+  it("keeps folders given as names ending in '/' (no bytes), and drops junk ones", () => {
+    const drop = unpackDrop([
+      { name: 'set/empty/', data: new Uint8Array(0) },
+      { name: 'set\\.git\\', data: new Uint8Array(0) },
+      { name: 'set/a/1.png', data: bytes('p') },
+    ]);
+    expect(drop.files.map((f) => f.name)).toEqual(['set/a/1.png']);
+    expect(drop.folders).toEqual(['set', 'set/a', 'set/empty']);
+  });
+
   it('refuses two files that end up with one name', () => {
     expect(() => unpackDrop([{ name: 'a/b.txt', data: bytes('1') }, { name: 'a\\b.txt', data: bytes('2') }])).toThrow(
       "Two files in the drop are named 'a/b.txt'",

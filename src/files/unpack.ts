@@ -50,6 +50,8 @@ export function unpackDrop(input: readonly InputFile[], limits: Partial<UnpackLi
   const visit = (file: InputFile, chain: string[]) => {
     const name = normalizePath(file.name);
     if (name === '' || isJunkPath(name)) return;
+    // A folder given as a name ending in '/' with no bytes (as zip tools list them): kept, to report it if empty.
+    if (/[\\/]$/.test(file.name) && file.data.length === 0) return void folders.add(name);
     const zip = isZipFile({ name, data: file.data });
     const gz = !zip && isGzipFile({ name, data: file.data });
     if (!zip && !gz) return add(name, file.data, chain);
