@@ -4,7 +4,7 @@
  * `match` is true opens it.
  */
 import { PareError } from '../errors';
-import { basenameOf, unpackDrop, type UnpackLimits } from '../files';
+import { basenameOf, normalizePath, quoteName, unpackDrop, type UnpackLimits } from '../files';
 import type { InputFile, OpenedModel } from '../model/types';
 import { makeContext } from './context';
 import { explainUnopenable } from './open-tfjs';
@@ -47,12 +47,13 @@ export async function openModel(files: InputFile[], options: { limits?: Partial<
 
 function emptyInput(files: InputFile[]): PareError {
   if (files.length === 0) return new PareError('empty-input', `Nothing was dropped; ${EXPECTED}.`);
-  const shown = files.slice(0, 3).map((f) => `'${f.name}'`).join(', ');
-  return new PareError(
-    'empty-input',
-    `Only hidden or system files were dropped (${shown}${files.length > 3 ? ', …' : ''}); ${EXPECTED}.`,
-    { file: files[0].name },
-  );
+  const shown = files.slice(0, 3).map((f) => quoteName(f.name)).join(', ') + (files.length > 3 ? ', …' : '');
+  const names = files.map((f) => normalizePath(f.name));
+  const top = names[0].split('/')[0];
+  if (names.every((n) => n.startsWith(`${top}/`))) {
+    return new PareError('empty-input', `The folder ${quoteName(top)} holds only hidden or system files (${shown}); ${EXPECTED}.`, { file: top });
+  }
+  return new PareError('empty-input', `Only hidden or system files were dropped (${shown}); ${EXPECTED}.`, { file: files[0].name });
 }
 
 function notAModel(ctx: FormatContext): PareError {

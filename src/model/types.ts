@@ -92,6 +92,8 @@ export interface ModelInventory {
   format: ModelFormat;
   reader: string;
   modelJsonName: string;
+  /** What the model is best called, from the drop (OpenedModel.sourceName). */
+  sourceName?: string;
   modelJsonBytes: number;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
