@@ -2,12 +2,17 @@
  * Inflates a deflate stream without trusting the size its container declares: the compressed bytes go through
  * fflate's streaming Inflate a slice at a time, so one step produces at most about a thousand times the slice,
  * and inflation stops as soon as the output passes the declared size. A 1 GiB stream behind a 10-byte declared
- * size costs a few megabytes and milliseconds, not a gigabyte.
+ * size costs at most about 16 MiB and a fraction of a second, not a gigabyte.
  */
 import { Inflate } from 'fflate';
 
-/** Compressed bytes pushed per step; deflate's 1,032:1 ratio bounds one step's output to about 16 MiB. */
-const SLICE = 16 * 1024;
+/**
+ * Compressed bytes pushed per step: 16 KiB, or more for large entries (fewer steps, less copying), so that one
+ * step's output (at most 1,032 times the slice, deflate's best ratio) stays within 16 MiB or the declared size.
+ */
+function sliceFor(declared: number): number {
+  return Math.max(16 * 1024, Math.ceil(declared / 1032));
+}
 
 export type InflateOutcome =
   | { kind: 'ok'; data: Uint8Array }
@@ -25,6 +30,7 @@ export function inflateBounded(compressed: Uint8Array, declared: number): Inflat
   let produced = 0;
   let over = false;
   let ended = false;
+  const slice = sliceFor(declared);
   const inflate = new Inflate((chunk, final) => {
     if (over) return;
     if (produced + chunk.length > declared) {
@@ -38,8 +44,8 @@ export function inflateBounded(compressed: Uint8Array, declared: number): Inflat
   });
   try {
     if (compressed.length === 0) inflate.push(compressed, true);
-    for (let at = 0; at < compressed.length && !over && !ended; at += SLICE) {
-      const end = Math.min(at + SLICE, compressed.length);
+    for (let at = 0; at < compressed.length && !over && !ended; at += slice) {
+      const end = Math.min(at + slice, compressed.length);
       inflate.push(compressed.subarray(at, end), end === compressed.length);
     }
   } catch (e) {
