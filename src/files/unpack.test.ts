@@ -62,6 +62,13 @@ describe('unpackDrop', () => {
     expect(drop.files.map((f) => f.data)).toEqual([notZip, shard]);
   });
 
+  it('past the nesting limit, a file that only starts like a zip is kept as it is', () => {
+    const lookalike = zipSync({ 'x.txt': bytes('x') });
+    const outer = zipSync({ 'w/group1-shard1of1': lookalike });
+    const drop = unpackDrop([{ name: 'm.zip', data: outer }], { maxDepth: 1 });
+    expect(drop.files).toEqual([{ name: 'w/group1-shard1of1', data: lookalike }]);
+  });
+
   it('reads stored and deflated entries alike and verifies them', () => {
     const data = new Uint8Array(5000).map((_, i) => (i * 7) % 251);
     const zip = writeZip([entry('a.bin', data, 0), entry('b.bin', data, 8)]);

@@ -55,7 +55,11 @@ export function unpackDrop(input: readonly InputFile[], limits: Partial<UnpackLi
     const zip = isZipFile({ name, data: file.data });
     const gz = !zip && isGzipFile({ name, data: file.data });
     if (!zip && !gz) return add(name, file.data, chain);
-    if (chain.length + 1 > budget.limits.maxDepth) throw tooDeep([...chain, name], budget.limits.maxDepth);
+    if (chain.length + 1 > budget.limits.maxDepth) {
+      // A file only sniffed as a zip (a shard that happens to start 'PK\3\4') is kept; a named archive is refused.
+      if (zip && !/\.zip$/i.test(name)) return add(name, file.data, chain);
+      throw tooDeep([...chain, name], budget.limits.maxDepth);
+    }
     if (chain.length === 0) archives.push(name);
     if (gz) return visit({ name: gunzippedName(name), data: gunzipFile({ name, data: file.data }, budget) }, [...chain, name]);
     let unzipped;
