@@ -6,6 +6,7 @@
 import { encode as encodeJpeg } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
+import { sniffImageSize } from './image-decoder';
 import { decodeImage, nodeImageDecoder } from './node-decoder';
 import { makePng, type PngSpec } from './testing/make-png';
 
@@ -140,6 +141,17 @@ describe('JPEG', () => {
     for (let i = 0; i < rgba.length; i++) error += Math.abs(img.rgba[i] - rgba[i]);
     expect(error / rgba.length).toBeLessThan(3);
     for (let i = 3; i < rgba.length; i += 4) expect(img.rgba[i]).toBe(255);
+  });
+
+  it('refuses a JPEG whose frame header declares past the pixel limit, before decoding', () => {
+    const file = new Uint8Array(encodeJpeg({ width: 16, height: 16, data: gradient(16, 16) }, 90).data);
+    const sof = file.findIndex((b, i) => b === 0xff && file[i + 1] === 0xc0);
+    expect(sniffImageSize(file)).toEqual({ width: 16, height: 16 });
+    file.set([0xea, 0x60, 0xea, 0x60], sof + 5); // 60,000 x 60,000
+    expect(sniffImageSize(file)).toEqual({ width: 60_000, height: 60_000 });
+    const e = thrown(() => decodeImage(file, 'huge.jpg'));
+    expect(e.code).toBe('too-large');
+    expect(e.message).toBe("'huge.jpg' is 60,000x60,000 pixels; Pare decodes images of at most 100 megapixels.");
   });
 
   it('a damaged JPEG is reported with the reason, naming the file', () => {

@@ -8,10 +8,7 @@ import { decode as decodeJpegFile } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { PareError } from '../errors';
 import { quoteName } from '../files/quote';
-import { sniffImageFormat, type DecodedImage, type ImageDecoder } from './image-decoder';
-
-/** Images larger than this are refused before decoding: 100 megapixels is 400 MB of RGBA. */
-export const MAX_IMAGE_PIXELS = 100_000_000;
+import { checkImageSize, MAX_IMAGE_PIXELS, sniffImageFormat, type DecodedImage, type ImageDecoder } from './image-decoder';
 
 const WHAT_WE_READ = 'outside the browser Pare decodes PNG and JPEG';
 
@@ -34,11 +31,7 @@ export function decodeImage(bytes: Uint8Array, name: string): DecodedImage {
 }
 
 function decodePng(bytes: Uint8Array, name: string): DecodedImage {
-  // IHDR comes first in every PNG (signature, then length, 'IHDR', width, height).
-  if (bytes.length >= 24) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    checkPixels(view.getUint32(16), view.getUint32(20), name);
-  }
+  checkImageSize(bytes, name);
   let png: { width: number; height: number; data: Uint8Array };
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -49,8 +42,7 @@ function decodePng(bytes: Uint8Array, name: string): DecodedImage {
 }
 
 function decodeJpeg(bytes: Uint8Array, name: string): DecodedImage {
-  const size = jpegSize(bytes);
-  if (size) checkPixels(size.width, size.height, name);
+  checkImageSize(bytes, name);
   try {
     const { width, height, data } = decodeJpegFile(bytes, {
       useTArray: true,
@@ -61,33 +53,6 @@ function decodeJpeg(bytes: Uint8Array, name: string): DecodedImage {
     return { width, height, rgba: data };
   } catch (e) {
     throw damaged(name, 'JPEG', e);
-  }
-}
-
-/** The frame size from a JPEG's first SOFn marker, or null when the markers end first (the decoder then says why). */
-function jpegSize(b: Uint8Array): { width: number; height: number } | null {
-  let at = 2;
-  while (at + 9 < b.length) {
-    if (b[at] !== 0xff) return null;
-    const marker = b[at + 1];
-    const length = (b[at + 2] << 8) | b[at + 3];
-    // SOF0..SOF15 except DHT (c4), JPG (c8) and DAC (cc).
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: (b[at + 5] << 8) | b[at + 6], width: (b[at + 7] << 8) | b[at + 8] };
-    }
-    at += 2 + length;
-  }
-  return null;
-}
-
-function checkPixels(width: number, height: number, name: string): void {
-  if (width * height > MAX_IMAGE_PIXELS) {
-    throw new PareError(
-      'too-large',
-      `${quoteName(name)} is ${width.toLocaleString('en-US')}x${height.toLocaleString('en-US')} pixels; Pare decodes images of at most ` +
-        `${(MAX_IMAGE_PIXELS / 1e6).toLocaleString('en-US')} megapixels.`,
-      { file: name },
-    );
   }
 }
 
