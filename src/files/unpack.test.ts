@@ -4,6 +4,15 @@ import type { InputFile } from '../model/types';
 import { unpackDrop } from './unpack';
 import { entry, writeZip } from './testing/zip-writer';
 
+const PYTHON_STREAMED_ZIP = [
+  'UEsDBC0ACAAIAAAAIQAAAAAA//////////8MABQAbS9tb2RlbC5qc29uAQAQAAAAAAAAAAAAAAAAAAAAAACrVkpUslIwrK2mEg0A',
+  'UEsHCNyIzBgNAAAAAAAAAFAAAAAAAAAAUEsDBBQACAAIAABigV0AAAAAAAAAAAAAAAAHAAAAbS93LmJpbgHIADf/AAECAwQFBgcI',
+  'CQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJT',
+  'VFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2e',
+  'n6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsdQSwcIgGEI7c0AAADIAAAAUEsBAi0DLQAIAAgAAAAhANyI',
+  'zBgNAAAAUAAAAAwAAAAAAAAAAAAAAIABAAAAAG0vbW9kZWwuanNvblBLAQIUAxQACAAIAABigV2AYQjtzQAAAMgAAAAHAAAAAAAA',
+  'AAAAAACAAWMAAABtL3cuYmluUEsFBgAAAAACAAIAbwAAAGUBAAAAAA==',
+].join('');
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (f: InputFile) => new TextDecoder().decode(f.data);
 const names = (files: InputFile[]) => files.map((f) => f.name).sort();
@@ -84,6 +93,15 @@ describe('unpackDrop', () => {
     ]);
     expect(drop.files.map((f) => f.name)).toEqual(['set/a/1.png']);
     expect(drop.folders).toEqual(['set', 'set/a', 'set/empty']);
+  });
+
+  it("reads what Python's zipfile streams: data descriptors after each entry, a zip64 local header", () => {
+    // zipfile.ZipFile(<unseekable stream>).open('m/model.json', 'w', force_zip64=True), then writestr('m/w.bin').
+    const zip = Uint8Array.from(Buffer.from(PYTHON_STREAMED_ZIP, 'base64'));
+    const drop = unpackDrop([{ name: 'py.zip', data: zip }]);
+    expect(names(drop.files)).toEqual(['m/model.json', 'm/w.bin']);
+    expect(text(drop.files.find((f) => f.name === 'm/model.json')!)).toBe('{"a": 1}'.repeat(10));
+    expect(Array.from(drop.files.find((f) => f.name === 'm/w.bin')!.data)).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
   it('refuses two files that end up with one name', () => {
