@@ -104,6 +104,18 @@ describe('unpackDrop', () => {
     expect(Array.from(drop.files.find((f) => f.name === 'm/w.bin')!.data)).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
+  it('reads zip64 directory records (sizes and offset in the zip64 extra field)', () => {
+    const data = new Uint8Array(3000).map((_, i) => i % 13);
+    const zip = writeZip([{ ...entry('a.txt', 'first'), zip64: true }, { ...entry('w.bin', data), zip64: true }]);
+    const drop = unpackDrop([{ name: 'z64.zip', data: zip }]);
+    expect(drop.files.map((f) => f.data)).toEqual([bytes('first'), data]);
+  });
+
+  it('refuses a zip64 record whose size passes 2^53', () => {
+    const zip = writeZip([{ ...entry('a.bin', 'x'), size: 2 ** 60, zip64: true }]);
+    expect(() => unpackDrop([{ name: 'huge.zip', data: zip }])).toThrow("Entry 'a.bin' in 'huge.zip' declares sizes or an offset beyond 2^53 bytes");
+  });
+
   it('refuses two files that end up with one name', () => {
     expect(() => unpackDrop([{ name: 'a/b.txt', data: bytes('1') }, { name: 'a\\b.txt', data: bytes('2') }])).toThrow(
       "Two files in the drop are named 'a/b.txt'",

@@ -16,6 +16,8 @@ export interface RawEntry {
   /** Declared compressed size (default: stored.length). */
   compressedSize?: number;
   flags?: number;
+  /** Write the directory record the zip64 way: 32-bit fields saturated, the values in a zip64 extra field. */
+  zip64?: boolean;
 }
 
 /** An honest entry: stored or deflated, with its real CRC-32 and sizes. */
@@ -55,7 +57,8 @@ export function writeZip(entries: RawEntry[], directory?: { entry: RawEntry; loc
   const records = directory ?? entries.map((e, i) => ({ entry: e, local: i }));
   for (const { entry: e, local } of records) {
     const name = enc.encode(e.name);
-    const c = new Uint8Array(46 + name.length);
+    const extra = e.zip64 ? 4 + 24 : 0;
+    const c = new Uint8Array(46 + name.length + extra);
     const v = new DataView(c.buffer);
     v.setUint32(0, 0x02014b50, true);
     v.setUint16(4, 20, true);
@@ -68,6 +71,14 @@ export function writeZip(entries: RawEntry[], directory?: { entry: RawEntry; loc
     v.setUint16(28, name.length, true);
     v.setUint32(42, offsets[local], true);
     c.set(name, 46);
+    if (e.zip64) {
+      const sizes = [e.size, e.compressedSize ?? e.stored.length, offsets[local]];
+      for (const at of [24, 20, 42]) v.setUint32(at, 0xffffffff, true);
+      v.setUint16(30, extra, true);
+      v.setUint16(46 + name.length, 0x0001, true);
+      v.setUint16(48 + name.length, 24, true);
+      sizes.forEach((n, k) => v.setBigUint64(50 + name.length + 8 * k, BigInt(n), true));
+    }
     parts.push(c);
     at += c.length;
   }
