@@ -22,7 +22,8 @@ const EXPECTED = 'expected a TF.js model JSON (model.json) with its weight files
 
 /**
  * Opens a dropped file set — model.json + shards, a folder's files (names like 'mymodel/model.json'), or a zip —
- * as an OpenedModel, validating everything once. `limits` bound what archives may unpack to (src/files/limits.ts). Throws a PareError whose message names the file or weight.
+ * as an OpenedModel, validating everything once. `limits` bound what archives may unpack to (src/files/limits.ts).
+ * Throws a PareError whose message names the file or weight.
  *
  * @example
  *   const model = await openModel([
