@@ -66,12 +66,14 @@ export function gunzipFile(file: InputFile, budget: UnpackBudget): Uint8Array {
   if (outcome.kind === 'broken') throw bad(outcome.reason);
   const actual = crc32(outcome.data);
   if (actual !== recordedCrc) {
-    throw new PareError('bad-crc', `${where} is damaged: its bytes have CRC-32 0x${actual.toString(16)}, the file records 0x${recordedCrc.toString(16)}.`, {
+    throw new PareError('bad-crc', `${where} is damaged: its bytes have CRC-32 ${hex(actual)}, the file records ${hex(recordedCrc)}.`, {
       file: file.name,
     });
   }
   return outcome.data;
 }
+
+const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 function skipZeroTerminated(d: Uint8Array, at: number): number {
   while (at < d.length && d[at] !== 0) at++;
