@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { DataTarget } from '../src/evaluate/dataset';
 import { evaluateModel } from '../src/evaluate/evaluate';
-import { readIdxDataset } from '../src/evaluate/idx-dataset';
+import { readIdxDataset } from '../src/data/idx-dataset';
 import { inferPreprocessing } from '../src/evaluate/preprocessing';
 import { modelSignature } from '../src/evaluate/run-model';
 import { quantile } from '../src/benchmark/stats';

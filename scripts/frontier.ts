@@ -16,7 +16,7 @@ import { readInput } from '../src/cli/read-input';
 import { useBackend, parseBackend } from '../src/cli/backend';
 import type { Dataset } from '../src/evaluate/dataset';
 import { evaluateModel } from '../src/evaluate/evaluate';
-import { readIdxDataset } from '../src/evaluate/idx-dataset';
+import { readIdxDataset } from '../src/data/idx-dataset';
 import { dataTargetFor } from '../src/evaluate/target';
 import { exportVariant } from '../src/export';
 import { openModel } from '../src/formats';

@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeIdx, type IdxImageSet } from '../src/evaluate/idx';
+import { writeIdx, type IdxImageSet } from '../src/data/idx';
 import { setUpTrainingBackend, type TrainBackend } from './train-samples/backend';
 import { CLASSES, FASHION_MNIST_LABELS, PIXELS, makeBatch, permutation, readSplit, seededRandom } from './train-samples/data';
 import { countCorrect, loadLayersModelFromDir, saveLayersModel, SHARD_NAME } from './train-samples/files';

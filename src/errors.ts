@@ -8,7 +8,14 @@ export type PareErrorCode =
   | 'ambiguous-input' // several model files were dropped and none is clearly the one to open
   | 'bad-json' // model.json (or another JSON file) does not parse
   | 'bad-model-json' // model.json parses but its fields are wrong (schema)
-  | 'bad-zip' // a zip that cannot be read
+  | 'bad-zip' // a zip (or gzip) that cannot be read: no directory, truncated, a broken stream
+  | 'bad-zip-size' // an archive entry declares sizes no real entry can have (past the archive, beyond deflate's ratio)
+  | 'bad-crc' // an unpacked entry's bytes do not match the CRC-32 its archive records
+  | 'zip-bomb' // an entry inflates past the size it declares: unpacking stops there
+  | 'zip-overlap' // archive entries share bytes (several entries over one stream, a zip-bomb construction)
+  | 'zip-nesting' // archives nested deeper than Pare unpacks
+  | 'too-large' // declared sizes past the unpacking budget, refused before anything is inflated
+  | 'unsafe-path' // an archive entry whose name leaves its folder ('../', absolute, a drive letter)
   | 'missing-shard' // a shard named in the manifest is not among the files
   | 'shard-length' // shards are shorter or longer than the manifest needs
   | 'unknown-dtype' // a dtype or quantization dtype the stock loader does not know

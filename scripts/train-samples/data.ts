@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readIdxPair, type IdxImageSet } from '../../src/evaluate/idx';
+import { readIdxPair, type IdxImageSet } from '../../src/data/idx';
 export { seededRandom } from '../../src/seeded-random';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { IdxImageSet } from '../../src/evaluate/idx';
+import type { IdxImageSet } from '../../src/data/idx';
 import { makeBatch } from './data';
 
 export const SHARD_NAME = 'group1-shard1of1.bin';

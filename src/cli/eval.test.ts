@@ -11,8 +11,8 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeIdx } from '../evaluate/idx';
-import { makePng } from '../evaluate/testing/make-png';
+import { writeIdx } from '../data/idx';
+import { makePng } from '../data/testing/make-png';
 import type { AccuracySummary, FidelitySummary } from './eval-report';
 import { splitDataPaths } from './eval-data';
 import { ROOT, runPare, spawnPare } from './testing/run-pare';
@@ -280,7 +280,8 @@ describe('pare eval with broken input', () => {
     expect(r).toEqual({
       status: 1,
       out: '',
-      err: "pare: 'few-labels-idx1-ubyte.gz' has 999 labels; 'few-images-idx3-ubyte.gz' has 1,000 images.\n",
+      // src/files gunzips once: the readers name the files by their contents' names, without '.gz'.
+      err: "pare: 'few-labels-idx1-ubyte' has 999 labels; 'few-images-idx3-ubyte' has 1,000 images.\n",
     });
   });
 

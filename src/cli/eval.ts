@@ -7,8 +7,8 @@
 import { PareError, type PareWarning } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { parseLabelsFile } from '../evaluate/class-order';
-import { openDataset } from '../evaluate/open-dataset';
-import { pngDecoder } from '../evaluate/png';
+import { openDataset } from '../data/open-dataset';
+import { nodeImageDecoder } from '../data/node-decoder';
 import { parseScale, withScale, type Scale } from '../evaluate/preprocessing';
 import { dataTargetFor } from '../evaluate/target';
 import { openModel } from '../formats/index';
@@ -104,7 +104,7 @@ range the preprocessing produces, and the output says it is a weak proxy (JSON: 
 Data (--data takes every path up to the next option, so give the model first):
   - IDX files (MNIST / Fashion-MNIST, gzipped or raw): the images file and its labels file, in either order
   - a CSV with a header row and a 'label' column (see --label-column); the other columns are the features
-  - an image folder with one subfolder per class (PNG in Node), or a zip of one; folder names are matched to the
+  - an image folder with one subfolder per class (PNG or JPEG), or a zip of one; folder names are matched to the
     model's class names (case and punctuation ignored), else sorted
 Preprocessing (image size, channels, scaling) comes from the model's metadata, else it is inferred from its input
 shape (pixels scaled to [0, 1]); the report states it. Class names come from the model's metadata, else --labels,
@@ -171,7 +171,7 @@ Examples:
     let data: Dataset | null = null;
     if (dataPaths) {
       const files = await readDataPaths(dataPaths);
-      data = openDataset(files, target, { decoder: pngDecoder, labelsFile, labelColumn: values['label-column'] });
+      data = openDataset(files, target, { decoder: nodeImageDecoder, labelsFile, labelColumn: values['label-column'] });
       data = withLabelsFile(data, model, labelsFile, warnings);
       if (!data.labelled && !reference) {
         throw new PareError(

@@ -30,6 +30,20 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('readInput', () => {
+  it('an empty folder, or one of hidden files only, is refused naming the folder', async () => {
+    await mkdir(join(dir, 'empty', 'sub'), { recursive: true });
+    await mkdir(join(dir, 'hidden'), { recursive: true });
+    await writeFile(join(dir, 'hidden', '.DS_Store'), 'x');
+    await expect(readInput(join(dir, 'empty'))).rejects.toMatchObject({
+      code: 'empty-input',
+      message: `The folder '${join(dir, 'empty')}' holds no files; expected a model's or a data set's files.`,
+    });
+    await expect(readInput(join(dir, 'hidden'))).rejects.toMatchObject({
+      code: 'empty-input',
+      message: `The folder '${join(dir, 'hidden')}' holds only hidden or system files ('hidden/.DS_Store'); expected a model's or a data set's files.`,
+    });
+  });
+
   it('a folder: every file, named like a dropped folder, without dot-files', async () => {
     const files = await readInput(join(dir, 'm') + '/');
     expect(files.map((f) => f.name)).toEqual(['m/model.json', 'm/my weights.bin', 'm/sub/part2.bin', 'm/unrelated.csv']);

@@ -7,7 +7,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { isJunkPath, normalizePath } from '../formats/paths';
+import { isJunkPath, normalizePath } from '../files/paths';
+import { quoteName } from '../files/quote';
 
 /**
  * @example
@@ -30,12 +31,19 @@ async function readFolder(root: string): Promise<InputFile[]> {
   const top = basename(root.replace(/[\\/]+$/, '')).replace(/^\.+/, '') || 'input';
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const files: InputFile[] = [];
+  const junk: string[] = [];
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
     const name = normalizePath(`${top}/${relative(root, full).split(sep).join('/')}`);
-    if (isJunkPath(name)) continue;
-    files.push({ name, data: new Uint8Array(await readFile(full)) });
+    if (isJunkPath(name)) junk.push(name);
+    else files.push({ name, data: new Uint8Array(await readFile(full)) });
+  }
+  if (files.length === 0) {
+    // Said here, naming the folder: an empty list would read "Nothing was dropped" further on.
+    const shown = junk.slice(0, 3).map(quoteName).join(', ') + (junk.length > 3 ? ', …' : '');
+    const what = junk.length ? `holds only hidden or system files (${shown})` : 'holds no files';
+    throw new PareError('empty-input', `The folder ${quoteName(root)} ${what}; expected a model's or a data set's files.`, { file: root });
   }
   return files.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataTarget } from './dataset';
-import { writeIdx } from './idx';
-import { readIdxDataset } from './idx-dataset';
+import { writeIdx } from '../data/idx';
+import { readIdxDataset } from '../data/idx-dataset';
 import { datasetSummary, previewSamples } from './preview';
 import { inferPreprocessing, withScale, type Scale } from './preprocessing';
 

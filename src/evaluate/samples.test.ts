@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readIdxPair, type IdxImageSet } from './idx';
+import { readIdxPair, type IdxImageSet } from '../data/idx';
 
 const SAMPLES = path.resolve(__dirname, '../../public/samples');
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';

@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openModel } from '../formats';
 import { loadTfModel } from '../model/load-tf';
 import { evaluateModel } from './evaluate';
-import { readIdxPair, writeIdx } from './idx';
-import { openDataset } from './open-dataset';
+import { readIdxPair, writeIdx } from '../data/idx';
+import { openDataset } from '../data/open-dataset';
 import { dataTargetFor } from './target';
 
 const SAMPLES = join(process.cwd(), 'public/samples');

@@ -10,6 +10,8 @@ import type { InputFile } from '../model/types';
 import { artifactsToFiles, jsonFile } from './testing/encode';
 import { denseModel, saveArtifacts, useCpu } from './testing/build-models';
 import { realFiles } from './testing/files';
+import { deflatedZeros } from '../files/testing/hostile';
+import { entry, writeZip } from '../files/testing/zip-writer';
 
 let layers: InputFile[]; // model.json + group1-shard1of1.bin of the dense model
 let layersSplit: InputFile[]; // the same in 3 shards (100, 100, 92 bytes)
@@ -62,6 +64,13 @@ const cases: Case[] = [
     files: () => [text('.DS_Store', 'x'), text('__MACOSX/._model.json', 'x')],
     code: 'empty-input',
     says: ["'.DS_Store'", 'hidden or system files'],
+  },
+  {
+    name: 'a folder holding only hidden files',
+    files: () => [text('mymodel/.DS_Store', 'x'), text('mymodel/.git/config', 'x')],
+    code: 'empty-input',
+    says: ["The folder 'mymodel' holds only hidden or system files", "'mymodel/.DS_Store'"],
+    file: 'mymodel',
   },
   { name: 'a PNG', files: () => [png], code: 'not-a-model', says: ["'cat.png' is not a TF.js model"], file: 'cat.png' },
   {
@@ -267,6 +276,68 @@ const cases: Case[] = [
     files: () => [{ name: 'pics.zip', data: zipOf([png]) }],
     code: 'not-a-model',
     says: ["'cat.png' is not a TF.js model"],
+  },
+  {
+    name: 'zipped model whose shard entry lies about its size (zip bomb)',
+    files: () => [
+      {
+        name: 'bomb.zip',
+        data: writeZip([entry('m/model.json', '{}'), { name: 'm/group1-shard1of1.bin', stored: deflatedZeros(8), method: 8, crc: 0, size: 4096 }]),
+      },
+    ],
+    code: 'zip-bomb',
+    says: ["Entry 'm/group1-shard1of1.bin' in 'bomb.zip' inflates past the 4,096 bytes it declares"],
+    file: 'bomb.zip',
+  },
+  {
+    name: 'zipped model whose entries share one stream',
+    files: () => {
+      const shard = entry('m/group1-shard1of1.bin', new Uint8Array(5000));
+      const dir = ['m/group1-shard1of1.bin', 'm/group1-shard2of2.bin'].map((name) => ({ entry: { ...shard, name }, local: 0 }));
+      return [{ name: 'shared.zip', data: writeZip([shard], dir) }];
+    },
+    code: 'zip-overlap',
+    says: ["'shared.zip' share bytes"],
+    file: 'shared.zip',
+  },
+  {
+    name: 'zipped model with a flipped byte in its shard',
+    files: () => {
+      const bin = graph.find((f) => f.name.endsWith('.bin'))!;
+      const json = graph.find((f) => f.name.endsWith('.json'))!;
+      const e = entry(bin.name, bin.data, 0);
+      const stored = e.stored.slice();
+      stored[100] ^= 1;
+      return [{ name: 'emotion.zip', data: writeZip([entry(json.name, json.data), { ...e, stored }]) }];
+    },
+    code: 'bad-crc',
+    says: ["Entry 'human-emotion/emotion.bin' in 'emotion.zip' is damaged"],
+    file: 'emotion.zip',
+  },
+  {
+    name: 'zips nested four deep',
+    files: () => {
+      let z = zipOf(layers);
+      for (const n of ['d.zip', 'c.zip', 'b.zip']) z = zipSync({ [n]: z });
+      return [{ name: 'a.zip', data: z }];
+    },
+    code: 'zip-nesting',
+    says: ["'d.zip' is an archive nested 4 deep", 'at most 3 deep'],
+    file: 'a.zip',
+  },
+  {
+    name: "zip entry climbing out with '..'",
+    files: () => [{ name: 'evil.zip', data: writeZip([entry('model/../../model.json', '{}')]) }],
+    code: 'unsafe-path',
+    says: ["Entry 'model/../../model.json' in 'evil.zip'", "'..'"],
+    file: 'evil.zip',
+  },
+  {
+    name: 'zip entry declaring an absurd size',
+    files: () => [{ name: 'absurd.zip', data: writeZip([{ ...entry('model.json', '{}'), size: 2 ** 31 }]) }],
+    code: 'bad-zip-size',
+    says: ["Entry 'model.json' in 'absurd.zip' declares 2,147,483,648 bytes unpacked"],
+    file: 'absurd.zip',
   },
   {
     name: 'two model files, neither named model.json',

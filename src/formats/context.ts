@@ -1,27 +1,24 @@
 /**
- * Builds the FormatContext readers share: cleans the dropped names, parses JSON once, and picks the model JSON.
+ * Builds the FormatContext readers share over an unpacked drop (src/files): parses JSON once, and picks the model
+ * JSON.
  */
 import { PareError } from '../errors';
-import type { InputFile, OpenedModel } from '../model/types';
-import { basenameOf, isJunkPath, normalizePath } from './paths';
+import type { UnpackedDrop } from '../files';
+import type { InputFile } from '../model/types';
+import { basenameOf, normalizePath } from '../files/paths';
 import type { FormatContext, ModelJsonChoice } from './types';
 
 const utf8 = new TextDecoder('utf-8');
 
 /**
- * Makes the context for one drop. Junk files are dropped and names normalised here, once.
+ * Makes the context for one drop, already unpacked, normalised and cleared of junk by `unpackDrop`.
  *
  * @example
- *   const ctx = makeContext(files, openModel);
+ *   const ctx = makeContext(unpackDrop(files));
  *   ctx.modelJson()?.name; // 'mymodel/model.json'
  */
-export function makeContext(
-  input: readonly InputFile[],
-  openNested: (files: InputFile[]) => Promise<OpenedModel>,
-): FormatContext {
-  const files = input
-    .map((f) => ({ name: normalizePath(f.name), data: f.data }))
-    .filter((f) => f.name !== '' && !isJunkPath(f.name));
+export function makeContext(drop: UnpackedDrop): FormatContext {
+  const files = drop.files;
   const byName = new Map(files.map((f) => [f.name, f]));
   const parsed = new Map<string, unknown>();
   let choice: ModelJsonChoice | null | undefined;
@@ -37,13 +34,14 @@ export function makeContext(
 
   return {
     files,
+    dropName: drop.name,
+    // Shard paths from a manifest are looked up in drop coordinates ('./a.bin' and 'a.bin' name one file).
     file: (name) => byName.get(normalizePath(name)),
     json,
     modelJson: () => {
       if (choice === undefined) choice = chooseModelJson(files, json);
       return choice;
     },
-    openNested,
   };
 }
 

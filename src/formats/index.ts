@@ -1,8 +1,10 @@
 /**
  * The format registry and the one entry point the worker and the CLI call: `openModel(files)`.
- * Readers are tried in order; the first whose `match` is true opens the drop.
+ * The drop is unpacked and normalised once by src/files; readers are then tried in order, and the first whose
+ * `match` is true opens it.
  */
 import { PareError } from '../errors';
+import { basenameOf, normalizePath, quoteName, unpackDrop, type UnpackLimits } from '../files';
 import type { InputFile, OpenedModel } from '../model/types';
 import { makeContext } from './context';
 import { explainUnopenable } from './open-tfjs';
@@ -10,18 +12,18 @@ import { teachableMachineReader } from './teachable-machine';
 import { tfjsGraphReader } from './tfjs-graph';
 import { tfjsLayersReader } from './tfjs-layers';
 import type { FormatContext, FormatReader } from './types';
-import { zipReader } from './zip';
 
 export type { FormatContext, FormatReader, ModelJsonChoice } from './types';
 
-/** In order: a zip unpacks and comes back here; Teachable Machine before plain layers, since it is one too. */
-export const readers: readonly FormatReader[] = [zipReader, teachableMachineReader, tfjsLayersReader, tfjsGraphReader];
+/** In order: Teachable Machine before plain layers, since it is one too. */
+export const readers: readonly FormatReader[] = [teachableMachineReader, tfjsLayersReader, tfjsGraphReader];
 
 const EXPECTED = 'expected a TF.js model JSON (model.json) with its weight files, a folder holding them, or a .zip';
 
 /**
  * Opens a dropped file set — model.json + shards, a folder's files (names like 'mymodel/model.json'), or a zip —
- * as an OpenedModel, validating everything once. Throws a PareError whose message names the file or weight.
+ * as an OpenedModel, validating everything once. `limits` bound what archives may unpack to (src/files/limits.ts).
+ * Throws a PareError whose message names the file or weight.
  *
  * @example
  *   const model = await openModel([
@@ -30,16 +32,15 @@ const EXPECTED = 'expected a TF.js model JSON (model.json) with its weight files
  *   ]);
  *   model.format; // 'layers-model'
  */
-export async function openModel(files: InputFile[]): Promise<OpenedModel> {
-  return openWith(files, 0);
-}
-
-async function openWith(files: InputFile[], depth: number): Promise<OpenedModel> {
-  if (depth > 3) throw new PareError('unsupported', 'Zips nested more than three deep are not opened.');
-  const ctx = makeContext(files, (inner) => openWith(inner, depth + 1));
+export async function openModel(files: InputFile[], options: { limits?: Partial<UnpackLimits> } = {}): Promise<OpenedModel> {
+  const ctx = makeContext(unpackDrop(files, options.limits));
   if (ctx.files.length === 0) throw emptyInput(files);
   const reader = readers.find((r) => r.match(ctx));
-  if (reader) return reader.open(ctx);
+  if (reader) {
+    const model = await reader.open(ctx);
+    const sourceName = ctx.dropName ?? basenameOf(model.modelJsonName).replace(/\.json$/i, '');
+    return sourceName && sourceName !== 'model' ? { ...model, sourceName } : model;
+  }
   const choice = ctx.modelJson();
   if (choice) explainUnopenable(choice);
   throw notAModel(ctx);
@@ -47,12 +48,13 @@ async function openWith(files: InputFile[], depth: number): Promise<OpenedModel>
 
 function emptyInput(files: InputFile[]): PareError {
   if (files.length === 0) return new PareError('empty-input', `Nothing was dropped; ${EXPECTED}.`);
-  const shown = files.slice(0, 3).map((f) => `'${f.name}'`).join(', ');
-  return new PareError(
-    'empty-input',
-    `Only hidden or system files were dropped (${shown}${files.length > 3 ? ', …' : ''}); ${EXPECTED}.`,
-    { file: files[0].name },
-  );
+  const shown = files.slice(0, 3).map((f) => quoteName(f.name)).join(', ') + (files.length > 3 ? ', …' : '');
+  const names = files.map((f) => normalizePath(f.name));
+  const top = names[0].split('/')[0];
+  if (names.every((n) => n.startsWith(`${top}/`))) {
+    return new PareError('empty-input', `The folder ${quoteName(top)} holds only hidden or system files (${shown}); ${EXPECTED}.`, { file: top });
+  }
+  return new PareError('empty-input', `Only hidden or system files were dropped (${shown}); ${EXPECTED}.`, { file: files[0].name });
 }
 
 function notAModel(ctx: FormatContext): PareError {

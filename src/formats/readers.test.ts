@@ -24,7 +24,7 @@ function predict(model: tf.LayersModel, x: tf.Tensor): number[] {
 
 describe('registry', () => {
   it('has one reader per format, with distinct ids', () => {
-    expect(readers.map((r) => r.id)).toEqual(['zip', 'teachable-machine', 'tfjs-layers', 'tfjs-graph']);
+    expect(readers.map((r) => r.id)).toEqual(['teachable-machine', 'tfjs-layers', 'tfjs-graph']);
   });
 });
 
@@ -152,6 +152,26 @@ describe('zip', () => {
     const inner = artifactsToFiles(await saveArtifacts(denseModel()));
     const model = await openModel([{ name: 'downloads/model-archive', data: zipOf(inner) }]);
     expect(model.modelJsonName).toBe('downloads/model.json');
+  });
+
+  it('names the model after its folder, its zip, or its JSON file, never plain "model"', async () => {
+    const inner = artifactsToFiles(await saveArtifacts(denseModel()));
+    expect((await openModel(inner.map((f) => ({ ...f, name: `my-mlp/${f.name}` })))).sourceName).toBe('my-mlp');
+    expect((await openModel([{ name: 'dense-v2.zip', data: zipOf(inner) }])).sourceName).toBe('dense-v2');
+    expect((await openModel(inner)).sourceName).toBeUndefined();
+    expect((await openModel(realFiles('human-emotion').map((f) => ({ ...f, name: f.name.split('/').pop()! })))).sourceName).toBe('emotion');
+  });
+
+  it('refuses a zipped model whose shard bytes were damaged (CRC-32), naming the entry', async () => {
+    const inner = realFiles('human-emotion');
+    const zip = zipSync(Object.fromEntries(inner.map((f) => [f.name, f.data])), { level: 0 });
+    const shard = inner.find((f) => f.name.endsWith('.bin'))!;
+    const at = Buffer.from(zip).indexOf(Buffer.from(shard.data.subarray(0, 64))) + 1000;
+    zip[at] ^= 0x01;
+    await expect(openModel([{ name: 'emotion.zip', data: zip }])).rejects.toMatchObject({
+      code: 'bad-crc',
+      message: expect.stringContaining(`Entry '${shard.name}' in 'emotion.zip' is damaged`),
+    });
   });
 });
 

@@ -6,7 +6,7 @@ import { concatBytes } from '../bytes';
 import { PareError, bytesText } from '../errors';
 import type { InputFile } from '../model/types';
 import type { ManifestGroup } from './model-json-schema';
-import { basenameOf, dirnameOf, joinPath } from './paths';
+import { basenameOf, dirnameOf, joinPath } from '../files/paths';
 import type { FormatContext } from './types';
 import { storedByteLength } from './weight-specs';
 

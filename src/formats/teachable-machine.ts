@@ -6,7 +6,7 @@
 import { PareError } from '../errors';
 import { openTfjsModel } from './open-tfjs';
 import { isRecord } from './context';
-import { dirnameOf, joinPath } from './paths';
+import { dirnameOf, joinPath } from '../files/paths';
 import type { FormatContext, FormatReader } from './types';
 
 /** metadata.json beside the model JSON, and its labels, when it is a Teachable Machine export. */

@@ -15,8 +15,13 @@ export interface ModelJsonChoice {
 }
 
 export interface FormatContext {
-  /** The usable files: junk (dot-files, __MACOSX) removed, names normalised to '/'-separated relative paths. */
+  /**
+   * The usable files, as src/files unpacked them: archives opened, junk (dot-files, __MACOSX) removed, names
+   * normalised to '/'-separated relative paths.
+   */
   readonly files: readonly InputFile[];
+  /** The drop's common top folder or archive name ('mymodel'), what a model is best called; null when none. */
+  readonly dropName: string | null;
   /** The file at a normalised path, if it was dropped. */
   file(name: string): InputFile | undefined;
   /** A file's parsed JSON (cached), undefined when there is no such file. Throws 'bad-json' naming the file. */
@@ -26,8 +31,6 @@ export interface FormatContext {
    * several do and none is named model.json, and 'bad-json' when model.json (or the only JSON) does not parse.
    */
   modelJson(): ModelJsonChoice | null;
-  /** Opens another file set through the same registry (a zip's contents). */
-  openNested(files: InputFile[]): Promise<OpenedModel>;
 }
 
 export interface FormatReader {

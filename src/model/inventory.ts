@@ -27,6 +27,7 @@ export function inventoryOf(model: OpenedModel): ModelInventory {
     format: model.format,
     reader: model.reader,
     modelJsonName: model.modelJsonName,
+    ...(model.sourceName ? { sourceName: model.sourceName } : {}),
     modelJsonBytes: model.modelJsonBytes,
     inputs: model.inputs.map((t) => ({ ...t, shape: [...t.shape] })),
     outputs: model.outputs.map((t) => ({ ...t, shape: [...t.shape] })),

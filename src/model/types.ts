@@ -61,6 +61,11 @@ export interface OpenedModel {
   reader: string;
   /** The model.json's path among the input files. */
   modelJsonName: string;
+  /**
+   * What the model is best called, from the drop: its folder ('mymodel'), the zip it came in ('emotion' for
+   * emotion.zip), or its JSON's name when that is not plain 'model.json' ('blazeface'). Absent when none says.
+   */
+  sourceName?: string;
   modelJsonBytes: number;
   /** The original artifacts with weightData as one ArrayBuffer, ready for tf.io.fromMemory. Never mutated. */
   artifacts: tf.io.ModelArtifacts;
@@ -90,6 +95,8 @@ export interface ModelInventory {
   format: ModelFormat;
   reader: string;
   modelJsonName: string;
+  /** What the model is best called, from the drop (OpenedModel.sourceName). */
+  sourceName?: string;
   modelJsonBytes: number;
   inputs: TensorInfo[];
   outputs: TensorInfo[];

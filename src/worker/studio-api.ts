@@ -6,8 +6,8 @@
 import { transfer } from 'comlink';
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
-import type { ImageDecoder } from '../evaluate/image-decoder';
-import { openDataset } from '../evaluate/open-dataset';
+import type { ImageDecoder } from '../data/image-decoder';
+import { openDataset } from '../data/open-dataset';
 import { datasetSummary, previewSamples } from '../evaluate/preview';
 import { withScale } from '../evaluate/preprocessing';
 import { dataTargetFor } from '../evaluate/target';

@@ -3,7 +3,7 @@
  * studio API to the page with Comlink. All heavy work happens here, off the page's main thread.
  */
 import { expose } from 'comlink';
-import { createBrowserImageDecoder, hasBrowserImageDecoding } from '../evaluate/browser-decoder';
+import { createBrowserImageDecoder, hasBrowserImageDecoding } from '../data/browser-decoder';
 import { openModel } from '../formats';
 import { inventoryOf } from '../model/inventory';
 import { setupBackends } from '../runtime';

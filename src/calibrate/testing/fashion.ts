@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { readInput } from '../../cli/read-input';
 import type { Dataset } from '../../evaluate/dataset';
 import { evaluateModel } from '../../evaluate/evaluate';
-import { readIdxDataset } from '../../evaluate/idx-dataset';
+import { readIdxDataset } from '../../data/idx-dataset';
 import { dataTargetFor } from '../../evaluate/target';
 import { openModel } from '../../formats';
 import { loadTfModel } from '../../model/load-tf';

@@ -5,10 +5,13 @@
  */
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { resolveClassOrder } from './class-order';
-import { countText, inMemoryDataset, plural, type Dataset, type DataTarget } from './dataset';
-import { sampleShapeFor, scaleText, shapeText } from './preprocessing';
-import { scaleCoefficients } from './pixels';
+import { resolveClassOrder } from '../evaluate/class-order';
+import { countText, inMemoryDataset, plural, type Dataset, type DataTarget } from '../evaluate/dataset';
+import { sampleShapeFor, scaleText, shapeText } from '../evaluate/preprocessing';
+import { scaleCoefficients } from '../evaluate/pixels';
+import { parseLabelsFile } from '../evaluate/class-order';
+import { isImageName } from './image-decoder';
+import type { DataReader } from './types';
 
 export interface CsvOptions {
   /** The label column's header name. Default: a column named 'label' (any case); with none, the data is unlabelled. */
@@ -236,3 +239,15 @@ function readLabels(
   const classSource = order.source === 'model' ? 'model' : order.source === 'labels-file' ? 'labels-file' : 'data';
   return { labels, classNames: order.classNames, classSource };
 }
+
+const isCsvName = (name: string) => /\.(csv|tsv)$/i.test(name);
+
+/** One CSV or TSV file, and no images beside it (a CSV next to image folders is their metadata, not the data). */
+export const csvReader: DataReader = {
+  id: 'csv',
+  match: (ctx) => ctx.files.filter((f) => isCsvName(f.name)).length === 1 && !ctx.files.some((f) => isImageName(f.name)),
+  open: (ctx) => {
+    const labelsFile = ctx.options.labelsFile ? parseLabelsFile(ctx.options.labelsFile) : undefined;
+    return readCsvDataset(ctx.files.find((f) => isCsvName(f.name))!, ctx.target, { labelColumn: ctx.options.labelColumn, labelsFile });
+  },
+};

@@ -4,8 +4,10 @@
  * Layout: two zero bytes, one element-type byte, one byte giving the number of dimensions, then each dimension
  * as a big-endian uint32, then the elements in row-major order, multi-byte elements big-endian.
  */
-import { gunzipSync, gzipSync } from 'fflate';
+import { gzipSync } from 'fflate';
 import { PareError, bytesText } from '../errors';
+import { gunzipFile } from '../files/gunzip';
+import { UnpackBudget } from '../files/limits';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -40,17 +42,9 @@ function hex(n: number, width: number): string {
   return '0x' + n.toString(16).padStart(width, '0');
 }
 
+/** Dropped files arrive gunzipped by src/files; this is for callers with raw bytes (scripts, tests), on the same budget. */
 function gunzip(bytes: Uint8Array, fileName: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new PareError(
-      'bad-data',
-      `'${fileName}' starts like a gzip file but could not be decompressed (${why}).`,
-      { file: fileName },
-    );
-  }
+  return gunzipFile({ name: fileName, data: bytes }, new UnpackBudget());
 }
 
 /**

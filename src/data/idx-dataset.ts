@@ -5,10 +5,11 @@
  */
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { aggregateSkipped, countText, inMemoryDataset, plural, type Dataset, type DataTarget, type SkippedItem } from './dataset';
+import { aggregateSkipped, countText, inMemoryDataset, plural, type Dataset, type DataTarget, type SkippedItem } from '../evaluate/dataset';
 import { readIdx, readIdxPair } from './idx';
-import { writeModelInput, type PixelImage } from './pixels';
-import { describePreprocessing, sampleShapeFor, type Preprocessing } from './preprocessing';
+import { writeModelInput, type PixelImage } from '../evaluate/pixels';
+import { describePreprocessing, sampleShapeFor, type Preprocessing } from '../evaluate/preprocessing';
+import type { DataReader } from './types';
 
 /** For a features-only model fed IDX pixels of exactly its feature count, treat the pixels as a gray image. */
 function imagePreprocessing(p: Preprocessing, rows: number, cols: number, channels: number): Preprocessing {
@@ -113,3 +114,39 @@ export function readIdxDataset(images: InputFile, labels: InputFile | null, targ
     labels: labelArr,
   });
 }
+
+const IDX_TYPES = new Set([0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e]);
+
+/** IDX by content (raw: two zero bytes, a known element type) or by name when still gzipped. */
+export function looksLikeIdx(f: InputFile): boolean {
+  const b = f.data;
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && IDX_TYPES.has(b[2]) && b[3] > 0 && b[3] < 5) return true;
+  const gz = b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+  return gz && /idx\d|ubyte|\.idx/i.test(f.name);
+}
+
+/** Of two IDX files, which holds the images: by name (idx3 / images), else the larger one. */
+function splitIdx(a: InputFile, b: InputFile): [InputFile, InputFile] {
+  const isImages = (f: InputFile) => /idx3|image/i.test(f.name);
+  const isLabels = (f: InputFile) => /idx1|label/i.test(f.name);
+  if (isImages(a) && isLabels(b)) return [a, b];
+  if (isImages(b) && isLabels(a)) return [b, a];
+  return a.data.length >= b.data.length ? [a, b] : [b, a];
+}
+
+/** One IDX images file, with its labels file if there is one. */
+export const idxReader: DataReader = {
+  id: 'idx',
+  match: (ctx) => ctx.files.some(looksLikeIdx),
+  open: (ctx) => {
+    const idx = ctx.files.filter(looksLikeIdx);
+    if (idx.length > 2) {
+      throw new PareError(
+        'bad-data',
+        `Found ${idx.length} IDX files (${idx.map((f) => `'${f.name}'`).join(', ')}); expected one images file and, optionally, its labels file.`,
+      );
+    }
+    const [images, labels] = idx.length === 2 ? splitIdx(idx[0], idx[1]) : [idx[0], null];
+    return readIdxDataset(images, labels, ctx.target);
+  },
+};

@@ -1,10 +1,11 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
-import type { DataTarget } from './dataset';
-import { readImageFolderDataset, readImageZipDataset } from './image-folders';
-import { pngDecoder } from './png';
-import { inferPreprocessing } from './preprocessing';
+import type { DataTarget } from '../evaluate/dataset';
+import { readImageFolderDataset } from './image-folders';
+import { openDataset } from './open-dataset';
+import { nodeImageDecoder } from './node-decoder';
+import { inferPreprocessing } from '../evaluate/preprocessing';
 import { makePng, solidGrayPng, solidRgbPng } from './testing/make-png';
 
 const target = (inputShape: (number | null)[], modelLabels?: string[]): DataTarget => ({
@@ -22,7 +23,7 @@ describe('readImageFolderDataset', () => {
       f('pets/cat/1.png', solidRgbPng(3, 5, [0, 0, 0])),
       f('pets/cat/2.png', solidGrayPng(2, 2, 51)),
     ];
-    const d = readImageFolderDataset(files, target([null, 4, 4, 1]), pngDecoder);
+    const d = readImageFolderDataset(files, target([null, 4, 4, 1]), nodeImageDecoder);
     expect(d.kind).toBe('images');
     expect(d.size).toBe(3);
     expect(d.classNames).toEqual(['cat', 'dog']);
@@ -45,7 +46,7 @@ describe('readImageFolderDataset', () => {
       f('Cats/a.png', solidGrayPng(2, 2, 30)),
     ];
     const labels = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
-    const d = readImageFolderDataset(files, target([null, 2, 2, 1], labels), pngDecoder);
+    const d = readImageFolderDataset(files, target([null, 2, 2, 1], labels), nodeImageDecoder);
     expect(d.size).toBe(3);
     expect(d.classNames).toEqual(labels);
     const b = await d.batch(0, 3);
@@ -61,13 +62,13 @@ describe('readImageFolderDataset', () => {
 
   it('uses a labels file at the top for the class order', async () => {
     const files = [f('labels.txt', text('zebra\napple\n')), f('apple/1.png', solidGrayPng(1, 1, 0)), f('zebra/1.png', solidGrayPng(1, 1, 0))];
-    const d = readImageFolderDataset(files, target([null, 1, 1, 1]), pngDecoder);
+    const d = readImageFolderDataset(files, target([null, 1, 1, 1]), nodeImageDecoder);
     expect(d.classNames).toEqual(['zebra', 'apple']);
     expect(d.classSource).toBe('labels-file');
     expect(Array.from((await d.batch(0, 2)).labels!)).toEqual([1, 0]);
   });
 
-  it('skips corrupt and unsupported files while decoding, once each, and uses the rest', async () => {
+  it('skips damaged files while decoding, once each, and uses the rest', async () => {
     const broken = solidGrayPng(2, 2, 1).slice();
     broken[45] ^= 0xff;
     const files = [
@@ -76,7 +77,7 @@ describe('readImageFolderDataset', () => {
       f('a/3.jpg', new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0])),
       f('b/1.png', makePng({ width: 2, height: 2, colourType: 6, pixels: new Uint8Array(16).fill(200) })),
     ];
-    const d = readImageFolderDataset(files, target([null, 2, 2, 3]), pngDecoder);
+    const d = readImageFolderDataset(files, target([null, 2, 2, 3]), nodeImageDecoder);
     expect(d.size).toBe(4);
     const first = await d.batch(0, 4);
     expect(first.count).toBe(2);
@@ -84,11 +85,11 @@ describe('readImageFolderDataset', () => {
     expect(first.inputs.length).toBe(2 * 12);
     await d.batch(0, 4); // read again: not reported twice
     expect(d.skipped.map((s) => s.item)).toEqual(['a/2.png', 'a/3.jpg']);
-    expect(d.skipped[0].reason).toMatch(/damaged PNG: chunk 'IDAT' fails its CRC check/);
-    expect(d.skipped[1].reason).toMatch(/is a JPEG image; Pare decodes PNG only outside the browser/);
+    expect(d.skipped[0].reason).toMatch(/^'a\/2.png' is a damaged PNG file: /);
+    expect(d.skipped[1].reason).toMatch(/^'a\/3.jpg' is a damaged JPEG file: /);
   });
 
-  it('reports empty folders, folders without images, loose images and other files', () => {
+  it('reports empty folders, folders without images, loose images and other files (junk dropped by src/files)', () => {
     const files = [
       f('data/', new Uint8Array()),
       f('data/empty/', new Uint8Array()),
@@ -98,7 +99,7 @@ describe('readImageFolderDataset', () => {
       f('data/.DS_Store', text('x')),
       f('__MACOSX/data/ok/._1.png', text('x')),
     ];
-    const d = readImageFolderDataset(files, target([null, 1, 1, 1]), pngDecoder);
+    const d = openDataset(files, target([null, 1, 1, 1]), { decoder: nodeImageDecoder });
     expect(d.size).toBe(1);
     expect(d.skipped).toEqual([
       { item: "'loose.png'", reason: 'not inside a class folder (one folder per class is expected)', count: 1 },
@@ -109,20 +110,20 @@ describe('readImageFolderDataset', () => {
   });
 
   it('refuses when no image can be used, saying what was found', () => {
-    const files = [f('x/', new Uint8Array()), f('readme.md', text('hi'))];
-    expect(() => readImageFolderDataset(files, target([null, 1, 1, 1]), pngDecoder)).toThrow(
+    const files = [f('readme.md', text('hi'))];
+    expect(() => readImageFolderDataset(files, target([null, 1, 1, 1]), nodeImageDecoder, { folders: ['x'] })).toThrow(
       "No usable images: expected one folder per class holding images; found 'readme.md' not image files (png, jpg, jpeg, gif, bmp, webp); folder 'x/' is empty.",
     );
   });
 
   it('refuses image folders for a model that takes features', () => {
-    expect(() => readImageFolderDataset([f('a/1.png', solidGrayPng(1, 1, 0))], target([null, 13]), pngDecoder)).toThrow(
+    expect(() => readImageFolderDataset([f('a/1.png', solidGrayPng(1, 1, 0))], target([null, 13]), nodeImageDecoder)).toThrow(
       "The model's input [null, 13] takes 13 numeric features, not images; give it a CSV instead of image folders.",
     );
   });
 });
 
-describe('readImageZipDataset', () => {
+describe('image folders in a zip (through openDataset)', () => {
   it('reads the same layout zipped, directory entries included', async () => {
     const zip = zipSync({
       'set/': new Uint8Array(),
@@ -130,7 +131,7 @@ describe('readImageZipDataset', () => {
       'set/cat/1.png': solidGrayPng(2, 2, 0),
       'set/bird/': new Uint8Array(),
     });
-    const d = readImageZipDataset(f('set.zip', zip), target([null, 4]), pngDecoder);
+    const d = openDataset([f('set.zip', zip)], target([null, 4]), { decoder: nodeImageDecoder });
     expect(d.classNames).toEqual(['cat', 'dog']);
     expect(d.skipped).toEqual([{ item: "folder 'set/bird/'", reason: 'is empty', count: 0 }]);
     const b = await d.batch(0, 2);
@@ -141,12 +142,12 @@ describe('readImageZipDataset', () => {
     const zip = zipSync({ 'a/1.png': solidGrayPng(1, 1, 0) }).slice(0, 30);
     let e: unknown;
     try {
-      readImageZipDataset(f('broken.zip', zip), target([null, 1]), pngDecoder);
+      openDataset([f('broken.zip', zip)], target([null, 1]), { decoder: nodeImageDecoder });
     } catch (err) {
       e = err;
     }
     expect(e).toBeInstanceOf(PareError);
     expect((e as PareError).code).toBe('bad-zip');
-    expect((e as PareError).message).toMatch(/^'broken.zip' could not be read as a zip/);
+    expect((e as PareError).message).toMatch(/^'broken.zip' is not a readable zip archive/);
   });
 });

@@ -31,11 +31,9 @@ export function joinPath(dir: string, relative: string): string {
 }
 
 /**
- * Files the operating system adds that are never part of a model: macOS resource forks (__MACOSX/, ._x),
- * dot-files (.DS_Store, .git/...), and Windows' Thumbs.db / desktop.ini.
+ * Files the operating system adds that are never part of a model or a data set: macOS resource forks
+ * (__MACOSX/, ._x), dot-files and dot-folders (.DS_Store, .git/...), and Windows' Thumbs.db / desktop.ini.
  */
 export function isJunkPath(path: string): boolean {
-  return path
-    .split('/')
-    .some((part) => part.startsWith('.') || part === '__MACOSX' || part === 'Thumbs.db' || part === 'desktop.ini');
+  return path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX' || /^(thumbs\.db|desktop\.ini)$/i.test(part));
 }

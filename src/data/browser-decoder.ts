@@ -1,10 +1,10 @@
 /**
  * An ImageDecoder for the studio worker: the browser decodes (every format it knows, JPEG included) with
  * createImageBitmap, and an OffscreenCanvas hands back the RGBA pixels. Needs no DOM document, so it runs in
- * a Web Worker. Not available in Node (no createImageBitmap there): Node uses png.ts.
+ * a Web Worker. Not available in Node (no createImageBitmap there): Node uses node-decoder.ts.
  */
 import { PareError } from '../errors';
-import { sniffImageFormat, type DecodedImage, type ImageDecoder } from './image-decoder';
+import { checkImageSize, sniffImageFormat, type DecodedImage, type ImageDecoder } from './image-decoder';
 
 /** Whether this environment can build the browser decoder. */
 export function hasBrowserImageDecoding(): boolean {
@@ -23,6 +23,7 @@ export function createBrowserImageDecoder(): ImageDecoder {
   }
   return {
     async decode(bytes: Uint8Array, name: string): Promise<DecodedImage> {
+      checkImageSize(bytes, name); // before createImageBitmap allocates what the header asks for
       let bitmap: ImageBitmap;
       try {
         // A copy into a plain ArrayBuffer: Blob does not accept views over shared or resizable buffers.

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
-import type { DataTarget } from './dataset';
+import type { DataTarget } from '../evaluate/dataset';
 import { readIdx, writeIdx } from './idx';
 import { readIdxDataset } from './idx-dataset';
-import { inferPreprocessing } from './preprocessing';
+import { inferPreprocessing } from '../evaluate/preprocessing';
 
 const DIR = '/usr/share/datasets/fashion-mnist';
 const file = (name: string) => ({ name, data: new Uint8Array(readFileSync(`${DIR}/${name}`)) });

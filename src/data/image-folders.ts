@@ -1,20 +1,23 @@
 /**
  * Image folders as a Dataset: one subfolder per class ('cat/001.png', 'dog/xyz.jpg'), dropped as files or as a
- * zip. Listing is done up front (class order, empty folders, folders the model does not know); decoding is lazy,
- * batch by batch, through an ImageDecoder, and a file that fails to decode is skipped with its reason.
+ * zip (unpacked by src/files before it gets here). Listing is done up front (class order, empty folders, folders
+ * the model does not know); decoding is lazy, batch by batch, through an ImageDecoder, and a file that fails to
+ * decode is skipped with its reason.
  */
-import { unzipSync } from 'fflate';
 import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
-import { parseLabelsFile, resolveClassOrder, unknownNamesText } from './class-order';
-import { countText, joinAnd, plural, type Batch, type Dataset, type DataTarget, type SkippedItem } from './dataset';
+import { parseLabelsFile, resolveClassOrder, unknownNamesText } from '../evaluate/class-order';
+import { countText, joinAnd, plural, type Batch, type Dataset, type DataTarget, type SkippedItem } from '../evaluate/dataset';
 import { IMAGE_EXTENSIONS, isImageName, type ImageDecoder } from './image-decoder';
-import { writeModelInput } from './pixels';
-import { sampleShapeFor, shapeText } from './preprocessing';
+import { writeModelInput } from '../evaluate/pixels';
+import { sampleShapeFor, shapeText } from '../evaluate/preprocessing';
+import type { DataReader } from './types';
 
 export interface ImageFolderOptions {
   /** A labels file (one name per line, or JSON) giving the class order when the model has no labels. */
   labelsFile?: InputFile;
+  /** Every folder of the drop, empty ones included, so classes with no images can be reported. */
+  folders?: readonly string[];
 }
 
 /** File names looked for at the top of a drop as a labels file, when none is given. */
@@ -26,15 +29,6 @@ interface Entry {
   label: number;
 }
 
-function normalise(name: string): string {
-  return name.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
-}
-
-/** System litter that is never data: dot files, macOS resource forks, Windows thumbnails. */
-function isLitter(name: string): boolean {
-  return name.split('/').some((p) => p.startsWith('.') || p === '__MACOSX') || /(^|\/)(Thumbs\.db|desktop\.ini)$/i.test(name);
-}
-
 function fileList(names: string[]): string {
   const shown = names.slice(0, 3).map((n) => `'${n}'`);
   return names.length > 3 ? `${shown.join(', ')} and ${countText(names.length - 3)} more` : joinAnd(shown);
@@ -43,13 +37,12 @@ function fileList(names: string[]): string {
 /**
  * Reads image folders for a model.
  *
- * @param files the dropped files, named by their path in the drop ('flowers/rose/1.png'); zip directory entries
- *   (names ending in '/') mark folders, so empty ones can be reported
- * @param decoder turns image bytes into RGBA (the browser's in the worker, `pngDecoder` in Node)
+ * @param files the drop's files as src/files unpacked them, named by their path ('flowers/rose/1.png')
+ * @param decoder turns image bytes into RGBA (the browser's in the worker, `nodeImageDecoder` in Node)
  * @throws PareError('unsupported') when the model does not take images; PareError('bad-data') when no image can
  *   be used (no class folders, or none the model knows), saying why
  * @example
- *   const data = readImageFolderDataset(files, target, pngDecoder);
+ *   const data = readImageFolderDataset(files, target, nodeImageDecoder);
  *   const first = await data.batch(0, 8); // decoded, resized, scaled
  */
 export function readImageFolderDataset(
@@ -69,18 +62,13 @@ export function readImageFolderDataset(
   const sampleShape = sampleShapeFor(target.inputShape, pre);
   const skipped: SkippedItem[] = [];
 
-  const dirs = new Set<string>();
+  const dirs = new Set<string>(options.folders ?? []);
   const images = new Map<string, InputFile[]>(); // folder path -> images directly in it
   const otherFiles = new Map<string, string[]>(); // folder path -> non-image files directly in it
   const rootImages: string[] = [];
   let labelsFile = options.labelsFile;
   for (const f of files) {
-    const name = normalise(f.name);
-    if (!name || isLitter(name)) continue;
-    if (name.endsWith('/')) {
-      dirs.add(name.slice(0, -1));
-      continue;
-    }
+    const name = f.name;
     const parts = name.split('/');
     const base = parts[parts.length - 1];
     const folder = parts.slice(0, -1).join('/');
@@ -188,27 +176,17 @@ export function readImageFolderDataset(
   };
 }
 
-/**
- * Reads a zip of image folders (the same layout, zipped).
- *
- * @throws PareError('bad-zip') when the zip cannot be read, and what `readImageFolderDataset` throws
- */
-export function readImageZipDataset(
-  zip: InputFile,
-  target: DataTarget,
-  decoder: ImageDecoder,
-  options: ImageFolderOptions = {},
-): Dataset {
-  return readImageFolderDataset(unzipFiles(zip), target, decoder, options);
-}
-
-/** Unzips a dropped zip into named files (directory entries kept, as names ending in '/'). */
-export function unzipFiles(zip: InputFile): InputFile[] {
-  let contents: Record<string, Uint8Array>;
-  try {
-    contents = unzipSync(zip.data);
-  } catch (e) {
-    throw new PareError('bad-zip', `'${zip.name}' could not be read as a zip (${(e as Error).message}).`, { file: zip.name });
-  }
-  return Object.entries(contents).map(([name, data]) => ({ name, data }));
-}
+/** The last reader tried: anything that is not IDX or CSV is read as image folders, which says what it found. */
+export const imageFolderReader: DataReader = {
+  id: 'image-folders',
+  match: () => true,
+  open: (ctx) => {
+    if (!ctx.options.decoder) {
+      throw new PareError('unsupported', 'These files look like image folders, and no image decoder was given to read them.');
+    }
+    return readImageFolderDataset([...ctx.files], ctx.target, ctx.options.decoder, {
+      labelsFile: ctx.options.labelsFile,
+      folders: ctx.folders,
+    });
+  },
+};

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PareError } from '../errors';
 import { parseCsv, readCsvDataset } from './csv';
-import type { DataTarget } from './dataset';
-import { inferPreprocessing } from './preprocessing';
+import type { DataTarget } from '../evaluate/dataset';
+import { inferPreprocessing } from '../evaluate/preprocessing';
 
 const csv = (name: string, text: string) => ({ name, data: new TextEncoder().encode(text) });
 const target = (inputShape: (number | null)[], modelLabels?: string[]): DataTarget => ({

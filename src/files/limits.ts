@@ -1,0 +1,52 @@
+/**
+ * How much a drop may unpack to. Archives are checked against these before anything is inflated, and inflation
+ * stops at them even when an archive's declared sizes lie: hostile input is refused before a large allocation.
+ */
+import { PareError, bytesText } from '../errors';
+import { quoteName } from './quote';
+
+export interface UnpackLimits {
+  /** Bytes all archives in one drop may inflate to, nested ones included (default 1 GiB). */
+  maxBytes: number;
+  /** How deep archives may nest: 1 opens a dropped zip, 2 also a zip inside it (default 3). */
+  maxDepth: number;
+  /** Entries one archive may hold (default 100,000). */
+  maxEntries: number;
+}
+
+export const DEFAULT_UNPACK_LIMITS: Readonly<UnpackLimits> = {
+  maxBytes: 1024 * 1024 * 1024,
+  maxDepth: 3,
+  maxEntries: 100_000,
+};
+
+/** The budget one drop draws on while its archives unpack. */
+export class UnpackBudget {
+  readonly limits: UnpackLimits;
+  private used = 0;
+
+  constructor(limits: Partial<UnpackLimits> = {}) {
+    this.limits = { ...DEFAULT_UNPACK_LIMITS, ...limits };
+  }
+
+  get remaining(): number {
+    return this.limits.maxBytes - this.used;
+  }
+
+  /**
+   * Reserves `bytes` for an entry before it is inflated.
+   * @throws PareError('too-large') naming the entry when the drop's budget cannot hold it
+   */
+  reserve(bytes: number, entry: string, archive: string): void {
+    if (bytes > this.remaining) {
+      const already = this.used > 0 ? ` after ${bytesText(this.used)} already unpacked` : '';
+      throw new PareError(
+        'too-large',
+        `Entry ${quoteName(entry)} in ${quoteName(archive)} declares ${bytesText(bytes)} unpacked${already}; Pare unpacks at most ` +
+          `${bytesText(this.limits.maxBytes)} from one drop, so the archive was not opened.`,
+        { file: archive },
+      );
+    }
+    this.used += bytes;
+  }
+}
