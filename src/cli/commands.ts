@@ -3,9 +3,10 @@
  * `Command` and listing it below; main.ts, `pare --help` and the usage errors pick it up.
  */
 import type { Command } from './command';
+import { autoCommand } from './auto';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { inspectCommand } from './inspect';
 import { optimizeCommand } from './optimize';
 
-export const commands: readonly Command[] = [inspectCommand, optimizeCommand, evalCommand, benchCommand];
+export const commands: readonly Command[] = [inspectCommand, optimizeCommand, autoCommand, evalCommand, benchCommand];

@@ -23,6 +23,10 @@ import { WIRE_GZIP, wireGzipBytes } from './wire-sizes';
 import { onePositional, parseCommandArgs } from './args';
 import type { CliIO, Command } from './command';
 import { readInput } from './read-input';
+import { useBackend } from './backend';
+import { splitDataPaths } from './eval-data';
+import { dataRolesOf, openRecipeData } from './recipe-data';
+import type { RecipeData } from '../recipe/run/context';
 import { count, textTable } from './text-table';
 
 const QUANTIZE = ['keep', 'none', 'float16', 'uint16', 'uint8'] as const;
@@ -260,6 +264,9 @@ Options:
                        version 1 files are read too): steps with per-tensor rules, patterns and skip lists.
                        Flags given with it override it: --sparsity replaces the last prune step's target,
                        --quantize/--bits the quantize step's default precision, --clip its clip; rules stay.
+  --data <path...>     Data for the recipe's steps that name it ("data": "calibration"): an image folder, a zip,
+                       a CSV, or an IDX images file and its labels file. Pruning with "method": "obs" or "wanda"
+                       and quantizing with "method": "gptq" calibrate on its first samples (see "samples").
   --zip                Write one <dir>/model.zip holding model.json and the shards, instead of loose files.
   --gzip-sizes         Also measure sizes over the wire: the sum of each 4 MB shard's gzip size (${WIRE_GZIP.library}
                        level ${WIRE_GZIP.level}), before and after, what the weights cost from a server that compresses.
@@ -273,9 +280,12 @@ inference faster.
 
 Examples:
   npm run pare -- optimize .fixtures/real/human-emotion --out out/emotion --sparsity 0.5 --quantize uint8
-  npm run pare -- optimize model.json --out small --recipe recipe.json --bits 4 --gzip-sizes --zip --json`,
+  npm run pare -- optimize model.json --out small --recipe recipe.json --bits 4 --gzip-sizes --zip --json
+  npm run pare -- optimize public/samples/fashion-mlp --out out/obs --recipe obs-gptq.json \
+      --data /usr/share/datasets/fashion-mnist/train-{images-idx3,labels-idx1}-ubyte.gz`,
 
-  async run(args: string[], io: CliIO): Promise<number> {
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { rest: args, data: dataPaths } = splitDataPaths(argv);
     const { values, positionals } = parseCommandArgs('optimize', args, {
       out: { type: 'string' },
       sparsity: { type: 'string' },
@@ -305,7 +315,17 @@ Examples:
       // The input's gzip size compresses on zlib's thread pool while this thread applies the recipe.
       const beforeGzip = wantGzip ? wireGzipBytes(sourcePieces(model)) : undefined;
       beforeGzip?.catch(() => {}); // awaited below; if the recipe fails first, its error is the one to report
-      const made = await makeExport(model, recipe, progress);
+      const roles = dataRolesOf(recipe);
+      let data: RecipeData | undefined;
+      if (roles.length && dataPaths) {
+        progress.show('opening the data', true);
+        data = await openRecipeData(dataPaths, model);
+        // Steps that run the model (calibration, training) run where the studio's do: on wasm.
+        await useBackend('wasm');
+      } else if (dataPaths) {
+        throw new PareError('bad-options', `--data was given, but no step of the recipe uses data (add "data": "calibration" to a step, with a method that uses it).`);
+      }
+      const made = await makeExport(model, recipe, progress, data);
       progress.show(`writing ${out}`, true);
       const output = values.zip ? [{ name: 'model.zip', data: zipExport(made.files) }] : made.files;
       await mkdir(out, { recursive: true });
@@ -364,9 +384,12 @@ async function makeExport(
   model: OpenedModel,
   recipe: Recipe,
   progress: ProgressLine,
+  data?: RecipeData,
 ): Promise<VariantReport & { files: ExportFile[]; sizes: SizeSummary }> {
   progress.show('applying the recipe', true);
   const variant = await applyRecipe(model, recipe, {
+    // One data set serves every role a step names (calibration, training).
+    ...(data ? { data: { calibration: data, training: data } } : {}),
     onProgress: (p) => progress.show(`applying the recipe: ${p.done}/${p.total}${p.tensor ? ` ${p.tensor}` : ''}`),
   });
   const result = exportVariant(model, variant, recipe);

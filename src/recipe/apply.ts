@@ -7,7 +7,6 @@
  * (WeightEntry.values is float32 for quantized inputs), so every step sees the values the source model really
  * computes with. The same model, recipe and data on the same backend give the same bytes.
  */
-import * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { OpenedModel } from '../model/types';
 import { progressCounter, type StepContext } from './run/context';
@@ -75,14 +74,14 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   const hasQuantize = recipe.steps.some((s) => s.step === 'quantize');
   const total = recipe.steps.reduce((n, s) => n + unitsOf(working, s), 0) + (hasQuantize ? 0 : quantizeUnits(working));
   const progress = progressCounter(total, options.signal, options.onProgress);
-  let ranModel = false;
+  let ranOn: string | null = null;
   const context = (where: string): StepContext => ({
     where,
     data: options.data ?? {},
     backend: options.backend ?? null,
     checkAbort: progress.checkAbort,
     tick: progress.tick,
-    noteModelRun: () => (ranModel = true),
+    noteModelRun: (backend) => (ranOn = backend),
   });
   progress.checkAbort();
   for (let i = 0; i < recipe.steps.length; i++) {
@@ -92,5 +91,5 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   if (!hasQuantize) working = await runQuantize(working, undefined, context('recipe'));
   progress.checkAbort();
   // Only steps that run the model depend on the backend; pruning and storage alone are the same everywhere.
-  return variantOf(working, recipeHash(recipe), { data, backend: ranModel ? (options.backend ?? tf.getBackend()) : null });
+  return variantOf(working, recipeHash(recipe), { data, backend: ranOn });
 }

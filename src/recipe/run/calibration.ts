@@ -4,9 +4,8 @@
  * samples to gather them.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { captureInputStats, type CaptureTarget, type InputStats } from '../../calibrate/capture';
+import type { CaptureTarget, InputStats } from '../../calibrate/capture';
 import { PareError, type PareWarning } from '../../errors';
-import { loadTfModel } from '../../model/load-tf';
 import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
 import type { StepContext } from './context';
 
@@ -89,7 +88,13 @@ export async function calibrateEach(
   if (model.format !== 'layers-model') {
     throw new PareError('unsupported', `${ctx.where}.method "${options.method}" covers layers models today; use "${options.fallback}" for this graph model.`);
   }
-  ctx.noteModelRun();
+  // TF.js loads only when a step runs the model: `pare optimize` without data never pays for it.
+  const [tfjs, { captureInputStats }, { loadTfModel }] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('../../calibrate/capture'),
+    import('../../model/load-tf'),
+  ]);
+  ctx.noteModelRun(tfjs.getBackend());
   const warnings: PareWarning[] = [];
   const weights = [...model.weights];
   const capture = async (targets: CaptureTarget[]) => {

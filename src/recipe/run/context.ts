@@ -23,8 +23,8 @@ export interface StepContext {
   checkAbort(): void;
   /** Counts one unit of work done (a tensor, a batch) and lets timers and messages run now and then. */
   tick(phase: ApplyProgress['phase'], tensor?: string): Promise<void>;
-  /** Called by a step that runs the model, so the applied recipe records the backend. */
-  noteModelRun(): void;
+  /** Called by a step that runs the model, with the backend it runs on, so the applied recipe records it. */
+  noteModelRun(backend: string): void;
 }
 
 /** Lets timers, messages and abort events run during a long job, without yielding after every tiny tensor. */
