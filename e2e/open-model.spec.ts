@@ -19,7 +19,7 @@ test('the "Open model" file button opens a layers model with its shard (nsfwjs, 
   await expectParams(page, 2_619_461);
   const inventory = page.getByRole('region', { name: 'model.json + 1 file' });
   await expect(inventory.getByText('layers-model', { exact: true })).toBeVisible();
-  await expect(page.getByTestId('weight-bytes')).toHaveText('2.5 MB');
+  await expect(page.getByTestId('weight-bytes')).toHaveText('2.5 MiB');
   await expect(page.getByTestId('weight-bytes')).toHaveAttribute('title', '2,619,461 bytes');
   // Inputs and outputs with their shapes.
   await expect(inventory.getByRole('cell', { name: '? × 224 × 224 × 3' })).toBeVisible();

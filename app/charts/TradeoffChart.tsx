@@ -11,7 +11,7 @@ import { memo, useMemo } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis } from 'recharts';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { paretoFront } from '../../src/studio/pareto';
-import { formatBytes, formatMs, formatPercent } from '../format';
+import { formatBytes, formatMs, formatPercent } from '../../src/text/wording';
 import type { ChartPoint } from './points';
 import { plainTick } from './PlainTick';
 import { niceAxis } from './ticks';
@@ -22,7 +22,7 @@ export interface TradeoffChartProps {
   yLabel: string;
   points: ChartPoint[];
   formatX: (x: number) => string;
-  /** Bytes step in KB or MB units; plain numbers otherwise. */
+  /** Bytes step in KiB or MiB units; plain numbers otherwise. */
   xKind: 'bytes' | 'ms';
   selectedId: string;
   onSelect: (id: string) => void;

@@ -6,7 +6,7 @@
 import { Area, Bar, CartesianGrid, ComposedChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { memo } from 'react';
 import type { TensorHistogram } from '../../src/worker/api';
-import { formatCount } from '../format';
+import { formatCount } from '../../src/text/wording';
 import { plainTick } from './PlainTick';
 
 const countTick = plainTick((v) => formatCount(v));

@@ -11,7 +11,7 @@ import {
   setPrecision,
 } from '../state/actions';
 import { useStudio } from '../state/use-studio';
-import { formatBytes, formatCount, formatWholePercent } from '../format';
+import { formatBytes, formatCount, formatWholePercent } from '../../src/text/wording';
 import { EstimateReadout } from './EstimateReadout';
 import { JobError, JobStatus } from './JobStatus';
 import { LayerTable } from './LayerTable';

@@ -10,7 +10,7 @@ import { showHistogramOf } from '../state/actions';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { toStudioError } from '../studio-error';
-import { formatCount, formatPercent } from '../format';
+import { formatCount, formatPercent } from '../../src/text/wording';
 import { ErrorAlert } from './ErrorAlert';
 import { layerRows } from './LayerTable';
 

@@ -7,7 +7,7 @@ import type { WeightInfo } from '../../src/model/types';
 import { resetLayer, setLayerPrecision, setLayerSparsity, showHistogramOf } from '../state/actions';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
-import { formatBytes, formatCount, formatPercent, formatShape, formatWholePercent } from '../format';
+import { formatBytes, formatCount, formatPercent, formatShape, formatWholePercent } from '../../src/text/wording';
 import { layerLabels } from './layer-labels';
 import { precisionFromValue, precisionOptions, precisionValue } from './precision-options';
 

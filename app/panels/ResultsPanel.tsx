@@ -10,6 +10,7 @@ import { useStaggered } from '../charts/use-staggered';
 import { measureAll, selectVariant, setLatencyRuns, setMeasureBackend } from '../state/actions';
 import { currentDataKey } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
+import { formatCount } from '../../src/text/wording';
 import { JobError, JobStatus } from './JobStatus';
 import { VariantsTable } from './VariantsTable';
 
@@ -75,7 +76,7 @@ export function ResultsPanel() {
       <JobError kinds={['measure']} fallback="Measuring failed" />
       <p className="small-print muted">
         {data?.summary.labelled
-          ? `Accuracy on ${data.source.label} (${data.summary.size.toLocaleString('en-US')} samples).`
+          ? `Accuracy on ${data.source.label} (${formatCount(data.summary.size)} samples).`
           : bySize.weakProxy
             ? 'No labelled data: variants are compared with the original on generated inputs, a weak proxy. Drop data in the Data panel for accuracy.'
             : 'Measure runs the original and every variant on the data and backend chosen here.'}{' '}

@@ -1,7 +1,7 @@
 /** The sample models the app ships, for a first look without files of one's own. */
 import { useStudio } from '../state/use-studio';
 import { openSample } from '../state/actions';
-import { formatCount, formatPercent } from '../format';
+import { formatCount, formatPercent } from '../../src/text/wording';
 import { ErrorAlert } from './ErrorAlert';
 
 export function SampleList() {

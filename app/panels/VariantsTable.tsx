@@ -9,7 +9,7 @@ import { deleteVariant, renameVariant, selectVariant } from '../state/actions';
 import { currentDataKey, originalOf } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL, type VariantEntry } from '../state/variants-slice';
-import { formatBytes, formatChange, formatExactBytes, formatMs, formatPercent, formatPoints } from '../format';
+import { formatBytes, formatChange, formatExactBytes, formatMs, formatPercent, formatPoints } from '../../src/text/wording';
 
 function figures(v: VariantEntry): MeasuredFigures | null {
   const m = v.measurement;
