@@ -6,6 +6,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import type { MeasureBackend } from '../../src/worker/api';
 import { axisFormat, TradeoffChart } from '../charts/TradeoffChart';
 import { tradeoffPoints, type XAxisKind } from '../charts/points';
+import { metricsFor, type QualityMetricId } from '../charts/quality-metrics';
 import { useStaggered } from '../charts/use-staggered';
 import { measureAll, selectVariant, setLatencyRuns, setMeasureBackend } from '../state/actions';
 import { currentDataKey } from '../state/selectors';
@@ -26,13 +27,16 @@ export function ResultsPanel() {
   const runtime = useStudio((s) => s.runtime);
   const busy = useStudio((s) => s.job !== null);
   const [sizeAxis, setSizeAxis] = useState<Extract<XAxisKind, 'size-gzip' | 'size-raw'>>('size-gzip');
-  const bySize = useMemo(() => tradeoffPoints(variants, dataKey, sizeAxis), [variants, dataKey, sizeAxis]);
-  const byLatency = useStaggered(useMemo(() => tradeoffPoints(variants, dataKey, 'latency'), [variants, dataKey]));
+  const [metricPick, setMetricPick] = useState<QualityMetricId | null>(null);
+  const bySize = useMemo(() => tradeoffPoints(variants, dataKey, sizeAxis, metricPick), [variants, dataKey, sizeAxis, metricPick]);
+  const byLatency = useStaggered(useMemo(() => tradeoffPoints(variants, dataKey, 'latency', metricPick), [variants, dataKey, metricPick]));
   const latencySelectedId = useStaggered(selectedId);
   if (!model) return null;
 
   const backends = (runtime?.backends ?? []).filter((b) => b.available).map((b) => b.name);
-  const qualityName = bySize.quality === 'fidelity' || (bySize.quality === null && !data?.summary.labelled) ? 'Agreement with original' : 'Accuracy';
+  const metric = bySize.metric;
+  const qualityName = metric.label;
+  const metricChoices = metricsFor(bySize.quality);
   const stale = variants.filter((v) => v.measurement !== null && v.measuredOn !== dataKey).length;
 
   return (
@@ -84,6 +88,17 @@ export function ResultsPanel() {
         {stale > 0 && ` ${stale} measured on other data: press Measure to bring them up to date.`}
       </p>
 
+      {metricChoices.length > 1 && (
+        <div className="metric-switch" role="radiogroup" aria-label="Quality on the y axis">
+          <span className="muted">Compare with the original by</span>
+          {metricChoices.map((m) => (
+            <label key={m.id} className="switch-option">
+              <input type="radio" name="quality-metric" checked={metric.id === m.id} onChange={() => setMetricPick(m.id)} />
+              {m.short}
+            </label>
+          ))}
+        </div>
+      )}
       <div className="charts">
         <div className="chart-cell">
           <div className="chart-switch" role="radiogroup" aria-label="Size on the x axis">
@@ -98,6 +113,7 @@ export function ResultsPanel() {
             title={`${qualityName} vs size`}
             xLabel={sizeAxis === 'size-gzip' ? 'model.json + weights gzip' : 'model.json + weights'}
             yLabel={qualityName}
+            metric={metric}
             points={bySize.points}
             formatX={axisFormat.bytes}
             xKind="bytes"
@@ -110,6 +126,7 @@ export function ResultsPanel() {
             title={`${qualityName} vs latency`}
             xLabel={`median latency, ${settings.backend}`}
             yLabel={qualityName}
+            metric={byLatency.metric}
             points={byLatency.points}
             formatX={axisFormat.ms}
             xKind="ms"

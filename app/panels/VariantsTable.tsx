@@ -4,12 +4,41 @@
  */
 import { useState } from 'react';
 import { deltasAgainst, type MeasuredFigures } from '../../src/studio/deltas';
-import type { LatencySummary } from '../../src/worker/api';
+import type { LatencySummary, QualityResult } from '../../src/worker/api';
 import { deleteVariant, renameVariant, selectVariant } from '../state/actions';
 import { currentDataKey, originalOf } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL, type VariantEntry } from '../state/variants-slice';
-import { formatBytes, formatChange, formatExactBytes, formatMs, formatPercent, formatPoints } from '../../src/text/wording';
+import {
+  formatBytes,
+  formatChange,
+  formatCosine,
+  formatExactBytes,
+  formatMs,
+  formatPercent,
+  formatPoints,
+  formatRelativeError,
+} from '../../src/text/wording';
+
+/**
+ * Accuracy, or without labels how close the variant stays to the original: cosine of the outputs first (it reads
+ * every output), then the relative error and top-1 agreement, which alone reads 100% for any one-output model.
+ */
+function QualityFigures({ quality: q }: { quality: QualityResult }) {
+  if (q.kind === 'accuracy') {
+    return <span title={`Top-1 accuracy on ${q.data}`}>{formatPercent(q.value)}</span>;
+  }
+  const weak = q.weakProxy ? ' (weak: generated inputs)' : '';
+  return (
+    <span className="fidelity-figures" title={`Against the original on ${q.data}${weak}`}>
+      <span data-testid="cosine">cosine {q.cosine === null ? '—' : formatCosine(q.cosine)}</span>
+      <small className="muted">
+        <span data-testid="relative-error">{q.relativeError === null ? '—' : formatRelativeError(q.relativeError)} rel. error</span> ·{' '}
+        {formatPercent(q.value)} agree{q.weakProxy ? ' (weak)' : ''}
+      </small>
+    </span>
+  );
+}
 
 function figures(v: VariantEntry): MeasuredFigures | null {
   const m = v.measurement;
@@ -106,12 +135,7 @@ export function VariantsTable() {
                   {d?.gzipRatio != null && <small className="delta">{formatChange(d.gzipRatio)}</small>}
                 </td>
                 <td className="num" data-testid="quality" data-value={m?.quality?.value}>
-                  {m?.quality ? (
-                    <span title={`${m.quality.kind === 'accuracy' ? 'Top-1 accuracy' : 'Top-1 agreement with the original'} on ${m.quality.data}`}>
-                      {formatPercent(m.quality.value)}
-                      {m.quality.kind === 'fidelity' && <small className="muted"> agree{m.quality.weakProxy ? ' (weak)' : ''}</small>}
-                    </span>
-                  ) : v.id === ORIGINAL && m ? (
+                  {m?.quality ? <QualityFigures quality={m.quality} /> : v.id === ORIGINAL && m ? (
                     <span className="muted" title="Without labelled data the original is the reference">reference</span>
                   ) : (
                     '—'
