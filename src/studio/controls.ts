@@ -12,9 +12,18 @@ export interface LayerOverride {
   precision?: Precision;
 }
 
+/**
+ * How the global sparsity spreads over the tensors without an override: one magnitude threshold over all of
+ * them ('global', the recipe's `prune.sparsity`: small layers can lose every weight), or the same sparsity in
+ * every layer ('each', the recipe's `prune.default`).
+ */
+export type PruneScope = 'global' | 'each';
+
 export interface CompressControls {
   /** Global magnitude pruning in [0, 0.99] over the prunable tensors without an override. */
   globalSparsity: number;
+  /** Absent means 'global' (controls saved before the choice existed). */
+  pruneScope?: PruneScope;
   /** Precision of every tensor without an override. */
   precision: Precision;
   /** How affine quantization picks its range (see src/recipe/schema.ts). */
@@ -47,7 +56,10 @@ export function recipeFromControls(c: CompressControls): Recipe {
   return parseRecipe({
     pare: 'recipe',
     version: 1,
-    prune: { ...(c.globalSparsity > 0 ? { sparsity: c.globalSparsity } : {}), ...(prunes.length ? { perTensor: prunes } : {}) },
+    prune: {
+      ...(c.globalSparsity > 0 ? { [c.pruneScope === 'each' ? 'default' : 'sparsity']: c.globalSparsity } : {}),
+      ...(prunes.length ? { perTensor: prunes } : {}),
+    },
     quantize: { default: c.precision, clip: c.clip, ...(quants.length ? { perTensor: quants } : {}) },
   });
 }
@@ -61,12 +73,14 @@ export interface ControlsFromRecipe {
 /**
  * Sets the controls from a recipe (a loaded recipe.json), resolved against the model's tensors: pattern rules
  * become overrides of the tensors they select. A recipe the controls cannot say exactly (patterns, skips,
- * per-rule clipping, `prune.default`) still maps to what it does to these tensors, with `exact` false.
+ * per-rule clipping) still maps to what it does to these tensors, with `exact` false.
  */
 export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTensor[]): ControlsFromRecipe {
   const plan = planRecipe(tensors, recipe);
+  const each = recipe.prune.default !== undefined;
   const controls: CompressControls = {
-    globalSparsity: recipe.prune.sparsity ?? 0,
+    globalSparsity: recipe.prune.sparsity ?? recipe.prune.default ?? 0,
+    ...(each ? { pruneScope: 'each' as const } : {}),
     precision: recipe.quantize.default,
     clip: recipe.quantize.clip,
     layers: {},
@@ -74,7 +88,8 @@ export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTens
   const defaultStore = planRecipe(tensors, parseRecipe({ pare: 'recipe', version: 1, quantize: { default: recipe.quantize.default } }));
   plan.tensors.forEach((t, i) => {
     const o: LayerOverride = {};
-    if (t.prune.mode === 'tensor') o.sparsity = t.prune.sparsity;
+    // A tensor pruned by `prune.default` follows the slider; only a rule's own sparsity is an override.
+    if (t.prune.mode === 'tensor' && t.prune.rule !== undefined) o.sparsity = t.prune.sparsity;
     else if (t.prune.mode === 'none' && tensors[i].prunable && controls.globalSparsity > 0) o.sparsity = 0;
     const d = defaultStore.tensors[i].store;
     const bitsOf = (x: typeof d) => ('bits' in x ? x.bits : 0);
