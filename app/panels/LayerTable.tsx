@@ -124,25 +124,27 @@ export function LayerTable() {
                     <span className="muted">—</span>
                   )}
                 </td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    className="button ghost small"
-                    disabled={!overridden}
-                    aria-label={`Reset ${label}`}
-                    onClick={() => resetLayer(w.name)}
-                  >
-                    Reset
-                  </button>
-                  <button
-                    type="button"
-                    className="button ghost small"
-                    aria-label={`Histogram of ${label}`}
-                    aria-pressed={histogramTensor === w.name}
-                    onClick={() => showHistogramOf(w.name)}
-                  >
-                    Histogram
-                  </button>
+                <td>
+                  <div className="actions">
+                    <button
+                      type="button"
+                      className="button ghost small"
+                      disabled={!overridden}
+                      aria-label={`Reset ${label}`}
+                      onClick={() => resetLayer(w.name)}
+                    >
+                      Reset
+                    </button>
+                    <button
+                      type="button"
+                      className="button ghost small"
+                      aria-label={`Histogram of ${label}`}
+                      aria-pressed={histogramTensor === w.name}
+                      onClick={() => showHistogramOf(w.name)}
+                    >
+                      Histogram
+                    </button>
+                  </div>
                 </td>
               </tr>
             );
