@@ -108,11 +108,12 @@ export function CompressPanel() {
       </div>
 
       <div className="apply-row">
+        {/* aria-disabled, not disabled: a disabled button drops the focus to <body> the moment the job starts. */}
         <button
           type="button"
           className="button primary large"
-          disabled={busy}
-          onClick={() => void applyCurrent()}
+          aria-disabled={busy}
+          onClick={() => !busy && void applyCurrent()}
           aria-describedby="apply-hint"
         >
           Apply

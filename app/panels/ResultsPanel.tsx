@@ -71,7 +71,8 @@ export function ResultsPanel() {
               onChange={(e) => setLatencyRuns(Number(e.target.value))}
             />
           </label>
-          <button type="button" className="button" disabled={busy} onClick={() => void measureAll()}>
+          {/* aria-disabled keeps the focus on the button while the job runs (see Apply). */}
+          <button type="button" className="button" aria-disabled={busy} onClick={() => !busy && void measureAll()}>
             Measure
           </button>
         </div>

@@ -2,7 +2,7 @@
  * Every variant with its recipe and what was measured, deltas against the original, and rename, delete and
  * select. The radio button in each row selects the variant (what Export writes and the histogram shows).
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { deltasAgainst, type MeasuredFigures } from '../../src/studio/deltas';
 import type { LatencySummary, QualityResult } from '../../src/worker/api';
 import { deleteVariant, renameVariant, selectVariant } from '../state/actions';
@@ -62,6 +62,15 @@ export function VariantsTable() {
   const dataKey = useStudio(currentDataKey);
   const original = useStudio(originalOf);
   const [editing, setEditing] = useState<string | null>(null);
+  // The name field unmounts when editing ends; a rename finished by keyboard puts the focus back on its Rename
+  // button instead of letting it fall to <body>. Ending by clicking elsewhere leaves the focus where it went.
+  const refocus = useRef<string | null>(null);
+  const renameButtons = useRef(new Map<string, HTMLButtonElement>());
+  useEffect(() => {
+    if (editing !== null || refocus.current === null) return;
+    renameButtons.current.get(refocus.current)?.focus();
+    refocus.current = null;
+  }, [editing]);
   const base = original.measuredOn === dataKey ? figures(original) : null;
 
   return (
@@ -114,8 +123,16 @@ export function VariantsTable() {
                           setEditing(null);
                         }}
                         onKeyDown={(e) => {
-                          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-                          if (e.key === 'Escape') setEditing(null);
+                          if (e.key === 'Enter') {
+                            // Else the Enter's keypress lands on the refocused Rename button and opens the field again.
+                            e.preventDefault();
+                            refocus.current = v.id;
+                            (e.target as HTMLInputElement).blur();
+                          }
+                          if (e.key === 'Escape') {
+                            refocus.current = v.id;
+                            setEditing(null);
+                          }
                         }}
                       />
                     ) : (
@@ -160,7 +177,16 @@ export function VariantsTable() {
                 <td className="nowrap actions">
                   {v.id !== ORIGINAL && (
                     <>
-                      <button type="button" className="button ghost small" onClick={() => setEditing(v.id)} aria-label={`Rename ${v.name}`}>
+                      <button
+                        type="button"
+                        className="button ghost small"
+                        ref={(el) => {
+                          if (el) renameButtons.current.set(v.id, el);
+                          else renameButtons.current.delete(v.id);
+                        }}
+                        onClick={() => setEditing(v.id)}
+                        aria-label={`Rename ${v.name}`}
+                      >
                         Rename
                       </button>
                       <button type="button" className="button ghost small danger" onClick={() => deleteVariant(v.id)} aria-label={`Delete ${v.name}`}>
