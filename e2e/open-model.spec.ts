@@ -140,3 +140,19 @@ test('the weight table sorts by clicking a column header', async ({ page }) => {
   await expect(paramsHeader).toHaveAttribute('aria-sort', 'ascending');
   await expect.poll(column).toEqual([...descending].reverse());
 });
+
+test('an output whose shape the model does not state reads "shape unknown", not "scalar"', async ({ page }) => {
+  // The emotion model without its signature: its output node carries no shape.
+  const files = fixture('human-emotion').map((f) => {
+    if (f.name !== 'emotion.json') return f;
+    const json = JSON.parse(f.buffer.toString());
+    delete json.userDefinedMetadata.signature;
+    return { ...f, buffer: Buffer.from(JSON.stringify(json)) };
+  });
+  await regions(page).openModel.setInputFiles(files);
+  await expectParams(page, manifestParams(files.find((f) => f.name === 'emotion.json')!.buffer));
+  const inventory = page.getByRole('region', { name: 'emotion', exact: true });
+  const outputs = inventory.locator('.tensor-table').filter({ has: page.getByRole('heading', { name: 'Outputs' }) });
+  await expect(outputs.getByRole('row').filter({ hasText: 'Identity' })).toContainText('shape unknown');
+  await expect(outputs.getByText('scalar')).toHaveCount(0);
+});
