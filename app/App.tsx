@@ -11,6 +11,7 @@ import { InventoryPanel } from './panels/InventoryPanel';
 import { ModelPanel } from './panels/ModelPanel';
 import { ResultsPanel } from './panels/ResultsPanel';
 import { RuntimePanel } from './panels/RuntimePanel';
+import { SampleStart } from './panels/SampleList';
 import { NewSessionButton } from './panels/NewSessionButton';
 import { dismissStorageError } from './state/actions';
 import { useStudio } from './state/use-studio';
@@ -59,7 +60,9 @@ export function App() {
             <HistogramPanel />
             <ExportPanel />
           </>
-        ) : null}
+        ) : (
+          <SampleStart />
+        )}
         <InventoryPanel />
       </main>
     </div>

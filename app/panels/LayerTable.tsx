@@ -11,7 +11,7 @@ import { formatBytes, formatCount, formatPercent, formatShape } from '../../src/
 import { layerLabels } from './layer-labels';
 import { PrecisionSelect } from './PrecisionSelect';
 import { SparsitySlider } from './SparsitySlider';
-import { emptiedTensors } from './VariantWarnings';
+import { emptiedTensors } from './emptied-tensors';
 
 export interface LayerRow {
   weight: WeightInfo;

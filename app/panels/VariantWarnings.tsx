@@ -3,18 +3,17 @@
  * pruning emptied (every weight zero, so its layer outputs only its bias), named so the user can find its row in
  * the layer table and give it its own sparsity, or switch to the same sparsity in every layer.
  */
-import type { PareWarning } from '../../src/errors';
+import { useMemo } from 'react';
 import { setPruneScope } from '../state/actions';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
-
-/** The tensors a variant's warnings say pruning emptied. */
-export function emptiedTensors(warnings: readonly PareWarning[] | undefined): Set<string> {
-  return new Set((warnings ?? []).filter((w) => w.code === 'emptied-tensor' && w.weight).map((w) => w.weight!));
-}
+import { layerRows } from './LayerTable';
 
 export function VariantWarnings() {
   const selected = useStudio(selectedEntry);
+  const weights = useStudio((s) => s.model?.inventory.weights);
+  // The layer table's row name for each tensor, so the warning can be found there.
+  const labels = useMemo(() => new Map(layerRows(weights ?? []).map((r) => [r.weight.name, r.label])), [weights]);
   const scope = useStudio((s) => s.controls.pruneScope ?? 'global');
   const warnings = selected.built?.warnings ?? [];
   if (warnings.length === 0) return null;
@@ -30,6 +29,7 @@ export function VariantWarnings() {
           <ul className="warning-list">
             {emptied.map((w) => (
               <li key={w.weight ?? w.message} title={w.message}>
+                {w.weight && labels.has(w.weight) && <strong className="mono">{labels.get(w.weight)}</strong>}{' '}
                 <code className="tensor-name">{w.weight}</code>
                 <span className="muted"> — all its weights are zero; its layer outputs only its bias.</span>
               </li>

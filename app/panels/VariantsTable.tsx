@@ -174,28 +174,30 @@ export function VariantsTable() {
                   )}
                 </td>
                 <td className="num">{m ? formatPercent(m.sparsity) : v.built ? formatPercent(v.built.sparsity) : '—'}</td>
-                <td className="nowrap actions">
-                  {v.id !== ORIGINAL && (
-                    <>
-                      <button
-                        type="button"
-                        className="button ghost small"
-                        ref={(el) => {
-                          if (el) renameButtons.current.set(v.id, el);
-                          else renameButtons.current.delete(v.id);
-                        }}
-                        onClick={() => setEditing(v.id)}
-                        aria-label={`Rename ${v.name}`}
-                      >
-                        Rename
-                      </button>
-                      <button type="button" className="button ghost small danger" onClick={() => deleteVariant(v.id)} aria-label={`Delete ${v.name}`}>
-                        Delete
-                      </button>
-                    </>
-                  )}
-                  {stale && <span className="badge warn" title="Measured on other data">stale</span>}
-                  {!m && <span className="badge">not measured</span>}
+                <td className="actions">
+                  <div className="row-actions">
+                    {v.id !== ORIGINAL && (
+                      <>
+                        <button
+                          type="button"
+                          className="button ghost small"
+                          ref={(el) => {
+                            if (el) renameButtons.current.set(v.id, el);
+                            else renameButtons.current.delete(v.id);
+                          }}
+                          onClick={() => setEditing(v.id)}
+                          aria-label={`Rename ${v.name}`}
+                        >
+                          Rename
+                        </button>
+                        <button type="button" className="button ghost small danger" onClick={() => deleteVariant(v.id)} aria-label={`Delete ${v.name}`}>
+                          Delete
+                        </button>
+                      </>
+                    )}
+                    {stale && <span className="badge warn" title="Measured on other data">stale</span>}
+                    {!m && <span className="badge">not measured</span>}
+                  </div>
                 </td>
               </tr>
             );
