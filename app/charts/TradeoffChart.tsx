@@ -173,7 +173,8 @@ export const TradeoffChart = memo(function TradeoffChart({ title, xLabel, yLabel
       <div
         ref={body}
         className="chart-body"
-        role="img"
+        // A group, not an img: an img's children are hidden from assistive technology, and the points are buttons.
+        role="group"
         aria-label={summary}
         data-testid="tradeoff-chart"
         data-points={points.length}
