@@ -26,9 +26,9 @@ test('a variant measured without data shows its cosine and relative error agains
   expect(cosine).toBeGreaterThan(0.5);
 
   // Cosine leads on the charts without labels; the relative error can be picked instead.
-  await expect(page.getByRole('group', { name: 'Cosine similarity to original vs size' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Cosine similarity to original vs size', exact: true })).toBeVisible();
   await page.getByRole('radiogroup', { name: 'Quality on the y axis' }).getByLabel('relative error').check();
-  await expect(page.getByRole('group', { name: 'Relative error against original vs size' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Relative error against original vs size', exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: /^Variant 1: relative error \d/ }).first()).toBeVisible();
 
   // The tooltip of a point carries the figures, and goes when focus leaves the point.
