@@ -79,14 +79,22 @@ test('every tab stop has a name, and the y-axis labels fit inside their charts',
   // The histogram's svg is not a tab stop of its own.
   await expect(page.getByTestId('weight-histogram').locator('svg[tabindex]')).toHaveCount(0);
 
-  // Each y tick's text starts inside its svg (a clipped "89.0%" read "39.0%").
-  const clipped = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('[data-testid="tradeoff-chart"] svg')).flatMap((svg) => {
-      const left = svg.getBoundingClientRect().left;
-      return Array.from(svg.querySelectorAll('.recharts-yAxis text'))
-        .filter((t) => t.getBoundingClientRect().left < left - 0.5)
-        .map((t) => t.textContent);
-    }),
-  );
-  expect(clipped).toEqual([]);
+  // Each y tick's text starts inside its svg (a clipped "89.0%" read "39.0%"), for every y metric ("100%" is
+  // the widest label of agreement).
+  const metrics = page.getByRole('radiogroup', { name: 'Quality on the y axis' });
+  for (const metric of ['cosine', 'relative error', 'agreement']) {
+    await metrics.getByLabel(metric).check();
+    const clipped = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-testid="tradeoff-chart"] svg')).flatMap((svg) => {
+        const left = svg.getBoundingClientRect().left;
+        return Array.from(svg.querySelectorAll('.recharts-yAxis-tick-labels text'))
+          .filter((t) => t.getBoundingClientRect().left < left - 0.5)
+          .map((t) => t.textContent);
+      }),
+    );
+    expect(clipped, `clipped y labels with ${metric}`).toEqual([]);
+  }
+  await expect(page.locator('[data-testid="tradeoff-chart"] .recharts-yAxis-tick-labels text').getByText('100%').first()).toBeVisible();
+  // And there were labels to check: the selector would otherwise pass on nothing.
+  await expect(page.locator('[data-testid="tradeoff-chart"] .recharts-yAxis-tick-labels text').first()).toBeVisible();
 });

@@ -157,9 +157,9 @@ export const TradeoffChart = memo(function TradeoffChart({ title, xLabel, yLabel
   const yDecimals = tickDecimals(yAxis.ticks);
   const yText = (v: number) => metric.tick(v, yDecimals);
   const yTick = useMemo(() => plainTick((v) => metric.tick(v, yDecimals)), [metric, yDecimals]);
-  // Wide enough for the longest label: a fixed width cut "89.0%" to read "39.0%". About 7 px a character at
-  // the axis's 12 px, plus the tick's gap.
-  const yWidth = 14 + 7 * Math.max(...yAxis.ticks.map((t) => yText(t).length));
+  // Wide enough for the longest label: a fixed width cut "89.0%" to read "39.0%". Up to 9 px a character at the
+  // axis's 12 px ('%' is the widest), plus the tick line (6 px), its gap (4 px) and a margin, measured in Chromium.
+  const yWidth = 16 + 9 * Math.max(...yAxis.ticks.map((t) => yText(t).length));
   const xTick = useMemo(() => plainTick(formatX), [formatX]);
   const shape = (props: unknown) => <PointShape {...(props as ShapeProps)} selectedId={selectedId} onSelect={onSelect} hover={hover} metric={metric} />;
   const summary =
