@@ -11,7 +11,9 @@ import { InventoryPanel } from './panels/InventoryPanel';
 import { ModelPanel } from './panels/ModelPanel';
 import { ResultsPanel } from './panels/ResultsPanel';
 import { RuntimePanel } from './panels/RuntimePanel';
-import { dismissStorageError, newSession } from './state/actions';
+import { SampleStart } from './panels/SampleList';
+import { NewSessionButton } from './panels/NewSessionButton';
+import { dismissStorageError } from './state/actions';
 import { useStudio } from './state/use-studio';
 
 export function App() {
@@ -37,9 +39,7 @@ export function App() {
               <span className="spinner" aria-hidden="true" /> Restoring your last session…
             </span>
           )}
-          <button type="button" className="button ghost small" onClick={() => void newSession()}>
-            New session
-          </button>
+          <NewSessionButton />
         </div>
         {storageError && (
           <div className="header-alert">
@@ -60,7 +60,9 @@ export function App() {
             <HistogramPanel />
             <ExportPanel />
           </>
-        ) : null}
+        ) : (
+          <SampleStart />
+        )}
         <InventoryPanel />
       </main>
     </div>

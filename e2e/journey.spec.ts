@@ -39,7 +39,7 @@ test('sample MLP: 50% + uint8, Apply, charts, Export a zip stock TF.js loads, re
   // The live estimate follows the controls.
   await setCompression(page, 50, 'uint8');
   await expect(page.getByTestId('size-estimate')).toHaveAttribute('data-status', 'ready');
-  await expect(page.getByTestId('estimate-raw')).toContainText('KB');
+  await expect(page.getByTestId('estimate-raw')).toContainText('KiB');
 
   await applyAndWait(page, 'Variant 1');
   // Both charts show the original and the variant.

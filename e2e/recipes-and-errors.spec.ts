@@ -79,7 +79,17 @@ test('"New session" forgets the model and variants, here and after a reload', as
   await page.getByRole('spinbutton', { name: 'Latency runs' }).fill('2');
   await setCompression(page, 40, 'uint8');
   await applyAndWait(page, 'Variant 1');
+  // It asks first, saying what would be lost; keeping on changes nothing and gives the focus back.
   await page.getByRole('button', { name: 'New session' }).click();
+  const ask = page.getByRole('alertdialog', { name: /^Start over\?/ });
+  await expect(ask).toContainText('1 variant');
+  await expect(ask.getByRole('button', { name: 'Start a new session' })).toBeFocused();
+  await ask.getByRole('button', { name: 'Keep working' }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'New session' })).toBeFocused();
+  await expect(page.getByRole('radio', { name: 'Select Variant 1' })).toBeVisible();
+  await page.getByRole('button', { name: 'New session' }).click();
+  await page.getByRole('button', { name: 'Start a new session' }).click();
   await expect(page.getByText('No model open yet.')).toBeVisible();
   await page.reload();
   await expect(page.getByTestId('wasm-binary')).toHaveAttribute('data-binary', /.+/);

@@ -16,6 +16,8 @@ test('the worker runs the threaded SIMD wasm binary in a cross-origin isolated p
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await expect(binary).toHaveAttribute('data-binary', 'threaded-simd');
   await expect(binary).toContainText(/\d+ threads?/);
+  // The backends fold away under the headline.
+  await runtime.getByText('Backends and details').click();
   await expect(runtime.getByRole('listitem').filter({ hasText: 'cpu' })).toContainText('available');
   // The wasm backend passed its self-check in the worker, and nothing failed on the way (the threaded build's
   // pthread workers report "ReferenceError" here when the minifier breaks them).

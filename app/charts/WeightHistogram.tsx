@@ -6,7 +6,7 @@
 import { Area, Bar, CartesianGrid, ComposedChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { memo } from 'react';
 import type { TensorHistogram } from '../../src/worker/api';
-import { formatCount } from '../format';
+import { formatCount } from '../../src/text/wording';
 import { plainTick } from './PlainTick';
 
 const countTick = plainTick((v) => formatCount(v));
@@ -46,7 +46,8 @@ export const WeightHistogram = memo(function WeightHistogram({ histogram, afterL
   return (
     <div className="chart-body" role="img" aria-label={summary} data-testid="weight-histogram">
       <ResponsiveContainer width="100%" height={220}>
-        <ComposedChart data={rows} barGap={0} barCategoryGap={1} margin={{ top: 8, right: 12, bottom: 8, left: 4 }}>
+        {/* No accessibility layer: it makes the svg a nameless tab stop; the summary above names the chart. */}
+        <ComposedChart data={rows} barGap={0} barCategoryGap={1} margin={{ top: 8, right: 12, bottom: 8, left: 4 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} horizontalValues={yTicks} />
           <XAxis niceTicks="none" dataKey="x" tick={valueTick} interval={Math.max(0, Math.ceil(rows.length / 8) - 1)} />
           <YAxis niceTicks="none" scale="sqrt" domain={[0, yTicks[yTicks.length - 1]]} ticks={yTicks} tick={countTick} width={62} interval={0} />

@@ -48,11 +48,32 @@ describe('tradeoffPoints', () => {
     const v = variant('a', 0.5, null, null);
     v.measurement = {
       ...v.measurement!,
-      quality: { kind: 'fidelity', value: 0.97, samples: 64, top5: null, loss: null, perClass: [], cosine: 0.99, maxAbsDiff: 0.1, weakProxy: true, data: '64 generated inputs', skipped: [] },
+      quality: { kind: 'fidelity', value: 0.97, samples: 64, top5: null, loss: null, perClass: [], cosine: 0.99, relativeError: 0.12, maxAbsDiff: 0.1, weakProxy: true, data: '64 generated inputs', skipped: [] },
     };
-    const data = tradeoffPoints([original, v], null, 'size-raw');
+    const data = tradeoffPoints([original, v], null, 'size-raw', 'agreement');
     expect(data.quality).toBe('fidelity');
     expect(data.weakProxy).toBe(true);
     expect(data.points.map((p) => p.y)).toEqual([100, 97]);
+  });
+
+  it('without labels, plots cosine by default and the relative error on request, the original as the reference', () => {
+    const original = { ...originalEntry(), measurement: fakeMeasurement(null, { dataId: null, latencyRuns: 3 }), measuredOn: null };
+    const v = variant('a', 0.5, null, null);
+    v.measurement = {
+      ...v.measurement!,
+      quality: { kind: 'fidelity', value: 1, samples: 64, top5: null, loss: null, perClass: [], cosine: 0.93, relativeError: 0.25, maxAbsDiff: 0.4, weakProxy: false, data: 'photos', skipped: [] },
+    };
+    const byDefault = tradeoffPoints([original, v], null, 'size-raw');
+    expect(byDefault.metric.id).toBe('cosine');
+    expect(byDefault.points.map((p) => p.y)).toEqual([1, 0.93]);
+    const error = tradeoffPoints([original, v], null, 'size-raw', 'relative-error');
+    expect(error.metric.higherIsBetter).toBe(false);
+    expect(error.points.map((p) => p.y)).toEqual([0, 25]);
+  });
+
+  it('keeps accuracy when the data has labels, whatever fidelity metric was picked before', () => {
+    const data = tradeoffPoints([variant('a', 0.5, 'd', 'key')], 'key', 'size-gzip', 'cosine');
+    expect(data.metric.id).toBe('accuracy');
+    expect(data.points[0].y).toBeCloseTo(85, 10);
   });
 });

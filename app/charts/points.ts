@@ -1,11 +1,12 @@
 /**
  * The points of the trade-off charts, from measured results only: one per variant measured on the current data,
- * the original marked. Without labelled data the y axis is agreement with the original (the original itself is
- * 100% by definition).
+ * the original marked. Without labelled data the y axis compares with the original (cosine, relative error or
+ * agreement; see quality-metrics.ts), and the original sits at the reference value by definition.
  */
 import type { QualityResult } from '../../src/worker/api';
 import type { VariantEntry } from '../state/variants-slice';
 import { ORIGINAL } from '../state/variants-slice';
+import { resolveMetric, type QualityMetric, type QualityMetricId } from './quality-metrics';
 
 export type XAxisKind = 'size-gzip' | 'size-raw' | 'latency';
 
@@ -15,7 +16,7 @@ export interface ChartPoint {
   summary: string;
   isOriginal: boolean;
   x: number;
-  /** Quality in percent. */
+  /** The chosen quality metric, in its axis units (percent for accuracy, agreement and relative error). */
   y: number;
   entry: VariantEntry;
 }
@@ -24,6 +25,8 @@ export interface TradeoffData {
   points: ChartPoint[];
   /** What y is: accuracy on labelled data, or agreement with the original. */
   quality: QualityResult['kind'] | null;
+  /** What y is, resolved from the user's pick and what was measured. */
+  metric: QualityMetric;
   weakProxy: boolean;
   /** Entries left out: not measured on the current data, or without the figure this axis needs. */
   missing: number;
@@ -40,12 +43,18 @@ function xOf(entry: VariantEntry, axis: XAxisKind): number | null {
 /**
  * Points for one chart.
  *
- * @example tradeoffPoints(state.variants, state.data?.key ?? null, 'size-gzip')
+ * @example tradeoffPoints(state.variants, state.data?.key ?? null, 'size-gzip', 'cosine')
  */
-export function tradeoffPoints(entries: readonly VariantEntry[], dataKey: string | null, axis: XAxisKind): TradeoffData {
+export function tradeoffPoints(
+  entries: readonly VariantEntry[],
+  dataKey: string | null,
+  axis: XAxisKind,
+  metricPick: QualityMetricId | null = null,
+): TradeoffData {
   const current = entries.filter((e) => e.measurement !== null && e.measuredOn === dataKey);
   const kinds = current.map((e) => e.measurement!.quality?.kind).filter((k) => k !== undefined);
   const quality = kinds.includes('accuracy') ? 'accuracy' : kinds.includes('fidelity') ? 'fidelity' : null;
+  const metric = resolveMetric(quality, metricPick);
   const points: ChartPoint[] = [];
   let weakProxy = false;
   for (const e of current) {
@@ -53,11 +62,11 @@ export function tradeoffPoints(entries: readonly VariantEntry[], dataKey: string
     const q = e.measurement!.quality;
     let y: number | null = null;
     if (q && q.kind === quality) {
-      y = q.value * 100;
+      y = metric.valueOf(q);
       weakProxy ||= q.weakProxy;
-    } else if (e.id === ORIGINAL && quality === 'fidelity') y = 100;
+    } else if (e.id === ORIGINAL && quality === 'fidelity') y = metric.reference;
     if (x === null || y === null) continue;
     points.push({ id: e.id, name: e.name, summary: e.summary, isOriginal: e.id === ORIGINAL, x, y, entry: e });
   }
-  return { points, quality, weakProxy, missing: entries.length - points.length };
+  return { points, quality, metric, weakProxy, missing: entries.length - points.length };
 }

@@ -11,7 +11,7 @@ describe('niceStep', () => {
 });
 
 describe('niceAxis', () => {
-  it('rounds a size axis out to whole KB steps from 0', () => {
+  it('rounds a size axis out to whole KiB steps from 0', () => {
     const axis = niceAxis(170_000, 990_000, { unit: 1024, floor: 0 });
     expect(axis.domain[0]).toBe(0);
     expect(axis.domain[1]).toBeGreaterThanOrEqual(990_000);

@@ -1,6 +1,6 @@
 /**
  * Round axis bounds and ticks for the charts: steps of 1, 2, 2.5 or 5 times a power of ten (in the axis unit),
- * so a size axis reads 0, 250, 500 KB rather than 0, 293.0, 585.9 KB.
+ * so a size axis reads 0, 250, 500 KiB rather than 0, 293.0, 585.9 KiB.
  */
 
 /** The nice step for splitting `span` into about `count` parts. */
@@ -19,7 +19,7 @@ export interface NiceAxis {
 
 /**
  * Bounds that hold [lo, hi] with a little room, rounded out to whole steps, and the ticks between them. `unit`
- * scales the steps (1024 for KB); `floor` and `ceil` clamp the bounds (0 for sizes, 100 for percentages).
+ * scales the steps (1024 for KiB); `floor` and `ceil` clamp the bounds (0 for sizes, 100 for percentages).
  *
  * @example niceAxis(170_000, 990_000, { unit: 1024, floor: 0 }) // domain [0, 1_024_000], ticks every 256,000
  */

@@ -3,19 +3,23 @@
  * Cancel), and the layer table where each prunable tensor can have its own sparsity and precision.
  */
 import type { ClipMethod } from '../../src/recipe/schema';
+import type { PruneScope } from '../../src/studio/controls';
 import {
   applyCurrent,
   resetControls,
   setClip,
   setGlobalSparsity,
   setPrecision,
+  setPruneScope,
 } from '../state/actions';
 import { useStudio } from '../state/use-studio';
-import { formatBytes, formatCount, formatWholePercent } from '../format';
+import { formatBytes, formatCount } from '../../src/text/wording';
 import { EstimateReadout } from './EstimateReadout';
 import { JobError, JobStatus } from './JobStatus';
 import { LayerTable } from './LayerTable';
-import { precisionFromValue, precisionOptions, precisionValue } from './precision-options';
+import { PrecisionSelect } from './PrecisionSelect';
+import { SparsitySlider } from './SparsitySlider';
+import { VariantWarnings } from './VariantWarnings';
 
 const clipOptions: { value: ClipMethod; label: string }[] = [
   { value: 'minmax', label: 'min/max (as the converter)' },
@@ -23,13 +27,34 @@ const clipOptions: { value: ClipMethod; label: string }[] = [
   { value: 'mse', label: 'MSE-optimal clipping' },
 ];
 
+const scopeOptions: { value: PruneScope; label: string; hint: string }[] = [
+  { value: 'global', label: 'One threshold over all layers', hint: 'The smallest weights of the whole model go first; a small layer can lose all of its weights.' },
+  { value: 'each', label: 'Same sparsity in every layer', hint: 'Each layer loses the same share of its own smallest weights.' },
+];
+
+/** How the global sparsity spreads over the layers without their own setting. */
+function PruneScopeChoice({ scope }: { scope: PruneScope }) {
+  const chosen = scopeOptions.find((o) => o.value === scope) ?? scopeOptions[0];
+  return (
+    <fieldset className="scope-choice">
+      <legend className="visually-hidden">How the global sparsity spreads over the layers</legend>
+      {scopeOptions.map((o) => (
+        <label key={o.value} className="radio-option">
+          <input type="radio" name="prune-scope" value={o.value} checked={scope === o.value} onChange={() => setPruneScope(o.value)} />
+          {o.label}
+        </label>
+      ))}
+      <p className="hint">{chosen.hint} Layers with their own setting keep it.</p>
+    </fieldset>
+  );
+}
+
 export function CompressPanel() {
   const model = useStudio((s) => s.model);
   const controls = useStudio((s) => s.controls);
   const loaded = useStudio((s) => s.loadedRecipe);
   const busy = useStudio((s) => s.job !== null);
   if (!model) return null;
-  const pct = Math.round(controls.globalSparsity * 100);
   const affine = typeof controls.precision === 'object' || controls.precision === 'uint8' || controls.precision === 'uint16' || controls.precision === 'keep';
 
   return (
@@ -51,40 +76,15 @@ export function CompressPanel() {
           <label htmlFor="global-sparsity" className="control-label">
             Global sparsity
           </label>
-          <div className="slider-row">
-            <input
-              id="global-sparsity"
-              type="range"
-              min={0}
-              max={99}
-              step={1}
-              value={pct}
-              onChange={(e) => setGlobalSparsity(Number(e.target.value) / 100)}
-              aria-valuetext={`${pct}% of prunable weights set to zero`}
-            />
-            <output htmlFor="global-sparsity" className="slider-value" data-testid="global-sparsity-value">
-              {formatWholePercent(controls.globalSparsity)}
-            </output>
-          </div>
-          <p className="hint">The smallest weights of every kernel without its own setting, by one shared threshold.</p>
+          <SparsitySlider id="global-sparsity" value={controls.globalSparsity} onChange={setGlobalSparsity} outputTestId="global-sparsity-value" />
+          <PruneScopeChoice scope={controls.pruneScope ?? 'global'} />
         </div>
 
         <div className="control">
           <label htmlFor="quantization" className="control-label">
             Quantization
           </label>
-          <select
-            id="quantization"
-            className="input"
-            value={precisionValue(controls.precision)}
-            onChange={(e) => setPrecision(precisionFromValue(e.target.value))}
-          >
-            {precisionOptions.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
+          <PrecisionSelect id="quantization" value={controls.precision} onChange={(p) => p !== undefined && setPrecision(p)} />
           <label htmlFor="quant-range" className="control-label secondary">
             Range
           </label>
@@ -108,11 +108,12 @@ export function CompressPanel() {
       </div>
 
       <div className="apply-row">
+        {/* aria-disabled, not disabled: a disabled button drops the focus to <body> the moment the job starts. */}
         <button
           type="button"
           className="button primary large"
-          disabled={busy}
-          onClick={() => void applyCurrent()}
+          aria-disabled={busy}
+          onClick={() => !busy && void applyCurrent()}
           aria-describedby="apply-hint"
         >
           Apply
@@ -130,6 +131,7 @@ export function CompressPanel() {
       )}
       <JobStatus kinds={['apply']} />
       <JobError kinds={['apply']} fallback="Apply failed" />
+      <VariantWarnings />
 
       <p className="honest small-print">
         Quantization shrinks the file, not TF.js latency: weights are turned back into float32 when the model loads.

@@ -10,7 +10,7 @@ import type { Scale } from '../../src/worker/api';
 import { closeData, dismissDataError, openDataFiles, openSampleData, setDataScale } from '../state/actions';
 import { modelOutputWidth } from '../state/data-actions';
 import { useStudio } from '../state/use-studio';
-import { formatCount } from '../format';
+import { formatCount } from '../../src/text/wording';
 import { ClassNamesEditor } from './ClassNamesEditor';
 import { ErrorAlert } from './ErrorAlert';
 import { SampleThumb } from './SampleThumb';

@@ -1,6 +1,6 @@
 /** The live export-size estimate of the recipe in the controls, next to the original's size. */
 import { useStudio } from '../state/use-studio';
-import { formatBytes, formatChange, formatExactBytes, formatPercent } from '../format';
+import { formatBytes, formatChange, formatExactBytes, formatPercent } from '../../src/text/wording';
 
 export function EstimateReadout() {
   const estimate = useStudio((s) => s.estimate);

@@ -7,7 +7,7 @@ import { dismissRecipeError, downloadExportFile, downloadExportZip, exportSelect
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL } from '../state/variants-slice';
-import { formatBytes, formatExactBytes } from '../format';
+import { formatBytes, formatExactBytes } from '../../src/text/wording';
 import { ErrorAlert } from './ErrorAlert';
 import { JobError, JobStatus } from './JobStatus';
 

@@ -10,8 +10,9 @@ import { showHistogramOf } from '../state/actions';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { toStudioError } from '../studio-error';
-import { formatCount, formatPercent } from '../format';
+import { formatCount, formatPercent } from '../../src/text/wording';
 import { ErrorAlert } from './ErrorAlert';
+import { withoutSharedScope } from './layer-labels';
 import { layerRows } from './LayerTable';
 
 export function HistogramPanel() {
@@ -43,6 +44,11 @@ export function HistogramPanel() {
     };
   }, [model, tensor, recipe, key]);
 
+  const choices = useMemo(() => {
+    const floats = (model?.inventory.weights ?? []).filter((w) => w.dtype === 'float32');
+    const labels = withoutSharedScope(floats.map((w) => w.name));
+    return floats.map((w, i) => ({ name: w.name, label: labels[i], prunable: w.prunable }));
+  }, [model]);
   const shown = useDeferredValue(result);
   if (!model || !tensor) return null;
   const h = shown?.histogram;
@@ -53,17 +59,16 @@ export function HistogramPanel() {
         <h2 id="histogram-title" className="panel-title">
           Weights
         </h2>
-        <label className="inline-control">
+        <label className="inline-control tensor-picker">
           <span>Tensor</span>
-          <select className="input small" value={tensor} onChange={(e) => showHistogramOf(e.target.value)}>
-            {model.inventory.weights
-              .filter((w) => w.dtype === 'float32')
-              .map((w) => (
-                <option key={w.name} value={w.name}>
-                  {w.name}
-                  {w.prunable ? '' : ' (not prunable)'}
-                </option>
-              ))}
+          {/* Shrinks with the panel: graph models' names run to 160 characters. */}
+          <select className="input small" value={tensor} title={tensor} onChange={(e) => showHistogramOf(e.target.value)}>
+            {choices.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.label}
+                {c.prunable ? '' : ' (not prunable)'}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -1,6 +1,6 @@
 /** What is inside the open model: format, totals, inputs and outputs, labels, warnings, and every weight. */
 import { useStudio } from '../state/use-studio';
-import { formatBytes, formatCount, formatExactBytes, formatPercent } from '../format';
+import { formatBytes, formatCount, formatExactBytes, formatPercent } from '../../src/text/wording';
 import { TensorTable } from './TensorTable';
 import { WeightTable } from './WeightTable';
 

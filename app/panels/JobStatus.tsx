@@ -3,7 +3,7 @@ import type { JobPhase } from '../../src/worker/api';
 import { cancelJob, dismissJobError } from '../state/actions';
 import type { JobKind } from '../state/jobs-slice';
 import { useStudio } from '../state/use-studio';
-import { formatCount, formatEta } from '../format';
+import { formatCount, formatEta } from '../../src/text/wording';
 import { ErrorAlert } from './ErrorAlert';
 
 const phaseText: Record<JobPhase, string> = {

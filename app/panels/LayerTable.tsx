@@ -7,9 +7,11 @@ import type { WeightInfo } from '../../src/model/types';
 import { resetLayer, setLayerPrecision, setLayerSparsity, showHistogramOf } from '../state/actions';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
-import { formatBytes, formatCount, formatPercent, formatShape, formatWholePercent } from '../format';
+import { formatBytes, formatCount, formatPercent, formatShape } from '../../src/text/wording';
 import { layerLabels } from './layer-labels';
-import { precisionFromValue, precisionOptions, precisionValue } from './precision-options';
+import { PrecisionSelect } from './PrecisionSelect';
+import { SparsitySlider } from './SparsitySlider';
+import { emptiedTensors } from './emptied-tensors';
 
 export interface LayerRow {
   weight: WeightInfo;
@@ -29,6 +31,7 @@ export function LayerTable() {
   const controls = useStudio((s) => s.controls);
   const selected = useStudio(selectedEntry);
   const histogramTensor = useStudio((s) => s.histogramTensor);
+  const scope = useStudio((s) => s.controls.pruneScope ?? 'global');
   const rows = useMemo(() => (inventory ? layerRows(inventory.weights) : []), [inventory]);
   if (!inventory) return null;
   if (rows.length === 0) {
@@ -36,97 +39,93 @@ export function LayerTable() {
   }
   const total = inventory.weightBytes;
   const achieved = selected.built?.tensors;
+  const emptied = emptiedTensors(selected.built?.warnings);
 
   return (
     <div className="layers">
       <h3 className="subheading" id="layers-title">
         Layers <span className="muted">{formatCount(rows.length)} prunable tensors; a layer's own setting overrides the global one</span>
       </h3>
-      <div className="table-scroll">
-        <table className="table layer-table" aria-labelledby="layers-title">
-          <thead>
-            <tr>
-              <th scope="col">Layer</th>
-              <th scope="col">Shape</th>
-              <th scope="col" className="num">
-                Params
-              </th>
-              <th scope="col" className="num">
-                Share
-              </th>
-              <th scope="col">Sparsity</th>
-              <th scope="col">Quantization</th>
-              <th scope="col" className="num" title={`In the selected variant: ${selected.name}`}>
-                {selected.recipe ? selected.name : 'Selected'}
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ weight: w, label }) => {
-              const own = controls.layers[w.name] ?? {};
-              const sparsity = own.sparsity ?? controls.globalSparsity;
-              const overridden = own.sparsity !== undefined || own.precision !== undefined;
-              const done = achieved?.[w.name];
-              return (
-                <tr key={w.name} data-overridden={overridden || undefined}>
-                  <td className="layer-name" title={w.name}>
-                    <span className="mono">{label}</span>
-                    <small className="muted">{w.ownerType}</small>
-                  </td>
-                  <td className="mono nowrap">{formatShape(w.shape)}</td>
-                  <td className="num">{formatCount(w.params)}</td>
-                  <td className="num" title={formatBytes(w.bytes)}>
-                    <span className="share">
-                      <span className="share-bar" style={{ width: `${Math.max(2, (w.bytes / total) * 100)}%` }} />
-                    </span>
-                    {formatPercent(w.bytes / total)}
-                  </td>
-                  <td>
-                    <div className="slider-row compact">
-                      <input
-                        type="range"
-                        min={0}
-                        max={99}
-                        step={1}
-                        value={Math.round(sparsity * 100)}
-                        aria-label={`${label} sparsity`}
-                        data-own={own.sparsity !== undefined || undefined}
-                        onChange={(e) => setLayerSparsity(w.name, Number(e.target.value) / 100)}
-                      />
-                      <output className="slider-value small">
-                        {formatWholePercent(sparsity)}
-                        {own.sparsity === undefined && <span className="muted"> global</span>}
-                      </output>
-                    </div>
-                  </td>
-                  <td>
-                    <select
-                      className="input small"
-                      aria-label={`${label} quantization`}
-                      value={own.precision === undefined ? 'global' : precisionValue(own.precision)}
-                      onChange={(e) => setLayerPrecision(w.name, e.target.value === 'global' ? undefined : precisionFromValue(e.target.value))}
-                    >
-                      <option value="global">Global</option>
-                      {precisionOptions.map((o) => (
-                        <option key={o.value} value={o.value}>
-                          {o.label}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="num nowrap">
-                    {done ? (
-                      <>
-                        {formatPercent(done.sparsity)} <small className="muted">{done.stored}</small>
-                      </>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td className="nowrap actions">
+      {/* Fixed columns that fit the panel: the layer's facts share one cell, long names wrap, and narrow panels
+          turn each row into a small card (styles.css), so nothing scrolls sideways. */}
+      <table className="table layer-table" aria-labelledby="layers-title">
+        <colgroup>
+          <col className="col-layer" />
+          <col className="col-share" />
+          <col className="col-sparsity" />
+          <col className="col-precision" />
+          <col className="col-achieved" />
+          <col className="col-actions" />
+        </colgroup>
+        <thead>
+          <tr>
+            <th scope="col">Layer</th>
+            <th scope="col" className="num">
+              Share
+            </th>
+            <th scope="col">Sparsity</th>
+            <th scope="col">Quantization</th>
+            <th scope="col" className="num" title={`What the selected variant achieved: ${selected.name}`}>
+              {selected.recipe ? `In ${selected.name}` : 'In the selected variant'}
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ weight: w, label }) => {
+            const own = controls.layers[w.name] ?? {};
+            const sparsity = own.sparsity ?? controls.globalSparsity;
+            const overridden = own.sparsity !== undefined || own.precision !== undefined;
+            const done = achieved?.[w.name];
+            const isEmptied = emptied.has(w.name);
+            return (
+              <tr key={w.name} data-overridden={overridden || undefined} data-emptied={isEmptied || undefined}>
+                <td className="layer-name" title={w.name}>
+                  <span className="mono layer-label">{label}</span>
+                  <small className="muted layer-facts">
+                    {w.ownerType} · {formatShape(w.shape)} · {formatCount(w.params)} params
+                  </small>
+                </td>
+                <td className="num" title={formatBytes(w.bytes)} data-label="Share">
+                  <span className="share">
+                    <span className="share-bar" style={{ width: `${Math.max(2, (w.bytes / total) * 100)}%` }} />
+                  </span>
+                  {formatPercent(w.bytes / total)}
+                </td>
+                <td data-label="Sparsity">
+                  <SparsitySlider
+                    compact
+                    label={`${label} sparsity`}
+                    value={sparsity}
+                    own={own.sparsity !== undefined}
+                    suffix={own.sparsity === undefined ? (scope === 'each' ? 'each' : 'global') : undefined}
+                    onChange={(f) => setLayerSparsity(w.name, f)}
+                  />
+                </td>
+                <td data-label="Quantization">
+                  <PrecisionSelect
+                    small
+                    allowGlobal
+                    label={`${label} quantization`}
+                    value={own.precision}
+                    onChange={(p) => setLayerPrecision(w.name, p)}
+                  />
+                </td>
+                <td className="num achieved" data-label={selected.recipe ? `In ${selected.name}` : 'Achieved'} data-testid="achieved">
+                  {done ? (
+                    <>
+                      <span className={isEmptied ? 'emptied' : undefined}>{formatPercent(done.sparsity)}</span>
+                      {isEmptied && <span className="badge warn">emptied</span>}
+                      <small className="muted"> {done.stored}</small>
+                    </>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td>
+                  <div className="actions">
                     <button
                       type="button"
                       className="button ghost small"
@@ -145,13 +144,13 @@ export function LayerTable() {
                     >
                       Histogram
                     </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }

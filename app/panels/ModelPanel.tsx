@@ -1,7 +1,7 @@
 /** The Model panel: bring a model in, see that it is being read, see what went wrong, and what is open. */
 import { useStudio } from '../state/use-studio';
 import { cancelOpen, closeModel, dismissModelError } from '../state/actions';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../src/text/wording';
 import { DropZone } from './DropZone';
 import { ErrorAlert } from './ErrorAlert';
 import { SampleList } from './SampleList';

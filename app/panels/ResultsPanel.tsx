@@ -6,10 +6,12 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import type { MeasureBackend } from '../../src/worker/api';
 import { axisFormat, TradeoffChart } from '../charts/TradeoffChart';
 import { tradeoffPoints, type XAxisKind } from '../charts/points';
+import { metricsFor, type QualityMetricId } from '../charts/quality-metrics';
 import { useStaggered } from '../charts/use-staggered';
 import { measureAll, selectVariant, setLatencyRuns, setMeasureBackend } from '../state/actions';
 import { currentDataKey } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
+import { formatCount } from '../../src/text/wording';
 import { JobError, JobStatus } from './JobStatus';
 import { VariantsTable } from './VariantsTable';
 
@@ -25,13 +27,16 @@ export function ResultsPanel() {
   const runtime = useStudio((s) => s.runtime);
   const busy = useStudio((s) => s.job !== null);
   const [sizeAxis, setSizeAxis] = useState<Extract<XAxisKind, 'size-gzip' | 'size-raw'>>('size-gzip');
-  const bySize = useMemo(() => tradeoffPoints(variants, dataKey, sizeAxis), [variants, dataKey, sizeAxis]);
-  const byLatency = useStaggered(useMemo(() => tradeoffPoints(variants, dataKey, 'latency'), [variants, dataKey]));
+  const [metricPick, setMetricPick] = useState<QualityMetricId | null>(null);
+  const bySize = useMemo(() => tradeoffPoints(variants, dataKey, sizeAxis, metricPick), [variants, dataKey, sizeAxis, metricPick]);
+  const byLatency = useStaggered(useMemo(() => tradeoffPoints(variants, dataKey, 'latency', metricPick), [variants, dataKey, metricPick]));
   const latencySelectedId = useStaggered(selectedId);
   if (!model) return null;
 
   const backends = (runtime?.backends ?? []).filter((b) => b.available).map((b) => b.name);
-  const qualityName = bySize.quality === 'fidelity' || (bySize.quality === null && !data?.summary.labelled) ? 'Agreement with original' : 'Accuracy';
+  const metric = bySize.metric;
+  const qualityName = metric.label;
+  const metricChoices = metricsFor(bySize.quality);
   const stale = variants.filter((v) => v.measurement !== null && v.measuredOn !== dataKey).length;
 
   return (
@@ -66,7 +71,8 @@ export function ResultsPanel() {
               onChange={(e) => setLatencyRuns(Number(e.target.value))}
             />
           </label>
-          <button type="button" className="button" disabled={busy} onClick={() => void measureAll()}>
+          {/* aria-disabled keeps the focus on the button while the job runs (see Apply). */}
+          <button type="button" className="button" aria-disabled={busy} onClick={() => !busy && void measureAll()}>
             Measure
           </button>
         </div>
@@ -75,7 +81,7 @@ export function ResultsPanel() {
       <JobError kinds={['measure']} fallback="Measuring failed" />
       <p className="small-print muted">
         {data?.summary.labelled
-          ? `Accuracy on ${data.source.label} (${data.summary.size.toLocaleString('en-US')} samples).`
+          ? `Accuracy on ${data.source.label} (${formatCount(data.summary.size)} samples).`
           : bySize.weakProxy
             ? 'No labelled data: variants are compared with the original on generated inputs, a weak proxy. Drop data in the Data panel for accuracy.'
             : 'Measure runs the original and every variant on the data and backend chosen here.'}{' '}
@@ -83,6 +89,17 @@ export function ResultsPanel() {
         {stale > 0 && ` ${stale} measured on other data: press Measure to bring them up to date.`}
       </p>
 
+      {metricChoices.length > 1 && (
+        <div className="metric-switch" role="radiogroup" aria-label="Quality on the y axis">
+          <span className="muted">Compare with the original by</span>
+          {metricChoices.map((m) => (
+            <label key={m.id} className="switch-option">
+              <input type="radio" name="quality-metric" checked={metric.id === m.id} onChange={() => setMetricPick(m.id)} />
+              {m.short}
+            </label>
+          ))}
+        </div>
+      )}
       <div className="charts">
         <div className="chart-cell">
           <div className="chart-switch" role="radiogroup" aria-label="Size on the x axis">
@@ -97,6 +114,7 @@ export function ResultsPanel() {
             title={`${qualityName} vs size`}
             xLabel={sizeAxis === 'size-gzip' ? 'model.json + weights gzip' : 'model.json + weights'}
             yLabel={qualityName}
+            metric={metric}
             points={bySize.points}
             formatX={axisFormat.bytes}
             xKind="bytes"
@@ -109,6 +127,7 @@ export function ResultsPanel() {
             title={`${qualityName} vs latency`}
             xLabel={`median latency, ${settings.backend}`}
             yLabel={qualityName}
+            metric={byLatency.metric}
             points={byLatency.points}
             formatX={axisFormat.ms}
             xKind="ms"

@@ -35,32 +35,36 @@ export function RuntimePanel() {
               <span className="badge warn">wasm unavailable</span>
             )}
           </p>
-          <dl className="kv">
-            <dt>Active backend</dt>
-            <dd>{runtime.active}</dd>
-            <dt>Cross-origin isolated</dt>
-            <dd data-testid="cross-origin-isolated">{runtime.wasm.crossOriginIsolated ? 'Yes' : 'No'}</dd>
-            <dt>Logical cores</dt>
-            <dd>{runtime.cores ?? 'unknown'}</dd>
-            <dt>TensorFlow.js</dt>
-            <dd>{runtime.tfjsVersion}</dd>
-          </dl>
-          <ul className="backends" aria-label="Backends">
-            {runtime.backends.map((b) => (
-              <li key={b.name} className="backend" data-available={b.available}>
-                <span className="dot" aria-hidden="true" />
-                <span className="backend-name">{b.name}</span>
-                <span className="backend-state">{b.available ? 'available' : 'unavailable'}</span>
-                <span className="backend-detail">{b.detail}</span>
-              </li>
-            ))}
-          </ul>
-          {runtime.wasm.binary === 'threaded-simd' && runtime.cores !== null && runtime.wasm.threads < runtime.cores && (
-            <p className="muted small-print">
-              TF.js's wasm backend uses half the logical cores (at most 8), so {runtime.cores} cores give{' '}
-              {runtime.wasm.threads} thread{runtime.wasm.threads === 1 ? '' : 's'}.
-            </p>
-          )}
+          {/* The headline says what matters; the rest is for when something is slow or missing. */}
+          <details className="runtime-details">
+            <summary>Backends and details</summary>
+            <dl className="kv">
+              <dt>Active backend</dt>
+              <dd>{runtime.active}</dd>
+              <dt>Cross-origin isolated</dt>
+              <dd data-testid="cross-origin-isolated">{runtime.wasm.crossOriginIsolated ? 'Yes' : 'No'}</dd>
+              <dt>Logical cores</dt>
+              <dd>{runtime.cores ?? 'unknown'}</dd>
+              <dt>TensorFlow.js</dt>
+              <dd>{runtime.tfjsVersion}</dd>
+            </dl>
+            <ul className="backends" aria-label="Backends">
+              {runtime.backends.map((b) => (
+                <li key={b.name} className="backend" data-available={b.available}>
+                  <span className="dot" aria-hidden="true" />
+                  <span className="backend-name">{b.name}</span>
+                  <span className="backend-state">{b.available ? 'available' : 'unavailable'}</span>
+                  <span className="backend-detail">{b.detail}</span>
+                </li>
+              ))}
+            </ul>
+            {runtime.wasm.binary === 'threaded-simd' && runtime.cores !== null && runtime.wasm.threads < runtime.cores && (
+              <p className="muted small-print">
+                TF.js's wasm backend uses half the logical cores (at most 8), so {runtime.cores} cores give{' '}
+                {runtime.wasm.threads} thread{runtime.wasm.threads === 1 ? '' : 's'}.
+              </p>
+            )}
+          </details>
           {!runtime.wasm.crossOriginIsolated && (
             <p className="note">
               The page is not cross-origin isolated, so wasm runs without threads. Serve it with the COOP/COEP headers

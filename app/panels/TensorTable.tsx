@@ -1,6 +1,6 @@
 /** A model's inputs or outputs: name, shape, dtype. */
 import type { TensorInfo } from '../../src/model/types';
-import { formatShape } from '../format';
+import { formatShape } from '../../src/text/wording';
 
 export function TensorTable({ title, tensors }: { title: string; tensors: TensorInfo[] }) {
   return (
@@ -21,7 +21,7 @@ export function TensorTable({ title, tensors }: { title: string; tensors: Tensor
             {tensors.map((t) => (
               <tr key={t.name}>
                 <td className="mono wrap">{t.name}</td>
-                <td className="mono nowrap">{formatShape(t.shape)}</td>
+                <td className="mono nowrap">{formatShape(t.shape, t.shapeUnknown)}</td>
                 <td className="mono">{t.dtype}</td>
               </tr>
             ))}

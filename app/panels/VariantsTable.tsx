@@ -2,14 +2,43 @@
  * Every variant with its recipe and what was measured, deltas against the original, and rename, delete and
  * select. The radio button in each row selects the variant (what Export writes and the histogram shows).
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { deltasAgainst, type MeasuredFigures } from '../../src/studio/deltas';
-import type { LatencySummary } from '../../src/worker/api';
+import type { LatencySummary, QualityResult } from '../../src/worker/api';
 import { deleteVariant, renameVariant, selectVariant } from '../state/actions';
 import { currentDataKey, originalOf } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL, type VariantEntry } from '../state/variants-slice';
-import { formatBytes, formatChange, formatExactBytes, formatMs, formatPercent, formatPoints } from '../format';
+import {
+  formatBytes,
+  formatChange,
+  formatCosine,
+  formatExactBytes,
+  formatMs,
+  formatPercent,
+  formatPoints,
+  formatRelativeError,
+} from '../../src/text/wording';
+
+/**
+ * Accuracy, or without labels how close the variant stays to the original: cosine of the outputs first (it reads
+ * every output), then the relative error and top-1 agreement, which alone reads 100% for any one-output model.
+ */
+function QualityFigures({ quality: q }: { quality: QualityResult }) {
+  if (q.kind === 'accuracy') {
+    return <span title={`Top-1 accuracy on ${q.data}`}>{formatPercent(q.value)}</span>;
+  }
+  const weak = q.weakProxy ? ' (weak: generated inputs)' : '';
+  return (
+    <span className="fidelity-figures" title={`Against the original on ${q.data}${weak}`}>
+      <span data-testid="cosine">cosine {q.cosine === null ? '—' : formatCosine(q.cosine)}</span>
+      <small className="muted">
+        <span data-testid="relative-error">{q.relativeError === null ? '—' : formatRelativeError(q.relativeError)} rel. error</span> ·{' '}
+        {formatPercent(q.value)} agree{q.weakProxy ? ' (weak)' : ''}
+      </small>
+    </span>
+  );
+}
 
 function figures(v: VariantEntry): MeasuredFigures | null {
   const m = v.measurement;
@@ -33,6 +62,15 @@ export function VariantsTable() {
   const dataKey = useStudio(currentDataKey);
   const original = useStudio(originalOf);
   const [editing, setEditing] = useState<string | null>(null);
+  // The name field unmounts when editing ends; a rename finished by keyboard puts the focus back on its Rename
+  // button instead of letting it fall to <body>. Ending by clicking elsewhere leaves the focus where it went.
+  const refocus = useRef<string | null>(null);
+  const renameButtons = useRef(new Map<string, HTMLButtonElement>());
+  useEffect(() => {
+    if (editing !== null || refocus.current === null) return;
+    renameButtons.current.get(refocus.current)?.focus();
+    refocus.current = null;
+  }, [editing]);
   const base = original.measuredOn === dataKey ? figures(original) : null;
 
   return (
@@ -85,8 +123,16 @@ export function VariantsTable() {
                           setEditing(null);
                         }}
                         onKeyDown={(e) => {
-                          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-                          if (e.key === 'Escape') setEditing(null);
+                          if (e.key === 'Enter') {
+                            // Else the Enter's keypress lands on the refocused Rename button and opens the field again.
+                            e.preventDefault();
+                            refocus.current = v.id;
+                            (e.target as HTMLInputElement).blur();
+                          }
+                          if (e.key === 'Escape') {
+                            refocus.current = v.id;
+                            setEditing(null);
+                          }
                         }}
                       />
                     ) : (
@@ -106,12 +152,7 @@ export function VariantsTable() {
                   {d?.gzipRatio != null && <small className="delta">{formatChange(d.gzipRatio)}</small>}
                 </td>
                 <td className="num" data-testid="quality" data-value={m?.quality?.value}>
-                  {m?.quality ? (
-                    <span title={`${m.quality.kind === 'accuracy' ? 'Top-1 accuracy' : 'Top-1 agreement with the original'} on ${m.quality.data}`}>
-                      {formatPercent(m.quality.value)}
-                      {m.quality.kind === 'fidelity' && <small className="muted"> agree{m.quality.weakProxy ? ' (weak)' : ''}</small>}
-                    </span>
-                  ) : v.id === ORIGINAL && m ? (
+                  {m?.quality ? <QualityFigures quality={m.quality} /> : v.id === ORIGINAL && m ? (
                     <span className="muted" title="Without labelled data the original is the reference">reference</span>
                   ) : (
                     '—'
@@ -133,19 +174,30 @@ export function VariantsTable() {
                   )}
                 </td>
                 <td className="num">{m ? formatPercent(m.sparsity) : v.built ? formatPercent(v.built.sparsity) : '—'}</td>
-                <td className="nowrap actions">
-                  {v.id !== ORIGINAL && (
-                    <>
-                      <button type="button" className="button ghost small" onClick={() => setEditing(v.id)} aria-label={`Rename ${v.name}`}>
-                        Rename
-                      </button>
-                      <button type="button" className="button ghost small danger" onClick={() => deleteVariant(v.id)} aria-label={`Delete ${v.name}`}>
-                        Delete
-                      </button>
-                    </>
-                  )}
-                  {stale && <span className="badge warn" title="Measured on other data">stale</span>}
-                  {!m && <span className="badge">not measured</span>}
+                <td className="actions">
+                  <div className="row-actions">
+                    {v.id !== ORIGINAL && (
+                      <>
+                        <button
+                          type="button"
+                          className="button ghost small"
+                          ref={(el) => {
+                            if (el) renameButtons.current.set(v.id, el);
+                            else renameButtons.current.delete(v.id);
+                          }}
+                          onClick={() => setEditing(v.id)}
+                          aria-label={`Rename ${v.name}`}
+                        >
+                          Rename
+                        </button>
+                        <button type="button" className="button ghost small danger" onClick={() => deleteVariant(v.id)} aria-label={`Delete ${v.name}`}>
+                          Delete
+                        </button>
+                      </>
+                    )}
+                    {stale && <span className="badge warn" title="Measured on other data">stale</span>}
+                    {!m && <span className="badge">not measured</span>}
+                  </div>
                 </td>
               </tr>
             );

@@ -7,7 +7,7 @@ import type { WeightInfo } from '../../src/model/types';
 import { useStudio } from '../state/use-studio';
 import { setWeightFilter, sortWeightsBy } from '../state/actions';
 import { sortWeights, storedLabel, type WeightRow, type WeightSortKey } from '../state/weight-sort';
-import { formatBytes, formatCount, formatExactBytes, formatShape } from '../format';
+import { formatBytes, formatCount, formatExactBytes, formatShape } from '../../src/text/wording';
 import { ownerSuffix } from './owner-suffix';
 
 const noRows: WeightRow[] = [];

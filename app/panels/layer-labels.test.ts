@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layerLabels } from './layer-labels';
+import { layerLabels, withoutSharedScope } from './layer-labels';
 
 describe('layerLabels', () => {
   it('uses the layer names of a layers model as they are', () => {
@@ -29,5 +29,13 @@ describe('layerLabels', () => {
         { name: 'b', owner: 'm/x/BiasAdd' },
       ]),
     ).toEqual(['sep/depthwise_kernel', 'sep/pointwise_kernel', 'm/x/MatMul', 'm/x/BiasAdd']);
+  });
+});
+
+describe('withoutSharedScope', () => {
+  it('drops the segments every name shares, keeping at least the last', () => {
+    expect(withoutSharedScope(['S/m/conv1/w', 'S/m/conv2/w', 'S/m/dense/b'])).toEqual(['conv1/w', 'conv2/w', 'dense/b']);
+    expect(withoutSharedScope(['S/a', 'S/b'])).toEqual(['a', 'b']);
+    expect(withoutSharedScope(['only/one'])).toEqual(['only/one']);
   });
 });

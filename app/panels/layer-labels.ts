@@ -32,3 +32,13 @@ export function layerLabels(weights: readonly Pick<WeightInfo, 'name' | 'owner'>
   counts = count(labels);
   return labels.map((l, i) => (counts.get(l)! > 1 ? weights[i].name : l));
 }
+
+/**
+ * Tensor names without the scope they all share ('StatefulPartitionedCall/model/conv1/weights' ->
+ * 'conv1/weights' when every name starts with 'StatefulPartitionedCall/model/'): still unique, much shorter.
+ */
+export function withoutSharedScope(names: readonly string[]): string[] {
+  const segments = names.map((n) => n.split('/'));
+  const skip = commonPrefixLength(segments);
+  return segments.map((s) => s.slice(skip).join('/'));
+}

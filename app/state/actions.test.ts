@@ -38,7 +38,7 @@ const state = () => studio.getState();
 describe('opening a model', () => {
   it('shows the open in progress, then the inventory, and sends the bytes with their relative names', async () => {
     const done = openFiles(files('my-model/model.json', 'my-model/group1-shard1of1'));
-    expect(state().opening).toEqual({ label: 'my-model/model.json + 1 file' });
+    expect(state().opening).toEqual({ label: 'my-model' });
     const call = await opened(1);
     expect(call.files.map((f) => [f.name, Array.from(f.data)])).toEqual([
       ['my-model/model.json', [1, 2]],
@@ -49,7 +49,7 @@ describe('opening a model', () => {
     expect(state().opening).toBeNull();
     expect(state().model?.id).toBe('model-1');
     expect(state().model?.inventory.params).toBe(2_619_461);
-    expect(state().model?.source.label).toBe('my-model/model.json + 1 file');
+    expect(state().model?.source.label).toBe('my-model');
   });
 
   it('keeps the previous model open when an open fails, and shows the error naming the file', async () => {
@@ -117,7 +117,7 @@ describe('opening a model', () => {
     expect(reopen.files.map((f) => f.name)).toEqual(['a/model.json', 'a/group1-shard1of1.bin']);
     reopen.resolve({ id: 'model-3', inventory: inventory(10) });
     await vi.waitFor(() => expect(state().model?.id).toBe('model-3'));
-    expect(state().model?.source.label).toBe('a/model.json + 1 file');
+    expect(state().model?.source.label).toBe('a');
   });
 
   it('a worker crash during an open shows the crash and still reopens the previous model', async () => {

@@ -29,6 +29,7 @@ export {
   setLayerPrecision,
   setLayerSparsity,
   setPrecision,
+  setPruneScope,
 } from './compress-actions';
 export { startEstimates } from './estimate';
 export { cancelJob, dismissJobError } from './jobs';

@@ -1,5 +1,5 @@
 /** Actions on the compress slice: slider and select changes. Touching any control drops a loaded recipe. */
-import type { LayerOverride } from '../../src/studio/controls';
+import type { LayerOverride, PruneScope } from '../../src/studio/controls';
 import { defaultControls } from '../../src/studio/controls';
 import type { ClipMethod, Precision } from '../../src/recipe/schema';
 import { studio } from './store';
@@ -53,4 +53,9 @@ export function resetLayer(name: string): void {
 /** Every control back to "no change". */
 export function resetControls(): void {
   studio.setState({ controls: defaultControls(), loadedRecipe: null });
+}
+
+/** One threshold over all layers, or the same sparsity in every layer (see PruneScope). */
+export function setPruneScope(pruneScope: PruneScope): void {
+  studio.setState((s) => ({ controls: { ...s.controls, pruneScope }, loadedRecipe: null }));
 }

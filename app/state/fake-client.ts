@@ -58,7 +58,7 @@ export function fakeMeasurement(recipe: Recipe | null, options: MeasureOptions):
     sizes,
     sparsity,
     quality: options.dataId
-      ? { kind: 'accuracy', value: 0.9 - sparsity / 10, samples: 100, top5: null, loss: 0.3, perClass: [], cosine: null, maxAbsDiff: null, weakProxy: false, data: 'data', skipped: [] }
+      ? { kind: 'accuracy', value: 0.9 - sparsity / 10, samples: 100, top5: null, loss: 0.3, perClass: [], cosine: null, relativeError: null, maxAbsDiff: null, weakProxy: false, data: 'data', skipped: [] }
       : null,
     latency: options.latencyRuns ? { backend: options.backend ?? 'wasm', batch: 1, medianMs: 1, p10Ms: 0.9, p90Ms: 1.2, coldMs: 5, loadMs: 3, runs: options.latencyRuns, peakBytes: 100 } : null,
     dataId: options.dataId,

@@ -4,7 +4,8 @@
  */
 import { toStudioError } from '../studio-error';
 import { fetchSample, fetchSampleIndex, type SampleEntry } from '../files/samples';
-import { labelFor, readSourceFiles, type ModelSource, type SourceFile } from '../files/source-file';
+import { modelNameFor, nameFromPaths } from '../files/model-name';
+import { readSourceFiles, type ModelSource, type SourceFile } from '../files/source-file';
 import { onClientRestart, studioClient } from './client';
 import { reopenData } from './data-actions';
 import type { OpenModel } from './model-slice';
@@ -46,9 +47,12 @@ export async function openModelSource(source: ModelSource, options: { keepSessio
   }
 }
 
-/** Opens files from a drop or a file input. */
+/** Opens files from a drop or a file input, named after their folder, file or model (see model-name.ts). */
 export function openFiles(files: SourceFile[]): Promise<boolean> {
-  return openModelSource({ label: labelFor(files), files });
+  // The paths usually name it at once; only a bare model.json is read first for the name inside.
+  const named = nameFromPaths(files);
+  if (named !== null) return openModelSource({ label: named, files });
+  return modelNameFor(files).then((label) => openModelSource({ label, files }));
 }
 
 /** Stops an open in progress (terminates and restarts the worker); a model open before it is reopened. */

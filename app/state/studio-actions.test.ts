@@ -279,7 +279,7 @@ describe('the session', () => {
     await applyCurrent();
     await vi.advanceTimersByTimeAsync(150);
     stop();
-    expect(store.saved.model?.label).toBe('m/model.json + 1 file');
+    expect(store.saved.model?.label).toBe('m');
     expect(store.saved.data?.files).toHaveLength(2);
     expect(store.saved.variants?.variants.map((v) => v.name)).toEqual(['Original', 'Variant 1']);
     vi.useRealTimers();

@@ -4,6 +4,7 @@
  */
 import { describeRecipe, emptyRecipe, recipeHash } from '../../src/recipe/schema';
 import type { Measurement, MeasureOptions, Recipe } from '../../src/worker/api';
+import { formatStored } from '../../src/text/wording';
 import { studioClient } from './client';
 import { runJob, type JobContext } from './jobs';
 import type { MeasureBackend } from '../../src/worker/api';
@@ -86,9 +87,9 @@ export async function applyCurrent(): Promise<boolean> {
     const ref = await studioClient().applyRecipe(studio.getState().model!.id, recipe, ctx.progress);
     const tensors: Record<string, { sparsity: number; stored: string }> = {};
     for (const t of ref.stats.tensors) {
-      if (t.prunable) tensors[t.name] = { sparsity: t.sparsity, stored: t.bits !== undefined && t.bits < 8 ? `${t.bits}-bit` : t.dtype };
+      if (t.prunable) tensors[t.name] = { sparsity: t.sparsity, stored: formatStored(t) };
     }
-    updateEntry(id, { built: { sparsity: ref.stats.sparsity, weightBytes: ref.stats.weightBytesAfter, tensors } });
+    updateEntry(id, { built: { sparsity: ref.stats.sparsity, weightBytes: ref.stats.weightBytesAfter, tensors, warnings: ref.warnings } });
     await measureEntry(target, ctx);
     if (needOriginal) await measureEntry(original, ctx);
   });

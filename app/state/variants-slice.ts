@@ -3,6 +3,7 @@
  * it. Keyed by the recipe's hash ('original' for the model as opened), so applying the same recipe twice finds
  * the same entry.
  */
+import type { PareWarning } from '../../src/errors';
 import type { Measurement, MeasureBackend, Recipe } from '../../src/worker/api';
 
 export const ORIGINAL = 'original';
@@ -20,6 +21,8 @@ export interface VariantEntry {
     sparsity: number;
     weightBytes: number;
     tensors?: Record<string, { sparsity: number; stored: string }>;
+    /** What building it warned about (a tensor pruning emptied, ...); optional in sessions saved before. */
+    warnings?: PareWarning[];
   } | null;
   measurement: Measurement | null;
   /** The data key (see dataKeyOf) the measurement used, or null when measured without data. */

@@ -11,6 +11,7 @@ import { backendText, parseBackend, terminalProgress, useBackend, type CliBacken
 import type { CliIO, Command } from './command';
 import { positiveIntFlag } from './eval';
 import { readInput } from './read-input';
+import { formatBytes } from '../text/wording';
 import { count, shapeText } from './text-table';
 
 /**
@@ -50,12 +51,6 @@ export function msText(ms: number): string {
   return ms >= 1000 ? `${count(Math.round(ms))} ms` : `${Number(ms.toPrecision(3))} ms`;
 }
 
-function bytesText(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** The human-readable report. */
 export function renderBench(s: BenchSummary): string {
   return [
@@ -67,7 +62,7 @@ export function renderBench(s: BenchSummary): string {
     `cold     ${msText(s.coldMs)}  (the first run after loading)`,
     `load     ${msText(s.loadMs)}  (stock TF.js loading the model from memory; reading and checking the files took ${msText(s.openMs)})`,
     `runs     ${count(s.runs)} timed, after the cold run and ${s.warmup} warm-up run${s.warmup === 1 ? '' : 's'} (min ${msText(s.minMs)}, max ${msText(s.maxMs)})`,
-    `memory   ${bytesText(s.peakBytes)} peak tensor memory in one run, weights included`,
+    `memory   ${formatBytes(s.peakBytes)} peak tensor memory in one run, weights included`,
     '',
     'Inputs are generated in the range the model takes. Quantized weights are turned back into float32 when the',
     'model loads, so quantization makes the file smaller, not inference faster.',

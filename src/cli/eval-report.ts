@@ -9,6 +9,7 @@ import type { ClassAccuracy } from '../evaluate/metrics';
 import type { Preprocessing } from '../evaluate/preprocessing';
 import type { CliBackend, WasmRuntime } from './backend';
 import { backendText } from './backend';
+import { formatPercent, formatRelativeError } from '../text/wording';
 import { count, textTable } from './text-table';
 
 interface Common {
@@ -44,7 +45,7 @@ export interface AccuracySummary extends Common {
   nonFinite: number;
 }
 
-/** `pare eval <variant> --reference <original>`: `{samples, agreement, cosine, maxAbsDiff}`, and accuracy too with labels. */
+/** `pare eval <variant> --reference <original>`: `{samples, agreement, cosine, relativeError, maxAbsDiff}`, and accuracy too with labels. */
 export interface FidelitySummary extends Common {
   kind: 'fidelity';
   reference: { path: string; file: string; format: string };
@@ -52,6 +53,8 @@ export interface FidelitySummary extends Common {
   agreement: number;
   cosine: number;
   maxAbsDiff: number;
+  /** ||y' - y|| / ||y|| over every output value: the measure that works for one-output and embedding models. */
+  relativeError: number;
   /** True when measured on generated inputs, not on data: a weak proxy. */
   weakProxy: boolean;
   /** The variant's own accuracy, when the data has labels. */
@@ -90,6 +93,7 @@ export function evalSummary(
       agreement: f.agreement,
       cosine: f.cosine,
       maxAbsDiff: f.maxAbsDiff,
+      relativeError: f.relativeError,
       weakProxy: f.weakProxy,
       accuracy: acc?.accuracy ?? null,
       top5: acc?.top5 ?? null,
@@ -113,7 +117,7 @@ export function evalSummary(
   };
 }
 
-const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
+const pct = (x: number | null) => (x === null ? '-' : formatPercent(x, 2));
 
 function skippedLines(skipped: SkippedItem[]): string[] {
   if (skipped.length === 0) return ['skipped     nothing'];
@@ -181,6 +185,7 @@ export function renderEval(s: EvalSummary): string {
     lines.push(
       `agreement   ${pct(s.agreement)}  (same top-1 prediction as the reference)`,
       `cosine      ${s.cosine.toFixed(6)}  (mean cosine similarity of the outputs)`,
+      `rel. error  ${formatRelativeError(s.relativeError)}  (||y' - y|| / ||y|| over every output value)`,
       `max |diff|  ${s.maxAbsDiff.toPrecision(4)}  (largest absolute difference of any output value)`,
     );
     if (s.accuracy !== null) lines.push(`accuracy    ${pct(s.accuracy)}  (this model on the labelled data)`);

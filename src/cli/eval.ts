@@ -120,8 +120,8 @@ Options:
   --batch <n>          Samples per predict call (default 64). A model with a fixed batch size uses its own.
   --samples <n>        Generated inputs for fidelity without --data (default 256).
   --json               Print the result as JSON: {samples, accuracy, top5, perClass, confusion, loss, ...} or,
-                       with --reference, {samples, agreement, cosine, maxAbsDiff, weakProxy, ...}, plus skipped,
-                       preprocessing, classNames, backend and warnings.
+                       with --reference, {samples, agreement, cosine, relativeError, maxAbsDiff, weakProxy,
+                       ...}, plus skipped, preprocessing, classNames, backend and warnings.
   -h, --help           Show this help.
 
 Progress goes to stderr when it is a terminal. Unusable data, a model that cannot be opened or data that does

@@ -10,6 +10,7 @@ import { PareError } from '../errors';
 import { onePositional, parseCommandArgs } from './args';
 import type { CliIO, Command } from './command';
 import { readInput } from './read-input';
+import { formatBytes, formatShape } from '../text/wording';
 import { count, percent, shapeText, textTable } from './text-table';
 
 const SORTS = ['file', 'name', 'params', 'bytes'] as const;
@@ -92,7 +93,7 @@ export function renderInventory(inv: ModelInventory, options: { sort: (typeof SO
   for (const w of inv.weights) stored.set(storedAs(w), (stored.get(storedAs(w)) ?? 0) + 1);
 
   const lines = [`${inv.modelJsonName}: ${inv.format} (read as ${inv.reader})`, ''];
-  const shapeOf = (t: TensorInfo) => (t.shapeUnknown ? 'shape unknown' : shapeText(t.shape));
+  const shapeOf = (t: TensorInfo) => (t.shapeUnknown ? formatShape([], true) : shapeText(t.shape));
   const tensors = [...inv.inputs, ...inv.outputs];
   const nameWidth = Math.max(0, ...tensors.map((t) => t.name.length));
   const shapeWidth = Math.max(0, ...tensors.map((t) => shapeOf(t).length));
@@ -106,7 +107,7 @@ export function renderInventory(inv: ModelInventory, options: { sort: (typeof SO
   tensorLines('outputs', inv.outputs);
   lines.push(
     `${'params'.padEnd(9)}${count(inv.params)} in ${count(inv.weights.length)} tensors; prunable ${count(prunableParams)} (${percent(prunableParams, inv.params)}) in ${count(prunable.length)} tensors`,
-    `${'bytes'.padEnd(9)}${count(inv.weightBytes)} of weights (${[...stored].map(([d, n]) => `${d} ×${n}`).join(', ')}) + ${count(inv.modelJsonBytes)} of model JSON`,
+    `${'bytes'.padEnd(9)}${count(inv.weightBytes)} of weights (${formatBytes(inv.weightBytes)}; ${[...stored].map(([d, n]) => `${d} ×${n}`).join(', ')}) + ${count(inv.modelJsonBytes)} of model JSON (${formatBytes(inv.modelJsonBytes)})`,
   );
   if (inv.labels) lines.push(`${'labels'.padEnd(9)}${inv.labels.join(', ')}`);
   for (const w of inv.warnings) lines.push(`warning: ${w.message}`);

@@ -1,6 +1,7 @@
 /**
- * Plain-text tables and number formatting for CLI output.
+ * Plain-text tables for CLI output. Numbers are worded by src/text/wording.ts, as in the page.
  */
+import { formatCount, formatPercent } from '../text/wording';
 
 export interface Column<Row> {
   title: string;
@@ -31,17 +32,15 @@ function clip(text: string, max: number | undefined): string {
   return max !== undefined && text.length > max ? `…${text.slice(text.length - max + 1)}` : text;
 }
 
-/** 1234567 -> '1,234,567'. */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
+/** 1234567 -> '1,234,567' (the page's formatCount, under the name the CLI's tables use). */
+export const count = formatCount;
 
-/** A shape as '[null, 224, 224, 3]' with '?' for unknown sizes. */
+/** A shape as '[?, 224, 224, 3]' with '?' for unknown sizes (null or -1): brackets, so columns read as lists. */
 export function shapeText(shape: readonly (number | null)[]): string {
-  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+  return `[${shape.map((d) => (d === null || d < 0 ? '?' : String(d))).join(', ')}]`;
 }
 
 /** 0.1234 -> '12.3%'. */
 export function percent(part: number, whole: number): string {
-  return whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`;
+  return whole === 0 ? '0%' : formatPercent(part / whole);
 }

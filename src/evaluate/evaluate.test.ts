@@ -74,7 +74,7 @@ describe('evaluateModel', () => {
   it('measures fidelity against a reference on the same inputs', async () => {
     const before = tf.memory().numTensors;
     const self = await evaluateModel(model, data(), { reference: model, batchSize: 5 });
-    expect(self.fidelity).toEqual({ samples: 6, agreement: 1, cosine: 1, maxAbsDiff: 0, weakProxy: false });
+    expect(self.fidelity).toEqual({ samples: 6, agreement: 1, cosine: 1, maxAbsDiff: 0, relativeError: 0, weakProxy: false });
     const r = await evaluateModel(sharper, data(false), { reference: model });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.accuracy).toBeNull();
@@ -141,7 +141,7 @@ describe('evaluateModel on a real graph model (.fixtures/real/human-emotion)', (
       const before = tf.memory().numTensors;
       const r = await evaluateModel(emotion, null, { reference: emotion, generated: { count: 6 }, batchSize: 4 });
       expect(tf.memory().numTensors).toBe(before);
-      expect(r.fidelity).toEqual({ samples: 6, agreement: 1, cosine: 1, maxAbsDiff: 0, weakProxy: true });
+      expect(r.fidelity).toEqual({ samples: 6, agreement: 1, cosine: 1, maxAbsDiff: 0, relativeError: 0, weakProxy: true });
       expect(inferPreprocessing([-1, 64, 64, 1]).height).toBe(64);
     } finally {
       emotion.dispose();

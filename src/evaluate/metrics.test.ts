@@ -111,13 +111,34 @@ describe('FidelityAccumulator', () => {
     expect(r.agreement).toBeCloseTo(1 / 3, 10); // only the first row predicts the same class
     expect(r.cosine).toBeCloseTo((1 + 0 + 24 / 25) / 3, 10); // 1, 0 (orthogonal), (12 + 12) / (5 * 5)
     expect(r.maxAbsDiff).toBe(1);
+    // diff = (0,0), (1,-1), (-1,1): ||diff||² = 4; ||ref||² = 1 + 1 + 25 = 27.
+    expect(r.relativeError).toBeCloseTo(Math.sqrt(4 / 27), 10);
+  });
+
+  it('measures a one-output model by its relative error where agreement and cosine cannot tell', () => {
+    const fid = new FidelityAccumulator(1);
+    // Same side of 0.5 and the same sign everywhere: agreement and cosine are perfect, the outputs are not.
+    fid.update([0.9, 0.6, 0.2], [0.8, 0.7, 0.1], 3);
+    const r = fid.result();
+    expect(r.agreement).toBe(1);
+    expect(r.cosine).toBe(1);
+    expect(r.relativeError).toBeCloseTo(Math.sqrt(0.03 / 1.14), 10);
+  });
+
+  it('gives an infinite relative error against an all-zero reference, and NaN outputs one too', () => {
+    const zeros = new FidelityAccumulator(2);
+    zeros.update([0.1, 0], [0, 0], 1);
+    expect(zeros.result().relativeError).toBe(Infinity);
+    const nan = new FidelityAccumulator(2);
+    nan.update([NaN, 1], [1, 1], 1);
+    expect(nan.result().relativeError).toBe(Infinity);
   });
 
   it('is perfect for identical outputs, zero rows included', () => {
     const fid = new FidelityAccumulator(3);
     const out = [0.2, 0.5, 0.3, 0, 0, 0];
     fid.update(out, out, 2);
-    expect(fid.result()).toEqual({ samples: 2, agreement: 1, cosine: 1, maxAbsDiff: 0 });
+    expect(fid.result()).toEqual({ samples: 2, agreement: 1, cosine: 1, maxAbsDiff: 0, relativeError: 0 });
   });
 
   it('reports NaN differences as infinite, never as 0', () => {

@@ -14,7 +14,10 @@
  * - A model with one output (binary, sigmoid or logit) is scored as two classes [1 - p, p], where p is the
  *   output if within [0, 1], else its sigmoid.
  * - Fidelity compares raw outputs: agreement of predictions, cosine similarity per sample (1 when both rows
- *   are all zero, 0 when one is), largest absolute difference over every output value.
+ *   are all zero, 0 when one is), largest absolute difference over every output value, and the relative error
+ *   ||y' - y|| / ||y|| over all samples' outputs together (0 when both are all zero, Infinity when only the
+ *   reference is). Agreement alone says nothing for one-output or embedding models (always 100% or
+ *   meaningless), and cosine of one-value rows is only a sign check; the relative error measures every model.
  */
 import { PareError } from '../errors';
 
@@ -54,6 +57,8 @@ export interface FidelityMetrics {
   cosine: number;
   /** Largest absolute difference between any two corresponding outputs. */
   maxAbsDiff: number;
+  /** ||candidate - reference|| / ||reference|| over every output value of every sample (Euclidean norms). */
+  relativeError: number;
 }
 
 function sigmoid(x: number): number {
@@ -268,6 +273,8 @@ export class FidelityAccumulator {
   private agree = 0;
   private cosineSum = 0;
   private maxAbs = 0;
+  private diffSquares = 0;
+  private referenceSquares = 0;
 
   constructor(readonly outputWidth: number) {}
 
@@ -288,6 +295,7 @@ export class FidelityAccumulator {
         na += a * a;
         nb += b * b;
         const d = a === b ? 0 : Math.abs(a - b);
+        this.diffSquares += d * d;
         if (!(d <= this.maxAbs)) this.maxAbs = Number.isNaN(d) ? Infinity : d;
       }
       const same = w === 1
@@ -296,6 +304,7 @@ export class FidelityAccumulator {
       if (same) this.agree++;
       const cos = na === 0 && nb === 0 ? 1 : na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
       this.cosineSum += Number.isFinite(cos) ? cos : 0;
+      this.referenceSquares += nb;
       this.samples++;
     }
   }
@@ -307,6 +316,15 @@ export class FidelityAccumulator {
       agreement: n ? this.agree / n : 0,
       cosine: n ? this.cosineSum / n : 0,
       maxAbsDiff: this.maxAbs,
+      relativeError: relativeError(this.diffSquares, this.referenceSquares),
     };
   }
+}
+
+/** sqrt(diff²) / sqrt(ref²), with the edge cases named in the header (NaN differences count as Infinity). */
+function relativeError(diffSquares: number, referenceSquares: number): number {
+  if (Number.isNaN(diffSquares)) return Infinity;
+  if (diffSquares === 0) return 0;
+  if (referenceSquares === 0) return Infinity;
+  return Math.sqrt(diffSquares) / Math.sqrt(referenceSquares);
 }

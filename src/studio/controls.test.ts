@@ -30,6 +30,14 @@ describe('recipeFromControls', () => {
     ]);
   });
 
+  it('says "same sparsity in every layer" as prune.default, not as the one global threshold', () => {
+    const each = recipeFromControls({ ...defaultControls(), globalSparsity: 0.5, pruneScope: 'each', layers: { 'fc3/kernel': { sparsity: 0 } } });
+    expect(lastPruneStepOf(each)).toEqual({ step: 'prune', method: 'magnitude', default: 0.5, perTensor: [{ match: 'fc3/kernel', sparsity: 0 }] });
+    const global = recipeFromControls({ ...defaultControls(), globalSparsity: 0.5, pruneScope: 'global' });
+    expect(lastPruneStepOf(global)).toEqual({ step: 'prune', method: 'magnitude', sparsity: 0.5, perTensor: [] });
+    expect(recipeHash(each)).not.toBe(recipeHash(global));
+  });
+
   it('gives the same hash for the same controls whatever the order overrides were made in', () => {
     const a = recipeFromControls({ ...defaultControls(), layers: { b: { sparsity: 0.2 }, a: { sparsity: 0.1 } } });
     const b = recipeFromControls({ ...defaultControls(), layers: { a: { sparsity: 0.1 }, b: { sparsity: 0.2 } } });
@@ -45,6 +53,13 @@ describe('controlsFromRecipe', () => {
       clip: 'mse' as const,
       layers: { 'fc3/kernel': { sparsity: 0.1 }, 'fc1/kernel': { precision: 'float16' as const } },
     };
+    const back = controlsFromRecipe(recipeFromControls(controls), tensors);
+    expect(back.exact).toBe(true);
+    expect(back.controls).toEqual(controls);
+  });
+
+  it('round-trips "same sparsity in every layer" without turning each tensor into an override', () => {
+    const controls = { globalSparsity: 0.4, pruneScope: 'each' as const, precision: 'keep' as const, clip: 'minmax' as const, layers: { 'fc3/kernel': { sparsity: 0 } } };
     const back = controlsFromRecipe(recipeFromControls(controls), tensors);
     expect(back.exact).toBe(true);
     expect(back.controls).toEqual(controls);

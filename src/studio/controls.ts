@@ -12,9 +12,18 @@ export interface LayerOverride {
   precision?: Precision;
 }
 
+/**
+ * How the global sparsity spreads over the tensors without an override: one magnitude threshold over all of
+ * them ('global', the recipe's `prune.sparsity`: small layers can lose every weight), or the same sparsity in
+ * every layer ('each', the recipe's `prune.default`).
+ */
+export type PruneScope = 'global' | 'each';
+
 export interface CompressControls {
   /** Global magnitude pruning in [0, 0.99] over the prunable tensors without an override. */
   globalSparsity: number;
+  /** Absent means 'global' (controls saved before the choice existed). */
+  pruneScope?: PruneScope;
   /** Precision of every tensor without an override. */
   precision: Precision;
   /** How affine quantization picks its range (see src/recipe/schema.ts). */
@@ -48,7 +57,11 @@ export function recipeFromControls(c: CompressControls): Recipe {
     pare: 'recipe',
     version: 2,
     steps: [
-      { step: 'prune', ...(c.globalSparsity > 0 ? { sparsity: c.globalSparsity } : {}), ...(prunes.length ? { perTensor: prunes } : {}) },
+      {
+        step: 'prune',
+        ...(c.globalSparsity > 0 ? { [c.pruneScope === 'each' ? 'default' : 'sparsity']: c.globalSparsity } : {}),
+        ...(prunes.length ? { perTensor: prunes } : {}),
+      },
       { step: 'quantize', default: c.precision, clip: c.clip, ...(quants.length ? { perTensor: quants } : {}) },
     ],
   });
@@ -63,13 +76,17 @@ export interface ControlsFromRecipe {
 /**
  * Sets the controls from a recipe (a loaded recipe.json), resolved against the model's tensors: pattern rules
  * become overrides of the tensors they select. A recipe the controls cannot say exactly (patterns, skips,
- * per-rule clipping, a per-tensor `default`, steps other than prune and quantize) still maps to what it does to these tensors, with `exact` false.
+ * per-rule clipping, steps other than prune and quantize) still maps to what it does to these tensors, with `exact`
+ * false.
  */
 export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTensor[]): ControlsFromRecipe {
   const plan = planRecipe(tensors, recipe);
+  const prune = lastPruneStepOf(recipe);
   const quantize = quantizeStepOf(recipe);
+  const each = prune?.default !== undefined;
   const controls: CompressControls = {
-    globalSparsity: lastPruneStepOf(recipe)?.sparsity ?? 0,
+    globalSparsity: prune?.sparsity ?? prune?.default ?? 0,
+    ...(each ? { pruneScope: 'each' as const } : {}),
     precision: quantize?.default ?? 'keep',
     clip: quantize?.clip ?? 'minmax',
     layers: {},
@@ -77,7 +94,8 @@ export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTens
   const defaultStore = planRecipe(tensors, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: controls.precision }] }));
   plan.tensors.forEach((t, i) => {
     const o: LayerOverride = {};
-    if (t.prune.mode === 'tensor') o.sparsity = t.prune.sparsity;
+    // A tensor pruned by `prune.default` follows the slider; only a rule's own sparsity is an override.
+    if (t.prune.mode === 'tensor' && t.prune.rule !== undefined) o.sparsity = t.prune.sparsity;
     else if (t.prune.mode === 'none' && tensors[i].prunable && controls.globalSparsity > 0) o.sparsity = 0;
     const d = defaultStore.tensors[i].store;
     const bitsOf = (x: typeof d) => ('bits' in x ? x.bits : 0);

@@ -124,8 +124,12 @@ export interface QualityResult {
   top5: number | null;
   loss: number | null;
   perClass: ClassAccuracy[];
-  /** Fidelity only: mean cosine of the outputs and their largest absolute difference. */
+  /**
+   * Fidelity only: mean cosine of the outputs, the relative error ||y' - y|| / ||y|| over all of them, and their
+   * largest absolute difference. Agreement alone misleads on one-output and embedding models.
+   */
   cosine: number | null;
+  relativeError: number | null;
   maxAbsDiff: number | null;
   /** Fidelity on generated inputs rather than data: a weak proxy. */
   weakProxy: boolean;

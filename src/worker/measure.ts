@@ -38,6 +38,7 @@ function qualityOf(r: EvaluationResult): QualityResult | null {
       loss: r.accuracy.loss,
       perClass: r.accuracy.perClass,
       cosine: null,
+      relativeError: null,
       maxAbsDiff: null,
       weakProxy: false,
     };
@@ -51,6 +52,7 @@ function qualityOf(r: EvaluationResult): QualityResult | null {
       loss: null,
       perClass: [],
       cosine: r.fidelity.cosine,
+      relativeError: r.fidelity.relativeError,
       maxAbsDiff: r.fidelity.maxAbsDiff,
       weakProxy: r.fidelity.weakProxy,
     };
