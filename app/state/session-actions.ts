@@ -7,7 +7,8 @@ import { toStudioError } from '../studio-error';
 import { studioClient } from './client';
 import { openModelSource } from './model-actions';
 import type { SavedVariants, SessionStore } from './persistence';
-import { initialState, studio, type StudioState } from './store';
+import { cancelJob } from './jobs';
+import { appStateOf, initialModelState, initialSessionState, studio, type StudioState } from './store';
 
 let current: SessionStore | null = null;
 
@@ -94,12 +95,15 @@ export async function restoreSession(store: SessionStore): Promise<boolean> {
   return opened;
 }
 
-/** "New session": stops any job, forgets the model, data and variants here, in the worker and in storage. */
+/**
+ * "New session": stops any job, forgets the model, data and variants here, in the worker and in storage. The
+ * session and model groups start afresh; the app group (runtime, samples, view settings) stays.
+ */
 export async function newSession(): Promise<void> {
   const s = studio.getState();
-  if (s.job) studioClient().cancel();
+  cancelJob();
   const model = s.model;
-  studio.setState({ ...initialState(), runtime: s.runtime, runtimeError: s.runtimeError, samples: s.samples }, true);
+  studio.setState({ ...appStateOf(s), ...initialSessionState(), ...initialModelState(), modelError: null, storageError: null }, true);
   if (model) void studioClient().closeModel(model.id).catch(() => {});
   if (current) {
     const store = current;

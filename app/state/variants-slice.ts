@@ -3,7 +3,7 @@
  * it. Keyed by the recipe's hash ('original' for the model as opened), so applying the same recipe twice finds
  * the same entry.
  */
-import type { Measurement, MeasureBackend, Recipe } from '../../src/worker/api';
+import type { Measurement, Recipe } from '../../src/worker/api';
 
 export const ORIGINAL = 'original';
 
@@ -27,19 +27,12 @@ export interface VariantEntry {
   createdAt: number;
 }
 
-export interface MeasureSettings {
-  backend: MeasureBackend;
-  /** Timed latency runs per measurement. */
-  latencyRuns: number;
-}
-
 export interface VariantsSlice {
   /** The original first, then variants in the order they were made. */
   variants: VariantEntry[];
   selectedId: string;
   /** Counter for default names ('Variant 3'); never reused within a session. */
   variantCounter: number;
-  measureSettings: MeasureSettings;
   /** The weight whose histogram is shown. */
   histogramTensor: string | null;
 }
@@ -62,7 +55,6 @@ export function initialVariantsSlice(): VariantsSlice {
     variants: [originalEntry()],
     selectedId: ORIGINAL,
     variantCounter: 0,
-    measureSettings: { backend: 'wasm', latencyRuns: 20 },
     histogramTensor: null,
   };
 }

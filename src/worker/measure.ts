@@ -25,6 +25,8 @@ export interface MeasureInput {
   data: Dataset | null;
   options: MeasureOptions;
   onProgress?: ProgressCallback;
+  /** Stops the measurement between batches and timed runs; it then rejects with code 'cancelled'. */
+  signal?: AbortSignal;
 }
 
 function qualityOf(r: EvaluationResult): QualityResult | null {
@@ -81,7 +83,7 @@ async function onBackend<T>(backend: string | undefined, work: () => Promise<T>)
  *   const m = await measureModel({ model, variant, sizes, data, options: { dataId: 'data-1', latencyRuns: 10 } });
  */
 export async function measureModel(input: MeasureInput): Promise<Measurement> {
-  const { model, variant, data, options, onProgress } = input;
+  const { model, variant, data, options, onProgress, signal } = input;
   const start = performance.now();
   const warnings: PareWarning[] = [];
   const artifacts = variant ? variantArtifacts(model, variant) : model.artifacts;
@@ -101,6 +103,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
           reference,
           metadata,
           generated: { count: options.generatedSamples ?? 64 },
+          signal,
           onProgress: (p) => report(p.done, p.total, p.etaMs),
         });
         quality = qualityOf(result);
@@ -123,6 +126,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
           maxRuns: runs,
           budgetMs: 0,
           metadata,
+          signal,
           onProgress: (p) => report(p.done, p.total, p.etaMs),
         });
         latency = {
