@@ -9,7 +9,7 @@
 const EVERY_MS = 25;
 
 /** Resolves after one task: a MessageChannel message, which unlike setTimeout is never clamped to 4 ms. */
-function nextTask(): Promise<void> {
+export function nextTask(): Promise<void> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
@@ -29,7 +29,9 @@ function nextTask(): Promise<void> {
  */
 export function abortPoints(signal: AbortSignal | undefined): () => Promise<void> {
   if (signal === undefined) return async () => {};
-  let last = Date.now();
+  // The first call yields at once: the loop may follow long synchronous work (loading a model) that an abort
+  // has been waiting behind.
+  let last = -Infinity;
   return async () => {
     if (Date.now() - last < EVERY_MS) return;
     await nextTask();

@@ -77,6 +77,41 @@ describe('cancelling a job', () => {
   });
 });
 
+describe('measuring in small batches', () => {
+  it('asks for batches of 16, except from a model whose input fixes its batch size', async () => {
+    await openModel();
+    await measureAll();
+    expect(client.callsOf('measure')[0][2]).toMatchObject({ batchSize: 16 });
+    const fixed = inventory(10);
+    fixed.inputs = [{ name: 'input', shape: [1, 192, 192, 3], dtype: 'int32' }];
+    studio.setState((s) => ({ model: { ...s.model!, inventory: fixed } }));
+    await measureAll();
+    expect(client.callsOf('measure')[1][2]).not.toHaveProperty('batchSize');
+  });
+});
+
+describe('a worker that ignored the cancel', () => {
+  beforeEach(() => openModel());
+
+  it('ends the job with a notice saying the worker was restarted, and the model is opened again', async () => {
+    client.handlers.measure = () => new Promise<Measurement>(() => {});
+    setGlobalSparsity(0.5);
+    const applying = applyCurrent();
+    await vi.waitFor(() => expect(state().job?.stepLabel).toBe('Measuring Variant 1'));
+    // What the real client does once the grace period after the abort has passed.
+    client.restartAfterCancel();
+    expect(await applying).toBe(false);
+    expect(state().notice?.text).toBe(
+      'Cancelled while measuring Variant 1; the worker did not stop in time, so it was restarted and the model is opened again.',
+    );
+    await vi.waitFor(() => expect(client.opens).toHaveLength(2));
+    client.opens[1].resolve({ id: 'model-2', inventory: inventory(10) });
+    await vi.waitFor(() => expect(state().model?.id).toBe('model-2'));
+    expect(state().variants[1].built).not.toBeNull();
+    expect(state().variantHandles).toEqual({});
+  });
+});
+
 describe('variant handles', () => {
   beforeEach(() => openModel());
 

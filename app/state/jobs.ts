@@ -66,10 +66,12 @@ export async function runJob(kind: JobKind, label: string, steps: number, work: 
     const error: StudioError = toStudioError(thrown);
     if (error.code === 'cancelled') {
       const where = studio.getState().job?.stepLabel;
-      studio.setState({
-        job: null,
-        notice: { job: kind, text: `Cancelled${where ? ` while ${lowerFirst(where)}` : ''}; what was finished before is kept.` },
-      });
+      // The fallback: the worker ignored the abort and was replaced, so the model is being opened again.
+      const restarted = error.message === cancelledError(true).message;
+      const after = restarted
+        ? 'the worker did not stop in time, so it was restarted and the model is opened again.'
+        : 'what was finished before is kept.';
+      studio.setState({ job: null, notice: { job: kind, text: `Cancelled${where ? ` while ${lowerFirst(where)}` : ''}; ${after}` } });
     } else studio.setState({ job: null, jobError: { ...error, job: kind } });
     return false;
   } finally {

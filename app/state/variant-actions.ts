@@ -15,16 +15,21 @@ import { ORIGINAL, type VariantEntry } from './variants-slice';
 /** The hash of the recipe that changes nothing. */
 const UNCHANGED = recipeHash(emptyRecipe());
 
+/** Samples per predict call: the worker sees a Cancel between batches, so on large models it stops within a moment. */
+const MEASURE_BATCH = 16;
+
 function measureOptions(s: StudioState): MeasureOptions {
   const runs = s.measureSettings.latencyRuns;
-  return {
+  const options: MeasureOptions = {
     dataId: s.data?.id ?? null,
     backend: s.measureSettings.backend,
     latencyRuns: runs,
     warmupRuns: Math.min(3, runs),
-    // Small batches: the worker sees a Cancel between batches, so on large models it stops within a moment.
-    batchSize: 16,
   };
+  // A model whose input fixes the batch size gets that one (the worker picks it); the others get small batches.
+  const batch = s.model?.inventory.inputs[0]?.shape[0];
+  if (typeof batch !== 'number') options.batchSize = MEASURE_BATCH;
+  return options;
 }
 
 function updateEntry(id: string, change: Partial<VariantEntry>): void {

@@ -15,6 +15,7 @@ import type { OpenedModel } from '../model/types';
 import { variantArtifacts } from '../recipe/artifacts';
 import type { Variant } from '../recipe/variant';
 import type { LatencySummary, Measurement, MeasureOptions, ProgressCallback, QualityResult } from './api';
+import { cancelPoint } from './cancelled';
 import { phaseReporter } from './progress';
 
 export interface MeasureInput {
@@ -96,8 +97,12 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
       const phase = data?.labelled ? 'accuracy' : 'fidelity';
       const report = phaseReporter(onProgress, phase);
       const loaded: AnyModel = await loadTfModel(artifacts, model.format);
-      const reference: AnyModel | undefined = needsReference ? await loadTfModel(model.artifacts, model.format) : undefined;
+      let reference: AnyModel | undefined;
       try {
+        await cancelPoint(signal, 'Measuring');
+        reference = needsReference ? await loadTfModel(model.artifacts, model.format) : undefined;
+        // Loading held the thread; an abort sent meanwhile gets in before the first batch.
+        await cancelPoint(signal, 'Measuring');
         const result = await evaluateModel(loaded, data, {
           batchSize: options.batchSize,
           reference,
@@ -117,6 +122,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
     let latency: LatencySummary | null = null;
     const runs = options.latencyRuns ?? 20;
     if (runs > 0) {
+      await cancelPoint(signal, 'Measuring');
       const report = phaseReporter(onProgress, 'latency');
       try {
         const r = await benchmarkLatency(() => loadTfModel(artifacts, model.format), {

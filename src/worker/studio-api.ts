@@ -29,7 +29,7 @@ import type {
   TensorHistogram,
   VariantRef,
 } from './api';
-import { throwIfCancelled } from './cancelled';
+import { cancelPoint, throwIfCancelled } from './cancelled';
 import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
 import { phaseReporter } from './progress';
@@ -141,7 +141,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       throwIfCancelled(job.signal, 'Opening the model');
       const model = await deps.openModel(files);
       // Read but no longer wanted: not kept, so nothing holds its weights.
-      throwIfCancelled(job.signal, 'Opening the model');
+      await cancelPoint(job.signal, 'Opening the model');
       const inventory = deps.inventoryOf(model);
       const id = `model-${nextId++}`;
       models.set(id, model);
@@ -191,7 +191,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       });
       if (options.classNames !== undefined && dataset.classSource === 'model') dataset.classSource = 'edited';
       const previews = await previewSamples(dataset, 8);
-      throwIfCancelled(job.signal, 'Opening the data');
+      await cancelPoint(job.signal, 'Opening the data');
       const id = `data-${nextDataId++}`;
       data.set(id, { modelId, dataset });
       return send({ id, summary: datasetSummary(dataset), previews }, previews.map((p) => p.rgba.buffer));
@@ -212,7 +212,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         dataset = d.dataset;
       }
       const cached = variantId !== null ? await variantOf(modelId, variantId, job) : null;
-      throwIfCancelled(job.signal, 'Measuring');
+      await cancelPoint(job.signal, 'Measuring');
       const sizeReport = phaseReporter(job.onProgress, 'size');
       sizeReport(0, 1);
       let sizes: ExportSizes;
@@ -222,6 +222,8 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         sourceSizesOf.set(model, sizes);
       }
       sizeReport(1, 1);
+      // Writing the export (a gzip pass) held the thread; an abort sent meanwhile gets in here.
+      await cancelPoint(job.signal, 'Measuring');
       return measureModel({
         model,
         variant: cached?.variant ?? null,
@@ -250,7 +252,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     async exportVariant(modelId: string, variantId: string, job: JobOptions = {}): Promise<ExportedVariant> {
       const model = modelOf(modelId);
       const cached = await variantOf(modelId, variantId, job);
-      throwIfCancelled(job.signal, 'Writing the export');
+      await cancelPoint(job.signal, 'Writing the export');
       const report = phaseReporter(job.onProgress, 'export');
       report(0, 2);
       const written = variants.exportOf(model, cached);
