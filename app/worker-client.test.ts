@@ -275,6 +275,21 @@ describe('cancelling a call', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('resolves a call that finished before the abort reached the worker: its work is done and kept', async () => {
+    let finish: (m: Measurement) => void = () => {};
+    const client = clientOver(
+      { measure: () => new Promise<Measurement>((resolve) => (finish = resolve)) },
+      { cancelGraceMs: 60_000 },
+    );
+    const stop = new AbortController();
+    const measuring = client.measure('model-1', null, { dataId: null }, { signal: stop.signal });
+    await settleMessages();
+    finish({ durationMs: 12 } as Measurement); // settles in the worker before the abort message is read
+    stop.abort();
+    await expect(measuring).resolves.toEqual({ durationMs: 12 });
+    expect(workers[0].terminated).toBe(false);
+  });
+
   it('does not terminate a worker whose aborted call settled in time', async () => {
     const studio = slowStudio(true);
     const client = clientOver(studio.api, { cancelGraceMs: 40 });
