@@ -13,6 +13,7 @@ import {
   exportSelected,
   loadHistogram,
   measureAll,
+  newSession,
   openFiles,
   selectVariant,
   setGlobalSparsity,
@@ -109,6 +110,21 @@ describe('a worker that ignored the cancel', () => {
     await vi.waitFor(() => expect(state().model?.id).toBe('model-2'));
     expect(state().variants[1].built).not.toBeNull();
     expect(state().variantHandles).toEqual({});
+  });
+});
+
+describe('a job cancelled by "New session"', () => {
+  it('ends quietly: the fresh session shows no notice about the old model', async () => {
+    await openModel();
+    client.handlers.measure = () => new Promise<Measurement>(() => {});
+    setGlobalSparsity(0.5);
+    const applying = applyCurrent();
+    await vi.waitFor(() => expect(state().job?.stepLabel).toBe('Measuring Variant 1'));
+    await newSession();
+    expect(await applying).toBe(false);
+    expect(state().job).toBeNull();
+    expect(state().notice).toBeNull();
+    expect(state().variants).toHaveLength(1);
   });
 });
 

@@ -36,6 +36,8 @@ export async function runJob(kind: JobKind, label: string, steps: number, work: 
   const controller = new AbortController();
   running = controller;
   const startedAt = Date.now();
+  // The model the job works on: if another model (or a new session) replaced it meanwhile, the job's end is not news.
+  const source = studio.getState().model?.source;
   studio.setState({
     job: { kind, label, step: 0, steps, stepLabel: '', progress: null, startedAt },
     jobError: null,
@@ -71,7 +73,8 @@ export async function runJob(kind: JobKind, label: string, steps: number, work: 
       const after = restarted
         ? 'the worker did not stop in time, so it was restarted and the model is opened again.'
         : 'what was finished before is kept.';
-      studio.setState({ job: null, notice: { job: kind, text: `Cancelled${where ? ` while ${lowerFirst(where)}` : ''}; ${after}` } });
+      const text = `Cancelled${where ? ` while ${lowerFirst(where)}` : ''}; ${after}`;
+      studio.setState(studio.getState().model?.source === source ? { job: null, notice: { job: kind, text } } : { job: null });
     } else studio.setState({ job: null, jobError: { ...error, job: kind } });
     return false;
   } finally {
