@@ -20,9 +20,14 @@ export function toStudioError(thrown: unknown): StudioError {
   return { code: 'internal', message: `Unexpected error: ${String(thrown)}` };
 }
 
-/** The error pending calls reject with when the user cancels. */
-export function cancelledError(): StudioError {
-  return { code: 'cancelled', message: 'Cancelled: the studio worker was stopped and started again.' };
+/**
+ * The error a call rejects with when the user cancels it. `restarted`: the worker did not stop in time and was
+ * replaced, so what it held is being opened again.
+ */
+export function cancelledError(restarted = false): StudioError {
+  return restarted
+    ? { code: 'cancelled', message: 'Cancelled: the studio worker did not stop in time, so it was started again.' }
+    : { code: 'cancelled', message: 'Cancelled.' };
 }
 
 /** Short human titles for error codes, shown above the message; `fallback` for codes without their own. */

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expose } from 'comlink';
 import { PareError } from '../src/errors';
 import type { InputFile } from '../src/model/types';
-import type { DataRef, OpenedModelRef, Recipe, RuntimeInfo, StudioApi, VariantRef } from '../src/worker/api';
+import type { DataRef, JobOptions, Measurement, OpenedModelRef, Recipe, RuntimeInfo, StudioApi, VariantRef } from '../src/worker/api';
+import { withCallSignals } from '../src/worker/call-signals';
 import { sendErrorDetails } from '../src/worker/error-transfer';
-import { createWorkerClient, type WorkerLike } from './worker-client';
+import { createWorkerClient, type WorkerClientOptions, type WorkerLike } from './worker-client';
 
 /** A "worker" in the same process: Comlink over a real MessageChannel, with Worker's error event and terminate. */
 class ChannelWorker implements WorkerLike {
@@ -12,7 +13,8 @@ class ChannelWorker implements WorkerLike {
   readonly channel = new MessageChannel();
   terminated = false;
   constructor(api: StudioApi) {
-    expose(api, this.channel.port1);
+    // As studio.worker.ts does: long calls get a signal per call id, and abortCalls aborts them.
+    expose(withCallSignals(api), this.channel.port1);
   }
   postMessage(message: unknown, transfer: Transferable[]): void {
     this.channel.port2.postMessage(message, transfer);
@@ -44,7 +46,7 @@ const unused = async (): Promise<never> => {
   throw new Error('not used in this test');
 };
 
-function clientOver(api: Partial<StudioApi>) {
+function clientOver(api: Partial<StudioApi>, options: WorkerClientOptions = {}) {
   sendErrorDetails();
   const full: StudioApi = {
     runtime: async () => runtimeInfo,
@@ -52,6 +54,7 @@ function clientOver(api: Partial<StudioApi>) {
     closeModel: async () => {},
     estimateSize: unused,
     applyRecipe: unused,
+    registerVariants: unused,
     openData: unused,
     closeData: unused,
     measure: unused,
@@ -63,7 +66,7 @@ function clientOver(api: Partial<StudioApi>) {
     const worker = new ChannelWorker(full);
     workers.push(worker);
     return worker;
-  });
+  }, options);
   return client;
 }
 
@@ -119,20 +122,6 @@ describe('createWorkerClient', () => {
     await expect(client.runtime()).rejects.toEqual({ code: 'internal', message: 'Unexpected error: boom' });
   });
 
-  it('cancel rejects pending calls, terminates the worker and starts a new one on the next call', async () => {
-    const client = clientOver({ openModel: () => new Promise<never>(() => {}) });
-    const restarts: string[] = [];
-    client.onRestart((reason) => restarts.push(reason));
-    const opening = client.openModel([{ name: 'model.json', data: new Uint8Array(1) }]);
-    await client.runtime(); // the worker is up and the open is in flight
-    client.cancel();
-    await expect(opening).rejects.toMatchObject({ code: 'cancelled' });
-    expect(workers[0].terminated).toBe(true);
-    expect(restarts).toEqual(['cancelled']);
-    expect(await client.runtime()).toEqual(runtimeInfo);
-    expect(workers).toHaveLength(2);
-  });
-
   it('treats a worker error event as a crash: pending calls reject and the next call gets a fresh worker', async () => {
     const client = clientOver({ openModel: () => new Promise<never>(() => {}) });
     const restarts: string[] = [];
@@ -150,16 +139,16 @@ describe('createWorkerClient', () => {
   });
   it('passes progress callbacks across the boundary and returns the result', async () => {
     const client = clientOver({
-      applyRecipe: async (modelId, recipe, onProgress) => {
-        await onProgress?.({ phase: 'apply', done: 1, total: 2, etaMs: null });
-        await onProgress?.({ phase: 'apply', done: 2, total: 2, etaMs: null });
-        return { recipeHash: `${modelId}:${recipe.version}`, stats: {} as VariantRef['stats'], warnings: [] };
+      applyRecipe: async (modelId, recipe, job) => {
+        await job?.onProgress?.({ phase: 'apply', done: 1, total: 2, etaMs: null });
+        await job?.onProgress?.({ phase: 'apply', done: 2, total: 2, etaMs: null });
+        return { id: 'variant-1', recipeHash: `${modelId}:${recipe.version}`, stats: {} as VariantRef['stats'], warnings: [] };
       },
     });
     const seen: number[] = [];
     const recipe: Recipe = { pare: 'recipe', version: 2, steps: [] };
-    const ref = await client.applyRecipe('model-1', recipe, (p) => seen.push(p.done));
-    expect(ref.recipeHash).toBe('model-1:2');
+    const ref = await client.applyRecipe('model-1', recipe, { onProgress: (p) => seen.push(p.done) });
+    expect(ref).toMatchObject({ id: 'variant-1', recipeHash: 'model-1:2' });
     expect(seen).toEqual([1, 2]);
   });
 
@@ -177,3 +166,151 @@ describe('createWorkerClient', () => {
     expect(data.byteLength).toBe(0);
   });
 });
+
+/**
+ * A studio that holds models by id and measures until told to stop: `honours` false makes it ignore the abort,
+ * as a kernel that never returns to the event loop would.
+ */
+function slowStudio(honours: boolean) {
+  const models = new Set<string>();
+  const started: string[] = [];
+  let n = 0;
+  const api: Partial<StudioApi> = {
+    openModel: async () => {
+      const id = `model-${++n}`;
+      models.add(id);
+      return { id } as OpenedModelRef;
+    },
+    measure: (modelId: string, _variant: string | null, _options: unknown, job?: JobOptions) => {
+      if (!models.has(modelId)) return Promise.reject(new PareError('bad-options', `No open model has the id '${modelId}'.`));
+      started.push(modelId);
+      return new Promise<Measurement>((_, reject) => {
+        if (!honours) return;
+        job?.signal?.addEventListener('abort', () => reject(new PareError('cancelled', 'Measuring was cancelled after 3 of 64 samples.')));
+      });
+    },
+    closeModel: async (id) => {
+      models.delete(id);
+    },
+  };
+  return { api, models, started };
+}
+
+describe('cancelling a call', () => {
+  it('aborts it in the worker: it rejects with code cancelled and the worker keeps its models', async () => {
+    const studio = slowStudio(true);
+    const client = clientOver(studio.api, { cancelGraceMs: 60_000 });
+    const restarts: string[] = [];
+    client.onRestart((reason) => restarts.push(reason));
+    const { id } = await client.openModel([]);
+    const measuring = client.measure(id, null, { dataId: null });
+    await waitFor(() => studio.started.length === 1);
+    client.cancel();
+    await expect(measuring).rejects.toEqual({ code: 'cancelled', message: 'Measuring was cancelled after 3 of 64 samples.' });
+    expect(workers).toHaveLength(1);
+    expect(workers[0].terminated).toBe(false);
+    expect(restarts).toEqual([]);
+    // The same model, in the same worker, answers the next call: no reopen was needed.
+    expect(studio.models.has(id)).toBe(true);
+    const again = client.measure(id, null, { dataId: null });
+    await waitFor(() => studio.started.length === 2);
+    expect(studio.started).toEqual([id, id]);
+    client.cancel();
+    await expect(again).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it("aborts one call by its own signal and leaves the others running", async () => {
+    const studio = slowStudio(true);
+    const client = clientOver(studio.api, { cancelGraceMs: 60_000 });
+    const { id } = await client.openModel([]);
+    const first = new AbortController();
+    const a = client.measure(id, null, { dataId: null }, { signal: first.signal });
+    const b = client.measure(id, null, { dataId: null }, { signal: new AbortController().signal });
+    let bSettled = false;
+    b.catch(() => {}).finally(() => (bSettled = true));
+    await waitFor(() => studio.started.length === 2);
+    first.abort();
+    await expect(a).rejects.toMatchObject({ code: 'cancelled' });
+    await settleMessages();
+    expect(bSettled).toBe(false);
+    client.cancel();
+    await expect(b).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('rejects a call whose signal was aborted before it started, without sending it', async () => {
+    const studio = slowStudio(true);
+    const client = clientOver(studio.api);
+    const { id } = await client.openModel([]);
+    const stop = new AbortController();
+    stop.abort();
+    await expect(client.measure(id, null, { dataId: null }, { signal: stop.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(studio.started).toEqual([]);
+  });
+
+  it('terminates and replaces the worker only when the call ignores the abort past the grace period', async () => {
+    const studio = slowStudio(false);
+    const graceMs = 150;
+    const client = clientOver(studio.api, { cancelGraceMs: graceMs });
+    const restarts: string[] = [];
+    client.onRestart((reason) => restarts.push(reason));
+    const { id } = await client.openModel([]);
+    const measuring = client.measure(id, null, { dataId: null });
+    let settledAt = 0;
+    measuring.catch(() => {}).finally(() => (settledAt = Date.now()));
+    await waitFor(() => studio.started.length === 1);
+    const cancelledAt = Date.now();
+    client.cancel();
+    await new Promise((r) => setTimeout(r, graceMs / 3));
+    // Within the grace period the worker is given its chance.
+    expect(workers[0].terminated).toBe(false);
+    expect(settledAt).toBe(0);
+    await expect(measuring).rejects.toEqual({
+      code: 'cancelled',
+      message: 'Cancelled: the studio worker did not stop in time, so it was started again.',
+    });
+    expect(settledAt - cancelledAt).toBeGreaterThanOrEqual(graceMs - 5);
+    expect(workers[0].terminated).toBe(true);
+    expect(restarts).toEqual(['cancelled']);
+    expect(await client.runtime()).toEqual(runtimeInfo);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('resolves a call that finished before the abort reached the worker: its work is done and kept', async () => {
+    let finish: (m: Measurement) => void = () => {};
+    const client = clientOver(
+      { measure: () => new Promise<Measurement>((resolve) => (finish = resolve)) },
+      { cancelGraceMs: 60_000 },
+    );
+    const stop = new AbortController();
+    const measuring = client.measure('model-1', null, { dataId: null }, { signal: stop.signal });
+    await settleMessages();
+    finish({ durationMs: 12 } as Measurement); // settles in the worker before the abort message is read
+    stop.abort();
+    await expect(measuring).resolves.toEqual({ durationMs: 12 });
+    expect(workers[0].terminated).toBe(false);
+  });
+
+  it('does not terminate a worker whose aborted call settled in time', async () => {
+    const studio = slowStudio(true);
+    const client = clientOver(studio.api, { cancelGraceMs: 40 });
+    const { id } = await client.openModel([]);
+    const measuring = client.measure(id, null, { dataId: null });
+    await waitFor(() => studio.started.length === 1);
+    client.cancel();
+    await expect(measuring).rejects.toMatchObject({ code: 'cancelled' });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(workers[0].terminated).toBe(false);
+    expect(workers).toHaveLength(1);
+  });
+});
+
+/** Lets queued MessagePort messages and their promise callbacks run. */
+async function settleMessages(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/** Polls `ready` across message turns (the worker side runs on the same event loop). */
+async function waitFor(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(ready()).toBe(true);
+}

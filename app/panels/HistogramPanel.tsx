@@ -5,8 +5,7 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { StudioError, TensorHistogram } from '../../src/worker/api';
 import { WeightHistogram } from '../charts/WeightHistogram';
-import { studioClient } from '../state/client';
-import { showHistogramOf } from '../state/actions';
+import { loadHistogram, showHistogramOf } from '../state/actions';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { toStudioError } from '../studio-error';
@@ -28,21 +27,20 @@ export function HistogramPanel() {
 
   useEffect(() => {
     if (!model || !tensor) return;
+    // A stale answer is dropped rather than aborted: the build it waits for may be shared with a running Apply.
     let live = true;
     setError(null);
-    studioClient()
-      .histogram(model.id, recipe, tensor, 80)
-      .then(
-        (histogram) => live && setResult({ key, histogram }),
-        (e: unknown) => {
-          const err = toStudioError(e);
-          if (live && err.code !== 'cancelled') setError(err);
-        },
-      );
+    loadHistogram(selected.id, tensor).then(
+      (histogram) => live && setResult({ key, histogram }),
+      (e: unknown) => {
+        const err = toStudioError(e);
+        if (live && err.code !== 'cancelled') setError(err);
+      },
+    );
     return () => {
       live = false;
     };
-  }, [model, tensor, recipe, key]);
+  }, [model, tensor, selected.id, key]);
 
   const choices = useMemo(() => {
     const floats = (model?.inventory.weights ?? []).filter((w) => w.dtype === 'float32');

@@ -1,6 +1,6 @@
 /** The running job: what it does, a progress bar, time left, and Cancel. */
 import type { JobPhase } from '../../src/worker/api';
-import { cancelJob, dismissJobError } from '../state/actions';
+import { cancelJob, dismissJobError, dismissNotice } from '../state/actions';
 import type { JobKind } from '../state/jobs-slice';
 import { useStudio } from '../state/use-studio';
 import { formatCount, formatEta } from '../../src/text/wording';
@@ -45,17 +45,28 @@ export function JobStatus({ kinds }: { kinds: JobKind[] }) {
       </div>
       <div className="job-bar">
         <progress max={1} value={fraction} aria-label="Progress" />
-        <button type="button" className="button small" onClick={cancelJob}>
-          Cancel
+        <button type="button" className="button small" onClick={cancelJob} disabled={job.cancelling === true}>
+          {job.cancelling ? 'Cancelling…' : 'Cancel'}
         </button>
       </div>
     </div>
   );
 }
 
-/** The last job's error, in the panel where that kind of job is started. */
+/** The last job's error, or its notice (a cancel, a recipe that already had a variant), where that kind of job is started. */
 export function JobError({ kinds, fallback }: { kinds: JobKind[]; fallback: string }) {
   const error = useStudio((s) => s.jobError);
-  if (!error || (error.job !== undefined && !kinds.includes(error.job))) return null;
-  return <ErrorAlert error={error} onDismiss={dismissJobError} fallback={fallback} />;
+  const notice = useStudio((s) => s.notice);
+  if (error && (error.job === undefined || kinds.includes(error.job))) {
+    return <ErrorAlert error={error} onDismiss={dismissJobError} fallback={fallback} />;
+  }
+  if (!notice || !kinds.includes(notice.job)) return null;
+  return (
+    <p className="status" role="status" data-testid="job-notice">
+      <span className="status-text">{notice.text}</span>
+      <button type="button" className="button small" onClick={dismissNotice}>
+        Dismiss
+      </button>
+    </p>
+  );
 }

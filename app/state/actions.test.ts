@@ -10,7 +10,7 @@ import {
   setStudioClient,
   sortWeightsBy,
 } from './actions';
-import { FakeClient, inventory } from './fake-client';
+import { FakeClient, inventory, settle } from './fake-client';
 import { resetStudio, studio } from './store';
 import type { SourceFile } from '../files/source-file';
 import type { SampleEntry } from '../files/samples';
@@ -100,7 +100,7 @@ describe('opening a model', () => {
     expect(client.closed).toEqual(['model-1']); // the late answer is released in the worker
   });
 
-  it('cancelling an open reports nothing and reopens the model the restarted worker lost', async () => {
+  it('cancelling an open reports nothing and keeps the model that was open, without reopening it', async () => {
     const first = openFiles(files('a/model.json', 'a/group1-shard1of1.bin'));
     (await opened(1)).resolve({ id: 'model-1', inventory: inventory(10) });
     await first;
@@ -111,8 +111,21 @@ describe('opening a model', () => {
     expect(await second).toBe(false);
     expect(state().opening).toBeNull();
     expect(state().modelError).toBeNull();
+    // The worker stopped the open and kept model-1: nothing is opened again.
+    await settle();
+    expect(client.opens).toHaveLength(2);
+    expect(state().model).toMatchObject({ id: 'model-1', source: { label: 'a/model.json + 1 file' } });
+  });
 
-    // The restart handler reopened the first model from its files in the new worker.
+  it('reopens the model when the worker had to be restarted because it ignored the cancel', async () => {
+    const first = openFiles(files('a/model.json', 'a/group1-shard1of1.bin'));
+    (await opened(1)).resolve({ id: 'model-1', inventory: inventory(10) });
+    await first;
+    const second = openFiles(files('huge/model.json'));
+    await opened(2);
+    client.restartAfterCancel();
+    expect(await second).toBe(false);
+    expect(state().modelError).toBeNull();
     const reopen = await opened(3);
     expect(reopen.files.map((f) => f.name)).toEqual(['a/model.json', 'a/group1-shard1of1.bin']);
     reopen.resolve({ id: 'model-3', inventory: inventory(10) });

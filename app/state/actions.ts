@@ -32,7 +32,8 @@ export {
   setPruneScope,
 } from './compress-actions';
 export { startEstimates } from './estimate';
-export { cancelJob, dismissJobError } from './jobs';
+export { cancelJob, dismissJobError, dismissNotice } from './jobs';
+export { loadHistogram } from './histogram-actions';
 export {
   applyCurrent,
   deleteVariant,

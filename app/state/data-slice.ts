@@ -22,16 +22,15 @@ export interface OpenData {
   key: string;
 }
 
+/** The data as opened for the open model; the files themselves (dataSource) are in the session slice. */
 export interface DataSlice {
   data: OpenData | null;
-  /** Files the user gave that are kept (and persisted) even when opening them failed for the current model. */
-  dataSource: DataSource | null;
   dataOpening: { label: string } | null;
   dataError: StudioError | null;
 }
 
 export function initialDataSlice(): DataSlice {
-  return { data: null, dataSource: null, dataOpening: null, dataError: null };
+  return { data: null, dataOpening: null, dataError: null };
 }
 
 /** The key of a data source: what identifies "the same data" for measurements. */

@@ -10,6 +10,7 @@ import { studioClient } from './client';
 import { runJob } from './jobs';
 import { currentRecipe, selectedEntry } from './selectors';
 import { studio } from './store';
+import { handleOf } from './variant-handles';
 import { ORIGINAL } from './variants-slice';
 
 function baseName(): string {
@@ -23,11 +24,12 @@ export async function exportSelected(): Promise<boolean> {
   const s = studio.getState();
   const entry = selectedEntry(s);
   if (!s.model || entry.id === ORIGINAL || entry.recipe === null) return false;
-  const recipe = entry.recipe;
   const zipName = `${baseName()}-${slug(entry.name)}.zip`;
   return runJob('export', entry.name, 1, async (ctx) => {
     ctx.step(`Writing ${entry.name}`);
-    const out = await studioClient().exportVariant(studio.getState().model!.id, recipe, ctx.progress);
+    const modelId = studio.getState().model!.id;
+    const handle = (await handleOf(modelId, entry))!;
+    const out = await studioClient().exportVariant(modelId, handle, ctx.job);
     studio.setState({ lastExport: { variantId: entry.id, zipName, files: out.files, zip: out.zip, sizes: out.sizes } });
     saveFile(zipName, out.zip, 'application/zip');
   });

@@ -1,17 +1,20 @@
 /**
  * An in-memory StudioClient for the action tests: every call is answered by a deferred the test settles, so the
- * tests control ordering (an older open finishing after a newer one, a cancel mid-open) exactly.
+ * tests control ordering (an older open finishing after a newer one, a cancel mid-open) exactly. Like the worker
+ * it hands out variant handles and keeps the recipe behind each; measure, histogram and export go by handle.
+ * A long call's signal rejects it with 'cancelled'; cancel() aborts them all and, as the real client does when
+ * the worker honours the abort, keeps everything open.
  */
 import type { InputFile, ModelInventory, WeightInfo } from '../../src/model/types';
 import { lastPruneStepOf, recipeHash } from '../../src/recipe/schema';
 import type {
   DataRef,
   ExportedVariant,
+  JobOptions,
   Measurement,
   MeasureOptions,
   OpenDataOptions,
   OpenedModelRef,
-  ProgressCallback,
   Recipe,
   RuntimeInfo,
   SizeEstimate,
@@ -38,20 +41,26 @@ export interface Call {
 }
 
 /**
- * Answers of the other methods; tests replace them. The defaults answer at once with small, plausible results
- * derived from the arguments (a measurement's quality falls with the recipe's sparsity).
+ * Answers of the other methods; tests replace them. The fake resolves variant handles to their recipes before it
+ * calls these. The defaults answer at once with small, plausible results derived from the arguments (a
+ * measurement's quality falls with the recipe's sparsity).
  */
 export interface Handlers {
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
-  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
+  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<Omit<VariantRef, 'id'>>;
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef>;
-  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
+  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, job?: JobOptions): Promise<Measurement>;
   histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
-  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant>;
+  exportVariant(modelId: string, recipe: Recipe, job?: JobOptions): Promise<ExportedVariant>;
+}
+
+/** The fixture recipes are version 1; this is the one place the fake reads a recipe's fields. */
+function sparsityOf(recipe: Recipe | null): number {
+  return (recipe ? lastPruneStepOf(recipe)?.sparsity : undefined) ?? 0;
 }
 
 export function fakeMeasurement(recipe: Recipe | null, options: MeasureOptions): Measurement {
-  const sparsity = (recipe ? lastPruneStepOf(recipe)?.sparsity : undefined) ?? 0;
+  const sparsity = sparsityOf(recipe);
   const sizes = { modelJsonBytes: 1000, weightBytes: 4000, weightGzipBytes: Math.round(3600 * (1 - sparsity)) + 100, totalBytes: 5000 };
   return {
     recipeHash: recipe ? recipeHash(recipe) : null,
@@ -70,12 +79,12 @@ export function fakeMeasurement(recipe: Recipe | null, options: MeasureOptions):
 function defaultHandlers(): Handlers {
   return {
     async estimateSize(_, recipe) {
-      const s = lastPruneStepOf(recipe)?.sparsity ?? 0;
+      const s = sparsityOf(recipe);
       return { modelJsonBytes: 1000, weightBytes: 4000, weightGzipBytes: Math.round(3600 * (1 - s)), totalBytes: 5000, totalGzipBytes: 1000 + Math.round(3600 * (1 - s)), sparsity: s };
     },
-    async applyRecipe(_, recipe, onProgress) {
-      await onProgress?.({ phase: 'apply', done: 1, total: 1, etaMs: null });
-      const s = lastPruneStepOf(recipe)?.sparsity ?? 0;
+    async applyRecipe(_, recipe, job) {
+      await job?.onProgress?.({ phase: 'apply', done: 1, total: 1, etaMs: null });
+      const s = sparsityOf(recipe);
       return { recipeHash: recipeHash(recipe), stats: { sparsity: s, prunedSparsity: s, prunableParams: 1000, weightBytesBefore: 4000, weightBytesAfter: 4000, tensors: [] }, warnings: [] };
     },
     async openData(modelId, files) {
@@ -108,6 +117,9 @@ export class FakeClient implements StudioClient {
   readonly opens: OpenCall[] = [];
   readonly closed: string[] = [];
   runtimeAnswer: RuntimeInfo | StudioError = { active: 'wasm', backends: [] } as unknown as RuntimeInfo;
+  /** Variant handles the "worker" gave out, with the model and recipe each stands for. */
+  readonly handles = new Map<string, { modelId: string; recipe: Recipe; hash: string }>();
+  private nextHandle = 1;
   private readonly listeners = new Set<(reason: 'cancelled' | 'crashed') => void>();
   private pending = new Set<Deferred<never>>();
 
@@ -117,46 +129,58 @@ export class FakeClient implements StudioClient {
     return answer;
   }
 
-  openModel(files: InputFile[]): Promise<OpenedModelRef> {
+  openModel(files: InputFile[], job?: JobOptions): Promise<OpenedModelRef> {
     return new Promise((resolve, reject) => {
       const call: OpenCall = { files, resolve, reject };
       this.opens.push(call);
       this.pending.add(call as Deferred<never>);
+      job?.signal?.addEventListener('abort', () => reject(cancelledError()), { once: true });
     });
   }
 
   async closeModel(id: string): Promise<void> {
     this.closed.push(id);
+    for (const [handle, h] of this.handles) if (h.modelId === id) this.handles.delete(handle);
   }
 
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate> {
-    return this.track('estimateSize', [modelId, recipe], () => this.handlers.estimateSize(modelId, recipe));
+    return this.track('estimateSize', [modelId, recipe], undefined, () => this.handlers.estimateSize(modelId, recipe));
   }
 
-  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef> {
-    return this.track('applyRecipe', [modelId, recipe], () => this.handlers.applyRecipe(modelId, recipe, onProgress));
+  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<VariantRef> {
+    const id = this.handleFor(modelId, recipe);
+    return this.track('applyRecipe', [modelId, recipe], job, async () => ({ ...(await this.handlers.applyRecipe(modelId, recipe, job)), id }));
   }
 
-  openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef> {
-    return this.track('openData', [modelId, files.map((f) => f.name), options], () => this.handlers.openData(modelId, files, options));
+  async registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]> {
+    this.calls.push({ method: 'registerVariants', args: [modelId, recipes.map(recipeHash)] });
+    return recipes.map((r) => this.handleFor(modelId, r));
+  }
+
+  openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef> {
+    return this.track('openData', [modelId, files.map((f) => f.name), options], job, () => this.handlers.openData(modelId, files, options));
   }
 
   async closeData(dataId: string): Promise<void> {
     this.calls.push({ method: 'closeData', args: [dataId] });
   }
 
-  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement> {
-    return this.track('measure', [modelId, recipe && recipeHash(recipe), options], () =>
-      this.handlers.measure(modelId, recipe, options, onProgress),
+  measure(modelId: string, variantId: string | null, options: MeasureOptions, job?: JobOptions): Promise<Measurement> {
+    return this.track('measure', [modelId, variantId, options], job, () =>
+      this.handlers.measure(modelId, this.recipeOf(modelId, variantId), options, job),
     );
   }
 
-  histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram> {
-    return this.track('histogram', [modelId, tensorName], () => this.handlers.histogram(modelId, recipe, tensorName, bins));
+  histogram(modelId: string, variantId: string | null, tensorName: string, bins?: number, job?: JobOptions): Promise<TensorHistogram> {
+    return this.track('histogram', [modelId, variantId, tensorName], job, () =>
+      this.handlers.histogram(modelId, this.recipeOf(modelId, variantId), tensorName, bins),
+    );
   }
 
-  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant> {
-    return this.track('exportVariant', [modelId, recipeHash(recipe)], () => this.handlers.exportVariant(modelId, recipe, onProgress));
+  exportVariant(modelId: string, variantId: string, job?: JobOptions): Promise<ExportedVariant> {
+    return this.track('exportVariant', [modelId, variantId], job, () =>
+      this.handlers.exportVariant(modelId, this.recipeOf(modelId, variantId)!, job),
+    );
   }
 
   /** Calls of one method, in order. */
@@ -164,27 +188,65 @@ export class FakeClient implements StudioClient {
     return this.calls.filter((c) => c.method === method).map((c) => c.args);
   }
 
-  /** Records a call and runs its handler; a cancel or crash rejects it like the real client. */
-  private track<T>(method: string, args: unknown[], run: () => Promise<T>): Promise<T> {
+  /** The handle of (model, recipe): one per recipe hash, as the worker gives. */
+  private handleFor(modelId: string, recipe: Recipe): string {
+    const hash = recipeHash(recipe);
+    for (const [handle, h] of this.handles) if (h.modelId === modelId && h.hash === hash) return handle;
+    const handle = `variant-${this.nextHandle++}`;
+    this.handles.set(handle, { modelId, recipe, hash });
+    return handle;
+  }
+
+  /** The recipe behind a handle; an unknown one fails as in the worker. */
+  private recipeOf(modelId: string, variantId: string | null): Recipe | null {
+    if (variantId === null) return null;
+    const h = this.handles.get(variantId);
+    if (!h || h.modelId !== modelId) {
+      throw { code: 'bad-options', message: `The model '${modelId}' has no variant '${variantId}'; apply its recipe again.` } satisfies StudioError;
+    }
+    return h.recipe;
+  }
+
+  /** Records a call and runs its handler; its signal, a cancel or a crash rejects it like the real client. */
+  private track<T>(method: string, args: unknown[], job: JobOptions | undefined, run: () => Promise<T>): Promise<T> {
     this.calls.push({ method, args });
     return new Promise<T>((resolve, reject) => {
       const deferred = { resolve, reject } as Deferred<never>;
       this.pending.add(deferred);
-      run().then(
-        (v) => {
-          this.pending.delete(deferred);
-          resolve(v);
-        },
-        (e) => {
-          this.pending.delete(deferred);
-          reject(e);
-        },
-      );
+      if (job?.signal?.aborted) {
+        this.pending.delete(deferred);
+        reject(cancelledError());
+        return;
+      }
+      job?.signal?.addEventListener('abort', () => {
+        this.pending.delete(deferred);
+        reject(cancelledError());
+      });
+      Promise.resolve()
+        .then(run)
+        .then(
+          (v) => {
+            this.pending.delete(deferred);
+            resolve(v);
+          },
+          (e) => {
+            this.pending.delete(deferred);
+            reject(e);
+          },
+        );
     });
   }
 
+  /** Cooperative cancel: every call in flight rejects with 'cancelled'; the worker keeps models and handles. */
   cancel(): void {
-    this.restart('cancelled', cancelledError());
+    const pending = [...this.pending];
+    this.pending.clear();
+    for (const call of pending) call.reject(cancelledError());
+  }
+
+  /** What the real client does when the worker ignored a cancel past the grace period: a new, empty worker. */
+  restartAfterCancel(): void {
+    this.restart('cancelled', cancelledError(true));
   }
 
   /** What the real client does when the worker dies. */
@@ -202,6 +264,8 @@ export class FakeClient implements StudioClient {
   private restart(reason: 'cancelled' | 'crashed', error: StudioError): void {
     const pending = [...this.pending];
     this.pending.clear();
+    // A new worker knows none of the old one's variants.
+    this.handles.clear();
     for (const call of pending) call.reject(error);
     for (const listener of this.listeners) listener(reason);
   }

@@ -1,5 +1,5 @@
-/** The jobs slice: the one long job running in the worker (apply, measure, export, opening data), its progress. */
-import type { JobProgress, StudioError } from '../../src/worker/api';
+/** The jobs slice: the one long job running in the worker (apply, measure, export), its progress. */
+import type { JobProgress } from '../../src/worker/api';
 
 export type JobKind = 'apply' | 'measure' | 'export';
 
@@ -13,14 +13,14 @@ export interface Job {
   stepLabel: string;
   progress: JobProgress | null;
   startedAt: number;
+  /** Set once Cancel was pressed: the worker is stopping the job. */
+  cancelling?: boolean;
 }
 
 export interface JobsSlice {
   job: Job | null;
-  /** The last job's error, shown in the panel where the job was started (its kind says which). */
-  jobError: (StudioError & { job?: JobKind }) | null;
 }
 
 export function initialJobsSlice(): JobsSlice {
-  return { job: null, jobError: null };
+  return { job: null };
 }

@@ -9,7 +9,7 @@ import { readSourceFiles, type ModelSource, type SourceFile } from '../files/sou
 import { onClientRestart, studioClient } from './client';
 import { reopenData } from './data-actions';
 import type { OpenModel } from './model-slice';
-import { freshModelState, studio } from './store';
+import { initialModelState, studio } from './store';
 
 let latestOpen = 0;
 
@@ -28,11 +28,12 @@ export async function openModelSource(source: ModelSource, options: { keepSessio
       return false;
     }
     const previous = studio.getState().model;
-    // Variants, controls and exports belong to one model; a restored session keeps the ones it brought back.
+    // Everything of the model group belongs to one model: a new model replaces it whole. A restored session
+    // keeps the variants and controls it brought back (their worker handles are for no model yet).
     studio.setState({
+      ...(options.keepSession ? { variantHandles: {} } : initialModelState()),
       model: { id: ref.id, inventory: ref.inventory, source },
       opening: null,
-      ...(options.keepSession ? {} : freshModelState()),
     });
     if (previous !== null) void closeQuietly(previous.id);
     // The data (if any) is opened again for this model: its preprocessing and classes follow the model.
@@ -55,7 +56,7 @@ export function openFiles(files: SourceFile[]): Promise<boolean> {
   return modelNameFor(files).then((label) => openModelSource({ label, files }));
 }
 
-/** Stops an open in progress (terminates and restarts the worker); a model open before it is reopened. */
+/** Stops an open in progress; a model open before it stays open (the worker keeps it). */
 export function cancelOpen(): void {
   studioClient().cancel();
 }
@@ -64,7 +65,7 @@ export function cancelOpen(): void {
 export async function closeModel(): Promise<void> {
   const model = studio.getState().model;
   if (model === null) return;
-  studio.setState({ model: null, data: null, ...freshModelState() });
+  studio.setState(initialModelState());
   await closeQuietly(model.id);
 }
 
@@ -118,7 +119,8 @@ async function reopen(model: OpenModel): Promise<void> {
   try {
     const ref = await studioClient().openModel(await readSourceFiles(model.source.files));
     if (studio.getState().model === model) {
-      studio.setState({ model: { ...model, id: ref.id } });
+      // The old worker's variant handles died with it; entries register their recipes again on first use.
+      studio.setState({ model: { ...model, id: ref.id }, variantHandles: {} });
       void reopenData();
     } else void closeQuietly(ref.id);
   } catch (thrown) {

@@ -1,7 +1,5 @@
-/** The model slice: the model the worker holds for us, an open in progress, its error, and the samples on offer. */
+/** The model slice: the model the worker holds for us, and the worker's handles of its variants. */
 import type { ModelInventory } from '../../src/model/types';
-import type { StudioError } from '../../src/worker/api';
-import type { SampleEntry } from '../files/samples';
 import type { ModelSource } from '../files/source-file';
 
 export interface OpenModel {
@@ -14,13 +12,13 @@ export interface OpenModel {
 
 export interface ModelSlice {
   model: OpenModel | null;
-  /** Set while the worker reads a model; the previous model stays open meanwhile. */
-  opening: { label: string } | null;
-  /** The last open's error, shown in the model panel until the next open or a dismissal. */
-  modelError: StudioError | null;
-  samples: { status: 'idle' | 'loading' | 'ready' | 'error'; entries: SampleEntry[]; error: StudioError | null };
+  /**
+   * The worker's variant handle of each entry (by entry id), valid for `model.id` only: a reopened model (after a
+   * worker restart) or a restored session starts without any, and an entry gets its handle again on first use.
+   */
+  variantHandles: Record<string, string>;
 }
 
 export function initialModelSlice(): ModelSlice {
-  return { model: null, opening: null, modelError: null, samples: { status: 'idle', entries: [], error: null } };
+  return { model: null, variantHandles: {} };
 }

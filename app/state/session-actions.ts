@@ -1,13 +1,16 @@
 /**
  * The session across page loads: saved as it changes (model and data files, variants with their results, the
  * controls), restored at start-up, cleared by "New session". Saving failures are shown, never swallowed.
+ * Slider drags are saved once they settle; a new measurement (seconds of work) is saved at once, and whatever
+ * is still waiting is saved when the page is hidden, since a reload or a closed tab may follow.
  */
 import type { StudioError } from '../../src/worker/api';
 import { toStudioError } from '../studio-error';
 import { studioClient } from './client';
 import { openModelSource } from './model-actions';
 import type { SavedVariants, SessionStore } from './persistence';
-import { initialState, studio, type StudioState } from './store';
+import { cancelJob } from './jobs';
+import { appStateOf, initialModelState, initialSessionState, studio, type StudioState } from './store';
 
 let current: SessionStore | null = null;
 
@@ -22,6 +25,36 @@ function savedVariants(s: StudioState): SavedVariants {
     controls: s.controls,
     loadedRecipe: s.loadedRecipe,
     measureSettings: s.measureSettings,
+  };
+}
+
+/** Whether an entry got a new measurement between `prev` and `s`. */
+function newlyMeasured(s: StudioState, prev: StudioState): boolean {
+  if (s.variants === prev.variants) return false;
+  const before = new Map(prev.variants.map((v) => [v.id, v.measurement]));
+  return s.variants.some((v) => v.measurement !== null && before.get(v.id) !== v.measurement);
+}
+
+/** Tells when the page is hidden or being left (tab switched, closed or reloaded). */
+export interface PageLifecycle {
+  onHidden(listener: () => void): () => void;
+}
+
+/** The browser's: visibilitychange to hidden, and pagehide (which some browsers send without the former). */
+export function documentLifecycle(): PageLifecycle | null {
+  if (typeof document === 'undefined' || typeof window === 'undefined') return null;
+  return {
+    onHidden(listener) {
+      const onVisibility = () => {
+        if (document.visibilityState === 'hidden') listener();
+      };
+      document.addEventListener('visibilitychange', onVisibility);
+      window.addEventListener('pagehide', listener);
+      return () => {
+        document.removeEventListener('visibilitychange', onVisibility);
+        window.removeEventListener('pagehide', listener);
+      };
+    },
   };
 }
 
@@ -50,23 +83,37 @@ async function save(run: () => Promise<void>): Promise<void> {
  *
  * @example startPersistence(indexedDbSessionStore());
  */
-export function startPersistence(store: SessionStore, delayMs = SAVE_DELAY_MS): () => void {
+export function startPersistence(
+  store: SessionStore,
+  delayMs = SAVE_DELAY_MS,
+  lifecycle: PageLifecycle | null = documentLifecycle(),
+): () => void {
   current = store;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  const saveVariantsNow = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    void save(() => store.save('variants', savedVariants(studio.getState())));
+  };
   const unsubscribe = studio.subscribe((s, prev) => {
     if (s.session === 'restoring') return;
     if (s.model?.source !== prev.model?.source) void save(() => store.save('model', s.model?.source ?? null));
     if (s.dataSource !== prev.dataSource) void save(() => store.save('data', s.dataSource));
-    if (variantsChanged(s, prev)) {
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        void save(() => store.save('variants', savedVariants(studio.getState())));
-      }, delayMs);
+    if (!variantsChanged(s, prev)) return;
+    if (newlyMeasured(s, prev)) {
+      saveVariantsNow();
+      return;
     }
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(saveVariantsNow, delayMs);
+  });
+  // Hidden: save what is waiting now; the page may be gone before the timer fires.
+  const stopWatching = lifecycle?.onHidden(() => {
+    if (timer !== null) saveVariantsNow();
   });
   return () => {
     unsubscribe();
+    stopWatching?.();
     if (timer !== null) clearTimeout(timer);
   };
 }
@@ -94,12 +141,15 @@ export async function restoreSession(store: SessionStore): Promise<boolean> {
   return opened;
 }
 
-/** "New session": stops any job, forgets the model, data and variants here, in the worker and in storage. */
+/**
+ * "New session": stops any job, forgets the model, data and variants here, in the worker and in storage. The
+ * session and model groups start afresh; the app group (runtime, samples, view settings) stays.
+ */
 export async function newSession(): Promise<void> {
   const s = studio.getState();
-  if (s.job) studioClient().cancel();
+  cancelJob();
   const model = s.model;
-  studio.setState({ ...initialState(), runtime: s.runtime, runtimeError: s.runtimeError, samples: s.samples }, true);
+  studio.setState({ ...appStateOf(s), ...initialSessionState(), ...initialModelState(), modelError: null, storageError: null }, true);
   if (model) void studioClient().closeModel(model.id).catch(() => {});
   if (current) {
     const store = current;

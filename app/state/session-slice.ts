@@ -1,23 +1,22 @@
-/** The session slice: persistence of the session in IndexedDB, and its failures. */
-import type { StudioError } from '../../src/worker/api';
-import type { ExportFile, ExportSizes } from '../../src/worker/api';
+/**
+ * The session slice: what the user chose that outlives the open model (opening another model keeps it) and is
+ * saved across reloads, until "New session".
+ */
+import type { MeasureBackend } from '../../src/worker/api';
+import type { DataSource } from './data-slice';
 
-export interface LastExport {
-  variantId: string;
-  zipName: string;
-  files: ExportFile[];
-  zip: Uint8Array;
-  sizes: ExportSizes;
+export interface MeasureSettings {
+  backend: MeasureBackend;
+  /** Timed latency runs per measurement. */
+  latencyRuns: number;
 }
 
 export interface SessionSlice {
-  /** 'restoring' while a saved session is being reopened at start-up. */
-  session: 'fresh' | 'restoring' | 'restored';
-  /** Set when the session could not be saved (quota, private mode): shown, never swallowed. */
-  storageError: StudioError | null;
-  lastExport: LastExport | null;
+  /** Files the user gave that are kept (and persisted) even when opening them failed for the current model. */
+  dataSource: DataSource | null;
+  measureSettings: MeasureSettings;
 }
 
 export function initialSessionSlice(): SessionSlice {
-  return { session: 'fresh', storageError: null, lastExport: null };
+  return { dataSource: null, measureSettings: { backend: 'wasm', latencyRuns: 20 } };
 }

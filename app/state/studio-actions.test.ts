@@ -125,7 +125,9 @@ describe('Apply and Measure', () => {
     expect(await applyCurrent()).toBe(true);
     const hash = recipeHash(currentRecipe(state()));
     expect(client.callsOf('applyRecipe')).toHaveLength(1);
-    expect(client.callsOf('measure').map((a) => a[1])).toEqual([hash, null]);
+    // Measured by the handle Apply returned, never by recipe.
+    expect(client.callsOf('measure').map((a) => a[1])).toEqual(['variant-1', null]);
+    expect(state().variantHandles).toEqual({ [hash]: 'variant-1' });
     expect((client.callsOf('measure')[0][2] as { dataId: string }).dataId).toBe('data-for-model-1');
     const [original, variant] = state().variants;
     expect(variant).toMatchObject({ id: hash, name: 'Variant 1', summary: '50% global · uint8', built: { sparsity: 0.5 } });
@@ -196,14 +198,15 @@ describe('Apply and Measure', () => {
 });
 
 describe('data', () => {
-  it('keeps files given before a model and opens them for each model opened, closing the old handle', async () => {
+  it('keeps files given before a model and opens them for each model opened, closing the old model with its data', async () => {
     expect(await openDataFiles(files('labels.csv'))).toBe(false);
     expect(state().dataSource?.label).toBe('labels.csv');
     await openModel('model-1');
     await vi.waitFor(() => expect(state().data?.id).toBe('data-for-model-1'));
     await openModel('model-2');
     await vi.waitFor(() => expect(state().data?.id).toBe('data-for-model-2'));
-    expect(client.callsOf('closeData')).toContainEqual(['data-for-model-1']);
+    // The worker forgets a closed model's data with it.
+    expect(client.closed).toEqual(['model-1']);
   });
 
   it('opens the data again with another pixel scaling, which makes it other data for measurements', async () => {

@@ -7,6 +7,7 @@ import type { Measurement, MeasureOptions, Recipe } from '../../src/worker/api';
 import { formatStored } from '../../src/text/wording';
 import { studioClient } from './client';
 import { runJob, type JobContext } from './jobs';
+import { handleOf, keepHandle } from './variant-handles';
 import type { MeasureBackend } from '../../src/worker/api';
 import { currentDataKey, currentRecipe, hashOf, isMeasuredNow, originalOf } from './selectors';
 import { studio, type StudioState } from './store';
@@ -15,35 +16,53 @@ import { ORIGINAL, type VariantEntry } from './variants-slice';
 /** The hash of the recipe that changes nothing. */
 const UNCHANGED = recipeHash(emptyRecipe());
 
+/** Samples per predict call: the worker sees a Cancel between batches, so on large models it stops within a moment. */
+const MEASURE_BATCH = 16;
+
 function measureOptions(s: StudioState): MeasureOptions {
   const runs = s.measureSettings.latencyRuns;
-  return {
+  const options: MeasureOptions = {
     dataId: s.data?.id ?? null,
     backend: s.measureSettings.backend,
     latencyRuns: runs,
     warmupRuns: Math.min(3, runs),
   };
+  // A model whose input fixes the batch size gets that one (the worker picks it); the others get small batches.
+  const batch = s.model?.inventory.inputs[0]?.shape[0];
+  if (typeof batch !== 'number') options.batchSize = MEASURE_BATCH;
+  return options;
 }
 
 function updateEntry(id: string, change: Partial<VariantEntry>): void {
   studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...change } : v)) }));
 }
 
-/** Measures one entry in the worker and stores the result on it (if it still exists). */
+/** Measures one entry in the worker by its handle and stores the result on it (if it still exists). */
 async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measurement> {
   const s = studio.getState();
   if (!s.model) throw { code: 'bad-options', message: 'No model is open.' };
   ctx.step(`Measuring ${entry.name}`);
   const dataKey = currentDataKey(s);
-  const m = await studioClient().measure(s.model.id, entry.recipe, measureOptions(s), ctx.progress);
+  const modelId = s.model.id;
+  const handle = await handleOf(modelId, entry);
+  const m = await studioClient().measure(modelId, handle, measureOptions(s), ctx.job);
   updateEntry(entry.id, { measurement: m, measuredOn: dataKey });
   return m;
 }
 
+/** Says that Apply found the recipe's variant instead of making one (it is selected, maybe measured again). */
+function alreadyThere(entry: VariantEntry, remeasure: boolean): void {
+  const text =
+    entry.id === ORIGINAL
+      ? 'This recipe changes nothing: it is the original, so the original is selected.'
+      : `This recipe is already variant '${entry.name}' — selected it${remeasure ? ' to measure it on the current data' : ''}.`;
+  studio.setState({ notice: { job: 'apply', text } });
+}
+
 /**
  * Apply: builds the variant of the current recipe, measures it, and measures the original too when it has no
- * current measurement (the charts need it). Applying a recipe that already has a variant selects it and
- * measures it again only when its measurement is stale.
+ * current measurement (the charts need it). Applying a recipe that already has a variant selects it, says so,
+ * and measures it again only when its measurement is stale.
  */
 export async function applyCurrent(): Promise<boolean> {
   const s = studio.getState();
@@ -53,14 +72,18 @@ export async function applyCurrent(): Promise<boolean> {
   if (id === UNCHANGED) {
     // The recipe that changes nothing is the original.
     studio.setState({ selectedId: ORIGINAL });
-    return measureStale();
+    const done = await measureStale();
+    if (done) alreadyThere(originalOf(studio.getState()), false);
+    return done;
   }
   let entry = s.variants.find((v) => v.id === id);
   const isNew = entry === undefined;
   if (entry && entry.built !== null && isMeasuredNow(entry, currentDataKey(s))) {
     // Already there and measured on this data: select it (and measure the original if it lacks a measurement).
     studio.setState({ selectedId: id });
-    return measureStale();
+    const done = await measureStale();
+    if (done) alreadyThere(entry, false);
+    return done;
   }
   if (!entry) {
     const number = s.variantCounter + 1;
@@ -84,7 +107,9 @@ export async function applyCurrent(): Promise<boolean> {
   const steps = 2 + (needOriginal ? 1 : 0);
   const done = await runJob('apply', `${target.name} (${target.summary})`, steps, async (ctx) => {
     ctx.step(`Building ${target.name}`);
-    const ref = await studioClient().applyRecipe(studio.getState().model!.id, recipe, ctx.progress);
+    const modelId = studio.getState().model!.id;
+    const ref = await studioClient().applyRecipe(modelId, recipe, ctx.job);
+    keepHandle(modelId, id, ref.id);
     const tensors: Record<string, { sparsity: number; stored: string }> = {};
     for (const t of ref.stats.tensors) {
       if (t.prunable) tensors[t.name] = { sparsity: t.sparsity, stored: formatStored(t) };
@@ -93,6 +118,7 @@ export async function applyCurrent(): Promise<boolean> {
     await measureEntry(target, ctx);
     if (needOriginal) await measureEntry(original, ctx);
   });
+  if (done && !isNew) alreadyThere(target, true);
   // A new variant that was never built (cancelled or failed at once) is not kept.
   if (!done && isNew) {
     const now = studio.getState().variants.find((v) => v.id === id);

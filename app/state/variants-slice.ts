@@ -4,7 +4,7 @@
  * the same entry.
  */
 import type { PareWarning } from '../../src/errors';
-import type { Measurement, MeasureBackend, Recipe } from '../../src/worker/api';
+import type { Measurement, Recipe } from '../../src/worker/api';
 
 export const ORIGINAL = 'original';
 
@@ -30,19 +30,12 @@ export interface VariantEntry {
   createdAt: number;
 }
 
-export interface MeasureSettings {
-  backend: MeasureBackend;
-  /** Timed latency runs per measurement. */
-  latencyRuns: number;
-}
-
 export interface VariantsSlice {
   /** The original first, then variants in the order they were made. */
   variants: VariantEntry[];
   selectedId: string;
   /** Counter for default names ('Variant 3'); never reused within a session. */
   variantCounter: number;
-  measureSettings: MeasureSettings;
   /** The weight whose histogram is shown. */
   histogramTensor: string | null;
 }
@@ -65,7 +58,6 @@ export function initialVariantsSlice(): VariantsSlice {
     variants: [originalEntry()],
     selectedId: ORIGINAL,
     variantCounter: 0,
-    measureSettings: { backend: 'wasm', latencyRuns: 20 },
     histogramTensor: null,
   };
 }

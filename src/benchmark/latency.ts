@@ -5,6 +5,7 @@
  * disposes it: `tf.memory().numTensors` is the same before and after.
  */
 import * as tf from '@tensorflow/tfjs';
+import { abortPoints } from '../abort-points';
 import { PareError } from '../errors';
 import { generateValues } from '../evaluate/generate';
 import { inferPreprocessing, sampleShapeFor, shapeText } from '../evaluate/preprocessing';
@@ -111,11 +112,13 @@ export async function benchmarkLatency(
   const budgetMs = options.budgetMs ?? 5000;
   if (!(budgetMs >= 0)) throw new PareError('bad-options', `The time budget must be 0 ms or more; got ${budgetMs}.`);
   const signal = options.signal;
-  const cancelledBeforeTiming = () => {
+  const abortPoint = abortPoints(signal);
+  const cancelledBeforeTiming = async () => {
+    await abortPoint();
     if (signal?.aborted) throw new LatencyCancelled(null);
   };
 
-  cancelledBeforeTiming();
+  await cancelledBeforeTiming();
   const bytesBefore = tf.memory().numBytes;
   const loadStart = performance.now();
   const model = await loadModel();
@@ -130,10 +133,10 @@ export async function benchmarkLatency(
       return performance.now() - t;
     };
 
-    cancelledBeforeTiming();
+    await cancelledBeforeTiming();
     const coldMs = await time();
     for (let i = 0; i < warmup; i++) {
-      cancelledBeforeTiming();
+      await cancelledBeforeTiming();
       await time();
     }
 
@@ -161,6 +164,8 @@ export async function benchmarkLatency(
       };
     };
     while (times.length < maxRuns && (times.length < minRuns || spent < budgetMs)) {
+      // Outside the timed region, so yielding to let an abort in does not count as latency.
+      await abortPoint();
       if (signal?.aborted) throw new LatencyCancelled(times.length ? result(false) : null);
       const t = await time();
       times.push(t);

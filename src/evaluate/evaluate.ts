@@ -4,6 +4,7 @@
  * proxy. Every tensor is disposed; cancelling keeps what was measured.
  */
 import * as tf from '@tensorflow/tfjs';
+import { abortPoints } from '../abort-points';
 import { PareError, type PareWarning } from '../errors';
 import { countText, type Dataset, type SkippedItem } from './dataset';
 import { generatedDataset } from './generate';
@@ -147,7 +148,9 @@ export async function evaluateModel(
     if (options.signal?.aborted) throw new EvaluationCancelled(snapshot(false));
   };
 
+  const abortPoint = abortPoints(options.signal);
   for (let s = 0; s < total; s += batchSize) {
+    await abortPoint();
     checkCancelled();
     const e = Math.min(s + batchSize, total);
     const batch = await data.batch(s, e);

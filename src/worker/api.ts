@@ -4,7 +4,8 @@
  * Errors thrown across it arrive as Errors carrying PareErrorInfo's fields ({code, message, file?, weight?});
  * the page's worker client turns them into a `StudioError`.
  *
- * Types only: the page imports this file, and it must not pull the core's code into the main bundle.
+ * Types (and one small table, JOB_ARGUMENT) only: the page imports this file, and it must not pull the core's code
+ * into the main bundle.
  */
 import type { PareErrorCode, PareWarning } from '../errors';
 import type { SkippedItem } from '../evaluate/dataset';
@@ -83,8 +84,23 @@ export interface JobProgress {
 
 export type ProgressCallback = (progress: JobProgress) => void;
 
-/** A variant the worker built and keeps (by the model's id and the recipe's hash). */
+/**
+ * What a long call takes besides its arguments: `signal` stops the work (the core checks it between tensors,
+ * batches and steps) and the call then rejects with code 'cancelled'. A signal cannot cross to the worker, and
+ * Comlink proxies only top-level functions, so the page's worker client sends two arguments in this one's place:
+ * a call id (aborted with `abortCalls`) and the progress callback. See call-signals.ts.
+ */
+export interface JobOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * A variant the worker built and keeps: `id` is its handle for measure, histogram and export. The worker keeps
+ * the recipe per handle and builds the variant again from it when its cache dropped the result.
+ */
 export interface VariantRef {
+  id: string;
   recipeHash: string;
   stats: VariantStats;
   warnings: PareWarning[];
@@ -182,20 +198,43 @@ export interface ExportedVariant {
 export interface StudioApi {
   runtime(): Promise<RuntimeInfo>;
   /** Opens dropped files (model.json + shards, a folder's files, or a zip). Files are transferred, not copied. */
-  openModel(files: InputFile[]): Promise<OpenedModelRef>;
+  openModel(files: InputFile[], job?: JobOptions): Promise<OpenedModelRef>;
   /** Forgets a model the worker holds, with its variants and data; unknown ids are ignored. */
   closeModel(id: string): Promise<void>;
   /** A cheap estimate of the export size of `recipe` (raw weight bytes exact, the rest estimated). */
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
-  /** Builds the variant (or finds it in the cache by the recipe's hash). */
-  applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef>;
+  /** Builds the variant (or finds it in the cache by the recipe's hash) and returns its handle. */
+  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<VariantRef>;
+  /**
+   * Handles for recipes the page already has variants of, without building them (they are built when first
+   * used). For a worker that does not know them yet: after a restart, or a session restored from storage.
+   */
+  registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]>;
   /** Opens evaluation data for a model. Files are transferred. */
-  openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef>;
+  openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
-  /** Measures the original (recipe null) or the variant of `recipe` (built first when the worker lacks it). */
-  measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, onProgress?: ProgressCallback): Promise<Measurement>;
-  /** A tensor's histogram in the original and, given a recipe, in its variant. */
-  histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
+  /** Measures the original (variantId null) or a variant by its handle (built again first if it was dropped). */
+  measure(modelId: string, variantId: string | null, options: MeasureOptions, job?: JobOptions): Promise<Measurement>;
+  /** A tensor's histogram in the original and, given a variant's handle, in that variant. */
+  histogram(modelId: string, variantId: string | null, tensorName: string, bins?: number, job?: JobOptions): Promise<TensorHistogram>;
   /** Writes the variant's export: files and zip, transferred. */
-  exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant>;
+  exportVariant(modelId: string, variantId: string, job?: JobOptions): Promise<ExportedVariant>;
+}
+
+/** The calls that take JobOptions, and where: the index of their JobOptions argument (on the wire: call id, then progress). */
+export const JOB_ARGUMENT = {
+  openModel: 1,
+  applyRecipe: 2,
+  openData: 3,
+  measure: 3,
+  histogram: 4,
+  exportVariant: 2,
+} as const satisfies Partial<Record<keyof StudioApi, number>>;
+
+export type LongCall = keyof typeof JOB_ARGUMENT;
+
+/** What studio.worker.ts exposes: the API, plus aborting calls by the ids the client gave them. */
+export interface StudioWorkerApi extends StudioApi {
+  /** Aborts the calls with these ids (unknown or settled ids are ignored). */
+  abortCalls(callIds: string[]): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { OpenedModel } from '../model/types';
 import { variantArtifacts } from '../recipe/artifacts';
 import type { Variant } from '../recipe/variant';
 import type { LatencySummary, Measurement, MeasureOptions, ProgressCallback, QualityResult } from './api';
+import { cancelPoint } from './cancelled';
 import { phaseReporter } from './progress';
 
 export interface MeasureInput {
@@ -25,6 +26,8 @@ export interface MeasureInput {
   data: Dataset | null;
   options: MeasureOptions;
   onProgress?: ProgressCallback;
+  /** Stops the measurement between batches and timed runs; it then rejects with code 'cancelled'. */
+  signal?: AbortSignal;
 }
 
 function qualityOf(r: EvaluationResult): QualityResult | null {
@@ -83,7 +86,7 @@ async function onBackend<T>(backend: string | undefined, work: () => Promise<T>)
  *   const m = await measureModel({ model, variant, sizes, data, options: { dataId: 'data-1', latencyRuns: 10 } });
  */
 export async function measureModel(input: MeasureInput): Promise<Measurement> {
-  const { model, variant, data, options, onProgress } = input;
+  const { model, variant, data, options, onProgress, signal } = input;
   const start = performance.now();
   const warnings: PareWarning[] = [];
   const artifacts = variant ? variantArtifacts(model, variant) : model.artifacts;
@@ -96,13 +99,18 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
       const phase = data?.labelled ? 'accuracy' : 'fidelity';
       const report = phaseReporter(onProgress, phase);
       const loaded: AnyModel = await loadTfModel(artifacts, model.format);
-      const reference: AnyModel | undefined = needsReference ? await loadTfModel(model.artifacts, model.format) : undefined;
+      let reference: AnyModel | undefined;
       try {
+        await cancelPoint(signal, 'Measuring');
+        reference = needsReference ? await loadTfModel(model.artifacts, model.format) : undefined;
+        // Loading held the thread; an abort sent meanwhile gets in before the first batch.
+        await cancelPoint(signal, 'Measuring');
         const result = await evaluateModel(loaded, data, {
           batchSize: options.batchSize,
           reference,
           metadata,
           generated: { count: options.generatedSamples ?? 64 },
+          signal,
           onProgress: (p) => report(p.done, p.total, p.etaMs),
         });
         quality = qualityOf(result);
@@ -116,6 +124,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
     let latency: LatencySummary | null = null;
     const runs = options.latencyRuns ?? 20;
     if (runs > 0) {
+      await cancelPoint(signal, 'Measuring');
       const report = phaseReporter(onProgress, 'latency');
       try {
         const r = await benchmarkLatency(() => loadTfModel(artifacts, model.format), {
@@ -125,6 +134,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
           maxRuns: runs,
           budgetMs: 0,
           metadata,
+          signal,
           onProgress: (p) => report(p.done, p.total, p.etaMs),
         });
         latency = {

@@ -13,22 +13,23 @@ import { withScale } from '../evaluate/preprocessing';
 import { dataTargetFor } from '../evaluate/target';
 import { sourceSizes, zipExport, type ExportFile, type ExportSizes } from '../export';
 import type { InputFile, ModelInventory, OpenedModel } from '../model/types';
-import { canonicalJson, type Recipe } from '../recipe/schema';
+import { canonicalJson, recipeHash, type Recipe } from '../recipe/schema';
 import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
 import type {
   DataRef,
   ExportedVariant,
+  JobOptions,
   Measurement,
   MeasureOptions,
   OpenDataOptions,
   OpenedModelRef,
-  ProgressCallback,
   RuntimeInfo,
   StudioApi,
   TensorHistogram,
   VariantRef,
 } from './api';
+import { cancelPoint, throwIfCancelled } from './cancelled';
 import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
 import { phaseReporter } from './progress';
@@ -53,7 +54,15 @@ export interface StudioState {
   /** The models held, by id. */
   models: Map<string, OpenedModel>;
   variants: VariantCache;
+  /** Variant handles: the model and recipe each stands for. */
+  handles: Map<string, VariantHandle>;
   data: Map<string, { modelId: string; dataset: Dataset }>;
+}
+
+export interface VariantHandle {
+  modelId: string;
+  recipe: Recipe;
+  hash: string;
 }
 
 /** 'At least one ...' -> 'at least one ...', to continue a sentence. */
@@ -78,16 +87,19 @@ function storedText(w: { stored: { dtype: string; bits?: number } }): string {
  * @example
  *   const { api } = createStudioApi({ runtime: () => setupBackends(), openModel, inventoryOf });
  *   const { id, inventory } = await api.openModel(files);
- *   const m = await api.measure(id, recipe, { dataId: null, latencyRuns: 10 });
+ *   const variant = await api.applyRecipe(id, recipe);
+ *   const m = await api.measure(id, variant.id, { dataId: null, latencyRuns: 10 });
  */
 export function createStudioApi(deps: StudioDeps): StudioState {
   const models = new Map<string, OpenedModel>();
   const variants = new VariantCache();
+  const handles = new Map<string, VariantHandle>();
   const data = new Map<string, { modelId: string; dataset: Dataset }>();
   const sourceSizesOf = new WeakMap<OpenedModel, ExportSizes>();
   const send = deps.transfer ?? (<T>(value: T) => value);
   let nextId = 1;
   let nextDataId = 1;
+  let nextVariantId = 1;
 
   function modelOf(id: string): OpenedModel {
     const model = models.get(id);
@@ -97,18 +109,39 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     return model;
   }
 
-  function variantOf(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<CachedVariant> {
-    const report = phaseReporter(onProgress, 'apply');
-    return variants.get(modelId, modelOf(modelId), recipe, (p) => report(p.done, p.total));
+  /** The handle of (model, recipe): the same one for the same recipe hash, so Apply twice names one variant. */
+  function handleFor(modelId: string, recipe: Recipe): string {
+    modelOf(modelId);
+    const hash = recipeHash(recipe);
+    for (const [id, h] of handles) if (h.modelId === modelId && h.hash === hash) return id;
+    const id = `variant-${nextVariantId++}`;
+    handles.set(id, { modelId, recipe, hash });
+    return id;
+  }
+
+  /** The variant behind a handle: from the cache, or built again from its recipe when the cache dropped it. */
+  function variantOf(modelId: string, variantId: string, job: JobOptions = {}): Promise<CachedVariant> {
+    const handle = handles.get(variantId);
+    if (!handle || handle.modelId !== modelId) {
+      throw new PareError('bad-options', `The model '${modelId}' has no variant '${variantId}'; apply its recipe again.`);
+    }
+    const report = phaseReporter(job.onProgress, 'apply');
+    return variants.get(modelId, modelOf(modelId), handle.recipe, {
+      onProgress: (p) => report(p.done, p.total),
+      signal: job.signal,
+    });
   }
 
   const api: StudioApi = {
     runtime: () => deps.runtime(),
 
-    async openModel(files: InputFile[]): Promise<OpenedModelRef> {
+    async openModel(files: InputFile[], job: JobOptions = {}): Promise<OpenedModelRef> {
       // Readers may decode weights with tf ops, which need a backend.
       await deps.runtime();
+      throwIfCancelled(job.signal, 'Opening the model');
       const model = await deps.openModel(files);
+      // Read but no longer wanted: not kept, so nothing holds its weights.
+      await cancelPoint(job.signal, 'Opening the model');
       const inventory = deps.inventoryOf(model);
       const id = `model-${nextId++}`;
       models.set(id, model);
@@ -118,6 +151,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     async closeModel(id: string): Promise<void> {
       models.delete(id);
       variants.drop(id);
+      for (const [variantId, h] of handles) if (h.modelId === id) handles.delete(variantId);
       for (const [dataId, d] of data) if (d.modelId === id) data.delete(dataId);
     },
 
@@ -125,12 +159,17 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       return estimateSize(modelOf(modelId), recipe);
     },
 
-    async applyRecipe(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<VariantRef> {
-      const { variant } = await variantOf(modelId, recipe, onProgress);
-      return { recipeHash: variant.recipeHash, stats: variant.stats, warnings: variant.warnings };
+    async applyRecipe(modelId: string, recipe: Recipe, job: JobOptions = {}): Promise<VariantRef> {
+      const id = handleFor(modelId, recipe);
+      const { variant } = await variantOf(modelId, id, job);
+      return { id, recipeHash: variant.recipeHash, stats: variant.stats, warnings: variant.warnings };
     },
 
-    async openData(modelId: string, files: InputFile[], options: OpenDataOptions = {}): Promise<DataRef> {
+    async registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]> {
+      return recipes.map((recipe) => handleFor(modelId, recipe));
+    },
+
+    async openData(modelId: string, files: InputFile[], options: OpenDataOptions = {}, job: JobOptions = {}): Promise<DataRef> {
       const model = modelOf(modelId);
       const labelsFile = files.find(isLabelsFile);
       const dataFiles = files.filter((f) => !isLabelsFile(f));
@@ -151,9 +190,10 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         labelsFile,
       });
       if (options.classNames !== undefined && dataset.classSource === 'model') dataset.classSource = 'edited';
+      const previews = await previewSamples(dataset, 8);
+      await cancelPoint(job.signal, 'Opening the data');
       const id = `data-${nextDataId++}`;
       data.set(id, { modelId, dataset });
-      const previews = await previewSamples(dataset, 8);
       return send({ id, summary: datasetSummary(dataset), previews }, previews.map((p) => p.rgba.buffer));
     },
 
@@ -161,12 +201,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       data.delete(dataId);
     },
 
-    async measure(
-      modelId: string,
-      recipe: Recipe | null,
-      options: MeasureOptions,
-      onProgress?: ProgressCallback,
-    ): Promise<Measurement> {
+    async measure(modelId: string, variantId: string | null, options: MeasureOptions, job: JobOptions = {}): Promise<Measurement> {
       const model = modelOf(modelId);
       let dataset: Dataset | null = null;
       if (options.dataId !== null) {
@@ -176,8 +211,9 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         }
         dataset = d.dataset;
       }
-      const cached = recipe ? await variantOf(modelId, recipe, onProgress) : null;
-      const sizeReport = phaseReporter(onProgress, 'size');
+      const cached = variantId !== null ? await variantOf(modelId, variantId, job) : null;
+      await cancelPoint(job.signal, 'Measuring');
+      const sizeReport = phaseReporter(job.onProgress, 'size');
       sizeReport(0, 1);
       let sizes: ExportSizes;
       if (cached) sizes = variants.exportOf(model, cached).sizes;
@@ -186,15 +222,26 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         sourceSizesOf.set(model, sizes);
       }
       sizeReport(1, 1);
-      return measureModel({ model, variant: cached?.variant ?? null, sizes, data: dataset, options, onProgress });
+      // Writing the export (a gzip pass) held the thread; an abort sent meanwhile gets in here.
+      await cancelPoint(job.signal, 'Measuring');
+      return measureModel({
+        model,
+        variant: cached?.variant ?? null,
+        sizes,
+        data: dataset,
+        options,
+        onProgress: job.onProgress,
+        signal: job.signal,
+      });
     },
 
-    async histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins = 80): Promise<TensorHistogram> {
+    async histogram(modelId: string, variantId: string | null, tensorName: string, bins = 80, job: JobOptions = {}): Promise<TensorHistogram> {
       const model = modelOf(modelId);
       const index = model.weights.findIndex((w) => w.name === tensorName);
       if (index < 0) throw new PareError('bad-options', `The model has no weight named '${tensorName}'.`, { weight: tensorName });
       const before = model.weights[index];
-      const after = recipe ? (await variantOf(modelId, recipe)).variant.weights[index] : null;
+      const after = variantId !== null ? (await variantOf(modelId, variantId, { signal: job.signal })).variant.weights[index] : null;
+      throwIfCancelled(job.signal, 'Binning the weights');
       return {
         name: tensorName,
         storedAfter: after ? storedText(after) : null,
@@ -202,10 +249,11 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       };
     },
 
-    async exportVariant(modelId: string, recipe: Recipe, onProgress?: ProgressCallback): Promise<ExportedVariant> {
+    async exportVariant(modelId: string, variantId: string, job: JobOptions = {}): Promise<ExportedVariant> {
       const model = modelOf(modelId);
-      const cached = await variantOf(modelId, recipe, onProgress);
-      const report = phaseReporter(onProgress, 'export');
+      const cached = await variantOf(modelId, variantId, job);
+      await cancelPoint(job.signal, 'Writing the export');
+      const report = phaseReporter(job.onProgress, 'export');
       report(0, 2);
       const written = variants.exportOf(model, cached);
       const recipeFile: ExportFile = {
@@ -220,7 +268,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       return send({ files, zip, sizes: written.sizes }, [zip.buffer, ...files.map((f) => f.data.buffer)]);
     },
   };
-  return { api, models, variants, data };
+  return { api, models, variants, handles, data };
 }
 
 /** Comlink's transfer, for the worker. */

@@ -1,7 +1,7 @@
 /**
  * The studio API through a whole journey on the shipped sample model and its data, in Node over the real core:
- * apply, measure (accuracy with labels, fidelity without), histogram, estimate, export, and a restarted worker
- * that rebuilds a variant from its recipe alone.
+ * apply, measure (accuracy with labels, fidelity without), histogram, estimate, export by variant handle, a variant
+ * rebuilt from its recipe after the cache dropped it, and cancelled calls that keep the model.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +43,8 @@ describe('the studio journey on the sample MLP', () => {
   let modelId: string;
   let dataId: string;
   let prunableParams: number;
+  /** The handle Apply gave for halfUint8. */
+  let half: string;
 
   beforeAll(async () => {
     const ref = await api.openModel(modelFiles());
@@ -52,7 +54,8 @@ describe('the studio journey on the sample MLP', () => {
 
   it('applies a recipe with progress, exactly, and caches the variant by its hash', async () => {
     const progress: JobProgress[] = [];
-    const ref = await api.applyRecipe(modelId, halfUint8, (p) => progress.push(p));
+    const ref = await api.applyRecipe(modelId, halfUint8, { onProgress: (p) => progress.push(p) });
+    half = ref.id;
     expect(ref.stats.prunedSparsity).toBe(Math.round(0.5 * prunableParams) / prunableParams);
     expect(ref.stats.tensors.every((t) => t.dtype === 'uint8')).toBe(true);
     expect(progress.at(-1)).toMatchObject({ phase: 'apply' });
@@ -60,6 +63,7 @@ describe('the studio journey on the sample MLP', () => {
     // Same recipe, written differently: the cached variant.
     const again = await api.applyRecipe(modelId, parseRecipe({ version: 1, pare: 'recipe', quantize: { default: { bits: 8 } }, prune: { sparsity: 0.5 } }));
     expect(again.recipeHash).toBe(ref.recipeHash);
+    expect(again.id).toBe(ref.id);
     expect(state.variants.size(modelId)).toBe(1);
   });
 
@@ -120,7 +124,7 @@ describe('the studio journey on the sample MLP', () => {
 
   it('measures the variant: accuracy on the same data, export sizes, sparsity', async () => {
     const progress: string[] = [];
-    const m = await api.measure(modelId, halfUint8, { dataId, latencyRuns: 2, warmupRuns: 0 }, (p) => progress.push(p.phase));
+    const m = await api.measure(modelId, half, { dataId, latencyRuns: 2, warmupRuns: 0 }, { onProgress: (p) => progress.push(p.phase) });
     expect(m.quality?.kind).toBe('accuracy');
     // 50% sparsity and uint8 cost this MLP well under two points.
     expect(Math.abs(m.quality!.value - mlp.accuracy.subset1000)).toBeLessThan(0.02);
@@ -131,7 +135,7 @@ describe('the studio journey on the sample MLP', () => {
   });
 
   it('measures fidelity against the original on generated inputs when there is no data, flagged as weak', async () => {
-    const m = await api.measure(modelId, halfUint8, { dataId: null, latencyRuns: 0, generatedSamples: 32 });
+    const m = await api.measure(modelId, half, { dataId: null, latencyRuns: 0, generatedSamples: 32 });
     expect(m.quality).toMatchObject({ kind: 'fidelity', weakProxy: true, samples: 32 });
     expect(m.quality!.cosine).toBeGreaterThan(0.9);
     expect(m.latency).toBeNull();
@@ -140,7 +144,7 @@ describe('the studio journey on the sample MLP', () => {
   });
 
   it('bins a tensor before and after: the pruned zeros show', async () => {
-    const h = await api.histogram(modelId, halfUint8, 'fc1/kernel', 40);
+    const h = await api.histogram(modelId, half, 'fc1/kernel', 40);
     expect(h.storedAfter).toBe('uint8');
     expect(h.count).toBe(784 * 300);
     expect(h.zerosBefore).toBe(0);
@@ -156,7 +160,7 @@ describe('the studio journey on the sample MLP', () => {
   });
 
   it('exports model.json, the shard and recipe.json, and a zip of them that stock TF.js loads', async () => {
-    const out = await api.exportVariant(modelId, halfUint8);
+    const out = await api.exportVariant(modelId, half);
     expect(out.files.map((f) => f.name)).toEqual(['model.json', 'group1-shard1of1.bin', 'recipe.json']);
     const unzipped = unzipSync(out.zip);
     expect(Object.keys(unzipped)).toEqual(['model.json', 'group1-shard1of1.bin', 'recipe.json']);
@@ -169,7 +173,7 @@ describe('the studio journey on the sample MLP', () => {
     expect(zeros / kernel.size).toBeGreaterThan(0.3);
     model.dispose();
     // A second export of the same variant is the same bytes (the cached export was copied, not given away).
-    expect((await api.exportVariant(modelId, halfUint8)).zip).toEqual(out.zip);
+    expect((await api.exportVariant(modelId, half)).zip).toEqual(out.zip);
   });
 
   it('forgets variants and data with the model', async () => {
@@ -177,18 +181,101 @@ describe('the studio journey on the sample MLP', () => {
     expect(state.variants.size(modelId)).toBe(0);
     expect(state.data.size).toBe(0);
     await expect(api.measure(modelId, null, { dataId: null })).rejects.toMatchObject({ code: 'bad-options' });
+    await expect(api.measure(modelId, half, { dataId: null })).rejects.toMatchObject({ code: 'bad-options' });
+    expect(state.handles.size).toBe(0);
+  });
+});
+
+describe('variant handles', () => {
+  it('rebuild a variant the cache dropped from the recipe kept with the handle, with the same result', async () => {
+    const { api, variants } = studio();
+    const { id } = await api.openModel(modelFiles());
+    const ref = await api.applyRecipe(id, halfUint8);
+    const options = { dataId: null, latencyRuns: 0, generatedSamples: 16 };
+    const first = await api.measure(id, ref.id, options);
+    variants.evict(id, ref.recipeHash);
+    expect(variants.size(id)).toBe(0);
+    const again = await api.measure(id, ref.id, options);
+    expect(variants.size(id)).toBe(1);
+    expect(again.recipeHash).toBe(ref.recipeHash);
+    expect(again.sizes).toEqual(first.sizes);
+    expect(again.sparsity).toBe(first.sparsity);
+    expect(again.quality).toEqual(first.quality);
+  });
+
+  it('are given for recipes without building them (a restarted worker), and built on first use', async () => {
+    const { api, variants } = studio();
+    const { id } = await api.openModel(modelFiles());
+    const [handle] = await api.registerVariants(id, [halfUint8]);
+    expect(variants.size(id)).toBe(0);
+    const m = await api.measure(id, handle, { dataId: null, latencyRuns: 0, generatedSamples: 8 });
+    expect(m.recipeHash).not.toBeNull();
+    expect(variants.size(id)).toBe(1);
+    // The same recipe applied later names the same variant.
+    expect((await api.applyRecipe(id, halfUint8)).id).toBe(handle);
+  });
+
+  it("refuse a handle of another model, or one the worker never gave", async () => {
+    const { api } = studio();
+    const a = await api.openModel(modelFiles());
+    const b = await api.openModel(modelFiles());
+    const [handle] = await api.registerVariants(a.id, [halfUint8]);
+    await expect(api.measure(b.id, handle, { dataId: null })).rejects.toMatchObject({ code: 'bad-options' });
+    await expect(api.histogram(a.id, 'variant-99', 'fc1/kernel')).rejects.toMatchObject({
+      code: 'bad-options',
+      message: `The model '${a.id}' has no variant 'variant-99'; apply its recipe again.`,
+    });
+  });
+});
+
+describe('cancelling by signal', () => {
+  it('stops a measurement mid-way with code cancelled; the model, data and built variant stay', async () => {
+    const { api, models, variants } = studio();
+    const { id } = await api.openModel(modelFiles());
+    const data = await api.openData(id, dataFiles());
+    const ref = await api.applyRecipe(id, halfUint8);
+    const stop = new AbortController();
+    const phases: string[] = [];
+    const measuring = api.measure(id, ref.id, { dataId: data.id, latencyRuns: 200, batchSize: 16 }, {
+      signal: stop.signal,
+      // Abort once the evaluation is under way, as a user pressing Cancel would.
+      onProgress: (p) => {
+        phases.push(p.phase);
+        if (p.phase === 'accuracy' && p.done > 0) stop.abort();
+      },
+    });
+    const error = await measuring.catch((e) => e);
+    expect(error).toMatchObject({ code: 'cancelled' });
+    expect(error.message).toMatch(/^Evaluation was cancelled after [\d,]+ samples/);
+    expect(phases).not.toContain('latency');
+    expect(models.has(id)).toBe(true);
+    expect(variants.size(id)).toBe(1);
+    // The next call on the same model and data works.
+    const m = await api.measure(id, ref.id, { dataId: data.id, latencyRuns: 0 });
+    expect(m.quality?.samples).toBe(1000);
+  });
+
+  it('stops an Apply between tensors and caches nothing for it', async () => {
+    const { api, variants } = studio();
+    const { id } = await api.openModel(modelFiles());
+    const stop = new AbortController();
+    stop.abort();
+    await expect(api.applyRecipe(id, halfUint8, { signal: stop.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(variants.size(id)).toBe(0);
+    expect((await api.applyRecipe(id, halfUint8)).stats.sparsity).toBeGreaterThan(0.4);
+  });
+
+  it('stops an open that was cancelled before it finished and keeps nothing of it', async () => {
+    const { api, models } = studio();
+    const stop = new AbortController();
+    const opening = api.openModel(modelFiles(), { signal: stop.signal });
+    stop.abort();
+    await expect(opening).rejects.toMatchObject({ code: 'cancelled', message: 'Opening the model was cancelled.' });
+    expect(models.size).toBe(0);
   });
 });
 
 describe('a restarted worker', () => {
-  it('rebuilds a variant from its recipe when first asked to measure or export it', async () => {
-    const { api, variants } = studio();
-    const { id } = await api.openModel(modelFiles());
-    const m = await api.measure(id, halfUint8, { dataId: null, latencyRuns: 0, generatedSamples: 8 });
-    expect(m.recipeHash).not.toBeNull();
-    expect(variants.size(id)).toBe(1);
-  });
-
   it('refuses data opened for another model', async () => {
     const { api } = studio();
     const a = await api.openModel(modelFiles());

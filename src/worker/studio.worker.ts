@@ -1,12 +1,13 @@
 /**
  * The studio worker: sets up TF.js (wasm binaries served by the app itself) as soon as it loads, and exposes the
- * studio API to the page with Comlink. All heavy work happens here, off the page's main thread.
+ * studio API to the page with Comlink, long calls cancellable by id. All heavy work happens here, off the page's main thread.
  */
 import { expose } from 'comlink';
 import { createBrowserImageDecoder, hasBrowserImageDecoding } from '../data/browser-decoder';
 import { openModel } from '../formats';
 import { inventoryOf } from '../model/inventory';
 import { setupBackends } from '../runtime';
+import { withCallSignals } from './call-signals';
 import { sendErrorDetails } from './error-transfer';
 import { comlinkTransfer, createStudioApi } from './studio-api';
 import { wasmBinaryUrls } from './wasm-urls';
@@ -15,12 +16,15 @@ import { wasmBinaryUrls } from './wasm-urls';
 const runtime = setupBackends({ wasmPaths: wasmBinaryUrls });
 
 sendErrorDetails();
+// Long calls get an AbortController per call id, so Cancel stops the work and keeps the worker's models.
 expose(
-  createStudioApi({
-    runtime: () => runtime,
-    openModel,
-    inventoryOf,
-    imageDecoder: hasBrowserImageDecoding() ? createBrowserImageDecoder : undefined,
-    transfer: comlinkTransfer,
-  }).api,
+  withCallSignals(
+    createStudioApi({
+      runtime: () => runtime,
+      openModel,
+      inventoryOf,
+      imageDecoder: hasBrowserImageDecoding() ? createBrowserImageDecoder : undefined,
+      transfer: comlinkTransfer,
+    }).api,
+  ),
 );

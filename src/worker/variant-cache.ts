@@ -21,8 +21,16 @@ const KEEP = 12;
 export class VariantCache {
   private readonly byModel = new Map<string, Map<string, Promise<CachedVariant>>>();
 
-  /** The variant of `recipe`, built now or found. A failed build is not cached. */
-  get(modelId: string, model: OpenedModel, recipe: Recipe, onProgress?: (p: ApplyProgress) => void): Promise<CachedVariant> {
+  /**
+   * The variant of `recipe`, built now or found. A failed or cancelled build is not cached. `signal` stops a
+   * build this call starts; a build already under way for another call is shared as it is.
+   */
+  get(
+    modelId: string,
+    model: OpenedModel,
+    recipe: Recipe,
+    options: { onProgress?: (p: ApplyProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<CachedVariant> {
     const hash = recipeHash(recipe);
     let models = this.byModel.get(modelId);
     if (!models) this.byModel.set(modelId, (models = new Map()));
@@ -33,7 +41,7 @@ export class VariantCache {
       models.set(hash, found);
       return found;
     }
-    const building = applyRecipe(model, recipe, { onProgress }).then((variant) => ({ recipe, variant }));
+    const building = applyRecipe(model, recipe, { onProgress: options.onProgress, signal: options.signal }).then((variant) => ({ recipe, variant }));
     models.set(hash, building);
     building.catch(() => {
       if (models.get(hash) === building) models.delete(hash);
@@ -46,6 +54,16 @@ export class VariantCache {
   exportOf(model: OpenedModel, cached: CachedVariant): ExportResult {
     cached.exported ??= exportVariant(model, cached.variant, cached.recipe);
     return cached.exported;
+  }
+
+  /** Whether the variant of `recipeHash` is held (built or being built), without touching the order. */
+  has(modelId: string, hash: string): boolean {
+    return this.byModel.get(modelId)?.has(hash) ?? false;
+  }
+
+  /** Drops one variant (tests use it to stand for eviction). */
+  evict(modelId: string, hash: string): void {
+    this.byModel.get(modelId)?.delete(hash);
   }
 
   /** Forgets a model's variants. */

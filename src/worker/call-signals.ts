@@ -1,0 +1,64 @@
+/**
+ * Cooperative cancel across the worker boundary. An AbortSignal cannot be cloned, so the page's client names each
+ * long call with an id; here every such call gets an AbortController under that id, its signal goes to the core,
+ * and `abortCalls(ids)` (a separate message, handled while the long call is still running, because the core
+ * yields between tensors and batches) aborts it. The worker and everything it holds stay alive.
+ */
+import { JOB_ARGUMENT, type JobOptions, type LongCall, type StudioApi, type StudioWorkerApi } from './api';
+
+/** Running calls by id; what `withCallSignals` keeps (exported for tests). */
+export class CallSignals {
+  private readonly running = new Map<string, AbortController>();
+
+  /** A signal for the call `id`; `end` must follow when the call settles. */
+  start(id: string): AbortSignal {
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    return controller.signal;
+  }
+
+  end(id: string): void {
+    this.running.delete(id);
+  }
+
+  abort(ids: string[]): void {
+    for (const id of ids) this.running.get(id)?.abort();
+  }
+
+  /** How many calls are running (for tests). */
+  get size(): number {
+    return this.running.size;
+  }
+}
+
+/**
+ * Wraps `api` so that a long call sent as `(...args, callId, onProgress)` runs as `(...args, {signal, onProgress})`
+ * with a live signal. Calls with JobOptions in that place (in-process callers) pass through unchanged.
+ *
+ * @example expose(withCallSignals(createStudioApi(deps).api));
+ */
+export function withCallSignals(api: StudioApi, signals = new CallSignals()): StudioWorkerApi {
+  const wrapped: StudioWorkerApi = {
+    ...api,
+    async abortCalls(callIds: string[]) {
+      signals.abort(callIds);
+    },
+  };
+  for (const method of Object.keys(JOB_ARGUMENT) as LongCall[]) {
+    const at = JOB_ARGUMENT[method];
+    const original = api[method] as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as unknown as Record<LongCall, (...args: unknown[]) => Promise<unknown>>)[method] = async (...args: unknown[]) => {
+      const callId = args[at];
+      if (typeof callId !== 'string') return original(...args);
+      const onProgress = args[at + 1] as JobOptions['onProgress'];
+      const next = args.slice(0, at);
+      next[at] = { onProgress, signal: signals.start(callId) } satisfies JobOptions;
+      try {
+        return await original(...next);
+      } finally {
+        signals.end(callId);
+      }
+    };
+  }
+  return wrapped;
+}
