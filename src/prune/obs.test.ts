@@ -1,36 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../seeded-random';
+import { outputError, syntheticLayer } from '../calibrate/testing/layer';
 import { cholesky, inverseFromCholesky, upperCholeskyOfInverse } from '../calibrate/cholesky';
 import { pruneTensor } from './magnitude';
 import { obsPrune, wandaPrune } from './obs';
-
-/** X (rows x dIn, float64) with correlated columns, its Gram matrix XᵀX, and a kernel [dIn, dOut]. */
-function layer(seed: number, rows: number, dIn: number, dOut: number) {
-  const rand = seededRandom(seed);
-  const x = new Float64Array(rows * dIn);
-  for (let r = 0; r < rows; r++) {
-    const shared = rand() - 0.5;
-    for (let j = 0; j < dIn; j++) x[r * dIn + j] = rand() - 0.5 + shared * (j % 3);
-  }
-  const gram = new Float64Array(dIn * dIn);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < dIn; i++) for (let j = 0; j < dIn; j++) gram[i * dIn + j] += x[r * dIn + i]! * x[r * dIn + j]!;
-  const kernel = new Float32Array(dIn * dOut).map(() => rand() * 2 - 1);
-  return { x, gram, kernel };
-}
-
-/** ‖X W' − X W‖² over all outputs: how much the layer's output on the calibration rows changed. */
-function outputError(x: Float64Array, rows: number, dIn: number, dOut: number, w0: Float32Array, w1: Float32Array): number {
-  let e = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < dOut; o++) {
-      let d = 0;
-      for (let j = 0; j < dIn; j++) d += x[r * dIn + j]! * (w1[j * dOut + o]! - w0[j * dOut + o]!);
-      e += d * d;
-    }
-  }
-  return e;
-}
 
 /** For each output, the kept weights (nonzero in `mask`) that best reproduce X·w on the calibration rows. */
 function leastSquaresFor(gram: Float64Array, w: Float32Array, mask: Float32Array, dIn: number, dOut: number): Float32Array {
@@ -60,7 +33,7 @@ const zeros = (v: Float32Array) => v.reduce((n, x) => n + (x === 0 ? 1 : 0), 0);
 describe('Cholesky helpers', () => {
   it('factor, invert and give Uᵀ U = A⁻¹ for a positive definite matrix', () => {
     const n = 7;
-    const { gram } = layer(3, 40, n, 1);
+    const { gram } = syntheticLayer(3, 40, n, 1);
     const l = cholesky(gram, n);
     const inv = inverseFromCholesky(l, n);
     for (let i = 0; i < n; i++) {
@@ -92,7 +65,7 @@ describe('obsPrune and wandaPrune', () => {
       fc.property(fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }), (seed, s, pre) => {
         const dIn = 12;
         const dOut = 5;
-        const { gram, kernel } = layer(seed, 30, dIn, dOut);
+        const { gram, kernel } = syntheticLayer(seed, 30, dIn, dOut);
         const start = pruneTensor(kernel, pre).values;
         const target = Math.max(Math.round(s * start.length), zeros(start));
         const diag = new Float64Array(dIn).map((_, j) => gram[j * dIn + j]!);
@@ -109,7 +82,7 @@ describe('obsPrune and wandaPrune', () => {
     const rows = 50;
     const dIn = 10;
     const dOut = 4;
-    const { x, gram, kernel } = layer(11, rows, dIn, dOut);
+    const { x, gram, kernel } = syntheticLayer(11, rows, dIn, dOut);
     const out = obsPrune(kernel, dIn, dOut, gram, 0.5, { dampening: 1e-9 });
     const sameMask = kernel.map((v, i) => (out[i] === 0 ? 0 : v));
     const optimum = leastSquaresFor(gram, kernel, out, dIn, dOut);
@@ -124,7 +97,7 @@ describe('obsPrune and wandaPrune', () => {
   it('is the exact OBS optimum when what it removes sits on the first input (every other weight may adjust)', () => {
     const rows = 40;
     const dIn = 8;
-    const { x, gram, kernel } = layer(5, rows, dIn, 1);
+    const { x, gram, kernel } = syntheticLayer(5, rows, dIn, 1);
     kernel[0] = 1e-3; // the least salient weight: the one removed at sparsity 1/8
     const out = obsPrune(kernel, dIn, 1, gram, 1 / dIn, { dampening: 1e-12 });
     expect(out[0]).toBe(0);

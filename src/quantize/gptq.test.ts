@@ -1,41 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../seeded-random';
+import { outputError, syntheticLayer } from '../calibrate/testing/layer';
 import { gptqCodes } from './gptq';
 import { quantizeAffine } from './affine';
 import { dequantizeAffine } from './params';
-
-function layer(seed: number, rows: number, dIn: number, dOut: number) {
-  const rand = seededRandom(seed);
-  const x = new Float64Array(rows * dIn);
-  for (let r = 0; r < rows; r++) {
-    const shared = rand() - 0.5;
-    for (let j = 0; j < dIn; j++) x[r * dIn + j] = rand() - 0.5 + shared * (j % 4);
-  }
-  const gram = new Float64Array(dIn * dIn);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < dIn; i++) for (let j = 0; j < dIn; j++) gram[i * dIn + j] += x[r * dIn + i]! * x[r * dIn + j]!;
-  const kernel = new Float32Array(dIn * dOut).map(() => rand() * 2 - 1);
-  return { x, gram, kernel };
-}
-
-function outputError(x: Float64Array, rows: number, dIn: number, dOut: number, w0: Float32Array, w1: Float32Array): number {
-  let e = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < dOut; o++) {
-      let d = 0;
-      for (let j = 0; j < dIn; j++) d += x[r * dIn + j]! * (w1[j * dOut + o]! - w0[j * dOut + o]!);
-      e += d * d;
-    }
-  }
-  return e;
-}
 
 describe('gptqCodes', () => {
   it('stays on the nearest-rounding grid and keeps every zero (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 2, max: 8 }), fc.boolean(), (seed, bits, pruned) => {
         const [rows, dIn, dOut] = [40, 16, 6];
-        const { gram, kernel } = layer(seed, rows, dIn, dOut);
+        const { gram, kernel } = syntheticLayer(seed, rows, dIn, dOut);
         if (pruned) kernel.forEach((v, i) => Math.abs(v) < 0.4 && (kernel[i] = 0));
         const nearest = quantizeAffine(kernel, bits);
         const codes = gptqCodes(kernel, dIn, dOut, gram, { scale: nearest.scale, min: nearest.min, bits })!;
@@ -50,7 +25,7 @@ describe('gptqCodes', () => {
 
   it('at 3 bits cuts the output error of nearest rounding by a wide margin on correlated inputs', () => {
     const [rows, dIn, dOut] = [200, 32, 8];
-    const { x, gram, kernel } = layer(7, rows, dIn, dOut);
+    const { x, gram, kernel } = syntheticLayer(7, rows, dIn, dOut);
     const nearest = quantizeAffine(kernel, 3);
     const values = dequantizeAffine(gptqCodes(kernel, dIn, dOut, gram, { scale: nearest.scale, min: nearest.min, bits: 3 })!, nearest.scale, nearest.min);
     const near = dequantizeAffine(nearest.codes, nearest.scale, nearest.min);
