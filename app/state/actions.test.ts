@@ -114,7 +114,7 @@ describe('opening a model', () => {
     // The worker stopped the open and kept model-1: nothing is opened again.
     await settle();
     expect(client.opens).toHaveLength(2);
-    expect(state().model).toMatchObject({ id: 'model-1', source: { label: 'a/model.json + 1 file' } });
+    expect(state().model).toMatchObject({ id: 'model-1', source: { label: 'a' } });
   });
 
   it('reopens the model when the worker had to be restarted because it ignored the cancel', async () => {
