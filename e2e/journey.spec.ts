@@ -64,7 +64,14 @@ test('sample MLP: 50% + uint8, Apply, charts, Export a zip stock TF.js loads, re
   expect(Object.keys(zip.files).sort()).toEqual(['group1-shard1of1.bin', 'model.json', 'recipe.json']);
   expect(zip.manifest.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
   const recipe = JSON.parse(new TextDecoder().decode(zip.files['recipe.json']));
-  expect(recipe).toMatchObject({ pare: 'recipe', version: 1, prune: { sparsity: 0.5 }, quantize: { default: 'uint8' } });
+  expect(recipe).toMatchObject({
+    pare: 'recipe',
+    version: 2,
+    steps: [
+      { step: 'prune', sparsity: 0.5 },
+      { step: 'quantize', default: 'uint8' },
+    ],
+  });
   const stock = await loadWithStockTfjs(zip);
   const kernels = kernelNames(zip.manifest);
   expect(kernels).toEqual(['fc1/kernel', 'fc2/kernel', 'fc3/kernel']);

@@ -25,9 +25,11 @@ test('Save recipe, then Load recipe reproduces the same variant (same recipe has
   const recipe = JSON.parse(readFileSync(path, 'utf8'));
   expect(recipe).toMatchObject({
     pare: 'recipe',
-    version: 1,
-    prune: { sparsity: 0.6, perTensor: [{ match: 'fc3/kernel', sparsity: 0.1 }] },
-    quantize: { default: { bits: 6 } },
+    version: 2,
+    steps: [
+      { step: 'prune', sparsity: 0.6, perTensor: [{ match: 'fc3/kernel', sparsity: 0.1 }] },
+      { step: 'quantize', default: { bits: 6 } },
+    ],
   });
 
   await page.getByRole('button', { name: 'Reset all' }).click();
