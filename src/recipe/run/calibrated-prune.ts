@@ -1,7 +1,7 @@
 /**
- * The `prune` step with calibration data: `method: "obs"` (error-compensating, SparseGPT-style) or `"wanda"`
- * (|w| · ‖x‖, no update). The model as it stands before the step runs once over the calibration samples to gather
- * each target layer's input statistics; each tensor is then pruned to its own exact target. Kernels of layers the
+ * The `prune` step with calibration data: `method: "obs"` (error-compensating, SparseGPT-style, layer by layer on
+ * what the earlier layers became) or `"wanda"` (|w| · ‖x‖, no update, from one pass over the calibration samples).
+ * Each tensor is pruned to its own exact target. Kernels of layers the
  * statistics do not cover (depthwise, separable, nested models) are pruned by magnitude, and a warning names them.
  */
 import type { PareWarning } from '../../errors';

@@ -1,7 +1,7 @@
 /**
  * Calibration for steps that use data: which kernels the input statistics cover (Dense and channels-last Conv2D
- * kernels of top-level layers in layers models), and one pass of the model as it stands over the calibration
- * samples to gather them.
+ * kernels of top-level layers in layers models), and the passes of the model over the calibration samples that
+ * gather them (one for all layers, or one per layer on what the earlier layers became).
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { CaptureTarget, InputStats } from '../../calibrate/capture';
@@ -11,7 +11,7 @@ import type { StepContext } from './context';
 
 /** Calibration samples used when the step does not say. */
 export const DEFAULT_CALIBRATION_SAMPLES = 512;
-/** Inputs above this make d² Gram matrices too large to hold (OBS); such layers fall back to magnitude. */
+/** Inputs above this make d² Gram matrices too large to hold (obs, gptq); such layers use the plain method. */
 const MAX_OBS_INPUTS = 4096;
 
 type Pair = [number, number];
@@ -97,51 +97,42 @@ export async function calibrateEach(
   ctx.noteModelRun(tfjs.getBackend());
   const warnings: PareWarning[] = [];
   const weights = [...model.weights];
+  // The model as loaded into TF.js; reloaded only when a tensor has changed since and statistics are wanted again.
+  let loaded: tf.LayersModel | null = await loadTfModel(workingArtifacts(model), 'layers-model');
   const capture = async (targets: CaptureTarget[]) => {
-    const tfModel = await loadTfModel(workingArtifacts({ ...model, weights }), 'layers-model');
-    try {
-      return await captureInputStats(tfModel, targets, data.dataset, { samples: options.samples, gram: options.gram, checkAbort: ctx.checkAbort });
-    } finally {
-      tfModel.dispose();
-    }
+    loaded ??= await loadTfModel(workingArtifacts({ ...model, weights }), 'layers-model');
+    return captureInputStats(loaded, targets, data.dataset, { samples: options.samples, gram: options.gram, checkAbort: ctx.checkAbort });
   };
-  // Which tensors the statistics cover, and the order of their layers in the model.
-  const probe = await loadTfModel(workingArtifacts(model), 'layers-model');
-  const targets = new Map<number, CaptureTarget>();
-  const order = new Map<number, number>();
+  const change = async (i: number, calibrated: Calibrated | null) => {
+    weights[i] = { ...weights[i]!, values: update(i, calibrated) };
+    loaded?.dispose();
+    loaded = null;
+    await ctx.tick(options.phase, weights[i]!.name);
+  };
   try {
+    // Which tensors the statistics cover, and the order of their layers in the model.
+    const targets = new Map<number, CaptureTarget>();
+    const order = new Map<number, number>();
     for (const i of indices) {
       const w = model.weights[i]!;
-      const t = targetFor(w, probe, options.gram);
+      const t = targetFor(w, loaded, options.gram);
       if (typeof t === 'string') warnings.push({ code: 'note', message: `'${w.name}' used "${options.fallback}", not "${options.method}": ${t}.`, weight: w.name });
       else {
         targets.set(i, t);
-        order.set(i, probe.layers.findIndex((l) => l.name === t.layer));
+        order.set(i, loaded.layers.findIndex((l) => l.name === t.layer));
       }
     }
+    const covered = [...targets.keys()].sort((a, b) => order.get(a)! - order.get(b)! || a - b);
+    // One pass: every layer's statistics from the model as the step found it, before anything changes.
+    const onePass = options.sequential ? null : await capture(covered.map((i) => targets.get(i)!));
+    for (const i of indices) if (!targets.has(i)) await change(i, null);
+    for (const i of covered) {
+      const t = targets.get(i)!;
+      const stats = onePass ?? (await capture([t]));
+      await change(i, { target: t, stats: stats.get(t.weight)! });
+    }
   } finally {
-    probe.dispose();
-  }
-  for (const i of indices) {
-    if (targets.has(i)) continue;
-    weights[i] = { ...weights[i]!, values: update(i, null) };
-    await ctx.tick(options.phase, weights[i]!.name);
-  }
-  const covered = [...targets.keys()].sort((a, b) => order.get(a)! - order.get(b)! || a - b);
-  if (options.sequential) {
-    for (const i of covered) {
-      const t = targets.get(i)!;
-      const stats = await capture([t]);
-      weights[i] = { ...weights[i]!, values: update(i, { target: t, stats: stats.get(t.weight)! }) };
-      await ctx.tick(options.phase, weights[i]!.name);
-    }
-  } else {
-    const stats = await capture(covered.map((i) => targets.get(i)!));
-    for (const i of covered) {
-      const t = targets.get(i)!;
-      weights[i] = { ...weights[i]!, values: update(i, { target: t, stats: stats.get(t.weight)! }) };
-      await ctx.tick(options.phase, weights[i]!.name);
-    }
+    loaded?.dispose();
   }
   return { weights, warnings };
 }
