@@ -16,6 +16,7 @@ import { positiveIntFlag } from './eval';
 import { readInput } from './read-input';
 import { openRecipeData } from './recipe-data';
 import { textTable, type Column } from './text-table';
+import { formatPercent } from '../text/wording';
 import { UsageError } from './usage';
 import type { Candidate, SearchTarget } from '../auto/search';
 
@@ -63,7 +64,7 @@ function listOf(flag: string, text: string | undefined, check: (n: number) => bo
   return list;
 }
 
-const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
+const pct = (x: number | null) => (x === null ? '–' : formatPercent(x, 2));
 
 export const autoCommand: Command = {
   name: 'auto',

@@ -37,6 +37,7 @@ import { PareError } from '../errors';
 import { stepOrderProblem } from './order';
 import { recipeV1Schema, stepsOfV1 } from './schema-v1';
 import { STEP_KINDS, stepSchema, type Precision, type PruneStep, type QuantizeStep, type Step } from './steps';
+import { formatTarget } from '../text/wording';
 import { issuesText } from './zod-text';
 
 export type {
@@ -210,10 +211,6 @@ export function fnv1a64(text: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
-function percent(s: number): string {
-  return `${Number((s * 100).toFixed(2))}%`;
-}
-
 function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
@@ -228,8 +225,8 @@ function describeStep(s: Step): string {
   switch (s.step) {
     case 'prune': {
       const parts: string[] = [];
-      if (s.sparsity !== undefined) parts.push(`${percent(s.sparsity)} global`);
-      if (s.default !== undefined) parts.push(`${percent(s.default)} each`);
+      if (s.sparsity !== undefined) parts.push(`${formatTarget(s.sparsity)} global`);
+      if (s.default !== undefined) parts.push(`${formatTarget(s.default)} each`);
       if (s.perTensor.length) parts.push(plural(s.perTensor.length, 'pruning rule'));
       const text = parts.length ? parts.join(' + ') : 'no pruning';
       return s.method === 'magnitude' ? text : `${text} (${s.method})`;
@@ -243,9 +240,9 @@ function describeStep(s: Step): string {
       return extras.length ? `${q} + ${extras.join(', ')}` : q;
     }
     case 'prune-channels':
-      return `${percent(s.ratio)} of channels (${s.criterion})`;
+      return `${formatTarget(s.ratio)} of channels (${s.criterion})`;
     case 'finetune':
-      return `fine-tune ${plural(s.epochs, 'epoch')}${s.sparsity ? ` to ${percent(s.sparsity.to)}` : ''}`;
+      return `fine-tune ${plural(s.epochs, 'epoch')}${s.sparsity ? ` to ${formatTarget(s.sparsity.to)}` : ''}`;
     case 'retarget':
       return `retarget${s.cut ? ` at ${s.cut}` : ''}`;
     case 'fuse':

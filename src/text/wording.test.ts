@@ -13,6 +13,7 @@ import {
   formatRelativeError,
   formatShape,
   formatStored,
+  formatTarget,
   formatWholePercent,
 } from './wording';
 
@@ -62,6 +63,15 @@ describe('formatPercent', () => {
     expect(formatPercent(0.4567)).toBe('45.7%');
     expect(formatPercent(1)).toBe('100.0%');
     expect(formatPercent(0.98765, 2)).toBe('98.77%');
+  });
+});
+
+describe('formatTarget', () => {
+  it('states a target to two decimals, without trailing zeros', () => {
+    expect(formatTarget(0.5)).toBe('50%');
+    expect(formatTarget(0.125)).toBe('12.5%');
+    expect(formatTarget(0.123456)).toBe('12.35%');
+    expect(formatTarget(0)).toBe('0%');
   });
 });
 

@@ -56,6 +56,11 @@ export function formatPercent(fraction: number, decimals = 1): string {
   return `${(fraction * 100).toFixed(decimals)}%`;
 }
 
+/** A target as a recipe states it, to two decimals without trailing zeros: 0.5 -> "50%", 0.125 -> "12.5%". */
+export function formatTarget(fraction: number): string {
+  return `${Number((fraction * 100).toFixed(2))}%`;
+}
+
 /** Whole percent for slider read-outs: 0.5 -> "50%". */
 export function formatWholePercent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;

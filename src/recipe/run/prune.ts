@@ -5,12 +5,13 @@
  */
 import type { PareWarning } from '../../errors';
 import { pruneGlobal, pruneTensor } from '../../prune';
-import { planPrune } from '../plan';
+import { planPrune, type PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
 import { runCalibratedPrune } from './calibrated-prune';
 import type { StepContext } from './context';
 import { countZeros } from '../../prune/zeros';
+import { formatTarget } from '../../text/wording';
 
 /** Units of progress the step reports: one for the global threshold, one per tensor pruned on its own. */
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {
@@ -34,49 +35,42 @@ function emptiedWarning(before: WorkingWeight, after: Float32Array, how: string)
   };
 }
 
-function percent(s: number): string {
-  return `${Number((s * 100).toFixed(2))}%`;
+/** The warnings for tensors this step emptied, in tensor order. */
+function emptiedWarnings(before: WorkingModel, after: WorkingWeight[], prune: PrunePlan[], calibrated: boolean): PareWarning[] {
+  return prune.flatMap((p, i) => {
+    if (p.mode === 'none' || p.sparsity <= 0) return [];
+    const global = calibrated ? 'its share of the global target' : 'the global threshold';
+    const how = p.mode === 'global' ? global : `its own target of ${formatTarget(p.sparsity)}`;
+    const w = emptiedWarning(before.weights[i]!, after[i]!.values as Float32Array, how);
+    return w ? [w] : [];
+  });
 }
 
 export async function runPrune(model: WorkingModel, step: PruneStep, ctx: StepContext): Promise<WorkingModel> {
   ctx.checkAbort();
   const { prune, warnings } = planPrune(model.weights, step, `${ctx.where}.perTensor`);
-  if (step.method !== 'magnitude') {
-    const r = await runCalibratedPrune(model, step, prune, ctx);
-    const weights = r.weights.map((w, i) => ({ ...w, prune: prune[i]!.mode === 'none' ? w.prune : prune[i]! }));
-    const emptied = weights.flatMap((w, i) => {
-      const p = prune[i]!;
-      const how = p.mode === 'global' ? 'its share of the global target' : `its own target of ${percent(p.mode === 'tensor' ? p.sparsity : 0)}`;
-      const e = p.mode !== 'none' && p.sparsity > 0 ? emptiedWarning(model.weights[i]!, w.values as Float32Array, how) : null;
-      return e ? [e] : [];
-    });
-    return { ...model, weights, warnings: [...model.warnings, ...warnings, ...r.warnings, ...emptied] };
-  }
-  const weights = model.weights.map((w, i) => ({ ...w, prune: prune[i]!.mode === 'none' ? w.prune : prune[i]! }));
-  const emptied: PareWarning[] = [];
+  const calibrated = step.method !== 'magnitude';
+  const r = calibrated ? await runCalibratedPrune(model, step, prune, ctx) : await magnitudePrune(model, prune, ctx);
+  const weights = r.weights.map((w, i) => ({ ...w, prune: prune[i]!.mode === 'none' ? w.prune : prune[i]! }));
+  return { ...model, weights, warnings: [...model.warnings, ...warnings, ...r.warnings, ...emptiedWarnings(model, weights, prune, calibrated)] };
+}
+
+/** Magnitude pruning: one global threshold for the tensors under it, then each tensor with its own target. */
+async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: StepContext): Promise<{ weights: WorkingWeight[]; warnings: PareWarning[] }> {
+  const weights = [...model.weights];
   const globalIdx = prune.flatMap((p, i) => (p.mode === 'global' && p.sparsity > 0 ? [i] : []));
   if (globalIdx.length) {
     const sparsity = (prune[globalIdx[0]!] as { sparsity: number }).sparsity;
     const r = pruneGlobal(globalIdx.map((i) => model.weights[i]!.values as Float32Array), sparsity);
-    globalIdx.forEach((i, j) => {
-      weights[i] = { ...weights[i]!, values: r.values[j]!, masked: true };
-      const w = emptiedWarning(model.weights[i]!, r.values[j]!, 'the global threshold');
-      if (w) emptied.push(w);
-    });
+    globalIdx.forEach((i, j) => (weights[i] = { ...weights[i]!, values: r.values[j]!, masked: true }));
     await ctx.tick('prune');
   }
   for (let i = 0; i < prune.length; i++) {
     const p = prune[i]!;
     if (p.mode !== 'tensor' || p.sparsity <= 0) continue;
     ctx.checkAbort();
-    const values = pruneTensor(model.weights[i]!.values as Float32Array, p.sparsity).values;
-    weights[i] = { ...weights[i]!, values, masked: true };
-    const w = emptiedWarning(model.weights[i]!, values, `its own target of ${percent(p.sparsity)}`);
-    if (w) emptied.push(w);
+    weights[i] = { ...weights[i]!, values: pruneTensor(model.weights[i]!.values as Float32Array, p.sparsity).values, masked: true };
     await ctx.tick('prune', model.weights[i]!.name);
   }
-  // Warnings in tensor order, whichever way each was pruned.
-  const order = new Map(model.weights.map((w, i) => [w.name, i]));
-  emptied.sort((a, b) => order.get(a.weight!)! - order.get(b.weight!)!);
-  return { ...model, weights, warnings: [...model.warnings, ...warnings, ...emptied] };
+  return { weights, warnings: [] };
 }
