@@ -37,6 +37,9 @@ describe('searchRecipe', () => {
     const v = await applyRecipe(mlp, best.recipe, { data: { calibration: data.calibration } });
     const again = exportVariant(mlp, v, best.recipe);
     expect(gzipBytes(again.files[0]!.data) + again.sizes.weightGzipBytes).toBe(best.wireBytes);
+    // The export kept from the search is the very one the recipe gives again.
+    const b64 = (files: { data: Uint8Array }[]) => files.map((f) => Buffer.from(f.data).toString('base64'));
+    expect(b64(r.bestFiles!)).toEqual(b64(again.files));
   });
 
   it('stops when cancelled and keeps what it found', async () => {

@@ -11,7 +11,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { evaluateModel } from '../evaluate/evaluate';
-import { exportVariant, gzipBytes } from '../export';
+import { exportVariant, gzipBytes, type ExportFile } from '../export';
 import { loadTfModel } from '../model/load-tf';
 import type { OpenedModel } from '../model/types';
 import { applyRecipe } from '../recipe/apply';
@@ -47,6 +47,8 @@ export interface SearchResult {
   original: { quality: Quality; wireBytes: number };
   /** The answer: null when no candidate met the target. */
   best: Candidate | null;
+  /** The answer's export (model.json first, then the shards), kept from when it was measured. */
+  bestFiles: ExportFile[] | null;
   tried: Candidate[];
   /** False when cancelled: `best` is then the best found so far. */
   complete: boolean;
@@ -116,6 +118,7 @@ export async function searchRecipe(
   const reference = await loadTfModel(model.artifacts, model.format);
   const tried: Candidate[] = [];
   let best: Candidate | null = null;
+  let bestFiles: ExportFile[] | null = null;
   let original: SearchResult['original'] = { quality: { accuracy: null, agreement: 1, cosine: 1 }, wireBytes: 0 };
   const total = bits.length * (Math.ceil(Math.log2(ladder.length)) + 1);
   try {
@@ -129,7 +132,8 @@ export async function searchRecipe(
     const tryOne = async (sparsity: number, b: number): Promise<Candidate> => {
       const recipe = candidateRecipe(sparsity, b, samples);
       const variant = await applyRecipe(model, recipe, { signal: options.signal, data: { calibration: data.calibration } });
-      const wireBytes = wireBytesOf(exportVariant(model, variant, recipe));
+      const exported = exportVariant(model, variant, recipe);
+      const wireBytes = wireBytesOf(exported);
       const tfModel = await loadTfModel(variantArtifacts(model, variant), model.format);
       let quality: Quality;
       try {
@@ -139,7 +143,7 @@ export async function searchRecipe(
       }
       const c: Candidate = { recipe, sparsity, bits: b, quality, wireBytes, meets: meets(target, quality, original.quality, wireBytes) };
       tried.push(c);
-      if (c.meets && better(target, c, best)) best = c;
+      if (c.meets && better(target, c, best)) [best, bestFiles] = [c, exported.files];
       options.onCandidate?.(c, tried.length, total);
       return c;
     };
@@ -167,10 +171,10 @@ export async function searchRecipe(
         }
       }
     }
-    return { original, best, tried, complete: true, durationMs: performance.now() - started };
+    return { original, best, bestFiles, tried, complete: true, durationMs: performance.now() - started };
   } catch (e) {
     if (e instanceof PareError && e.code === 'cancelled') {
-      return { original, best, tried, complete: false, durationMs: performance.now() - started };
+      return { original, best, bestFiles, tried, complete: false, durationMs: performance.now() - started };
     }
     throw e;
   } finally {

@@ -128,12 +128,7 @@ Example:
     const model = await openModel(await readInput(path));
     const data = await openRecipeData(dataPaths, model);
     await useBackend('wasm');
-    const [{ searchRecipe }, { splitDataset }, { applyRecipe }, { exportVariant }] = await Promise.all([
-      import('../auto/search'),
-      import('../auto/split'),
-      import('../recipe/apply'),
-      import('../export/index'),
-    ]);
+    const [{ searchRecipe }, { splitDataset }] = await Promise.all([import('../auto/search'), import('../auto/split')]);
     const split = splitDataset(data.dataset, calibrationSamples, validationSamples);
     const result = await searchRecipe(
       model,
@@ -149,12 +144,9 @@ Example:
     );
     if (io.errIsTTY) io.err('\n');
     const best = result.best;
-    if (best) {
-      // The answer is written from its recipe, applied afresh: what a user reproducing it gets.
-      const variant = await applyRecipe(model, best.recipe, { data: { calibration: { fingerprint: data.fingerprint, dataset: split.calibration } } });
-      const { files } = exportVariant(model, variant, best.recipe);
+    if (best && result.bestFiles) {
       await mkdir(values.out, { recursive: true });
-      for (const f of files) await writeFile(join(values.out, f.name), f.data);
+      for (const f of result.bestFiles) await writeFile(join(values.out, f.name), f.data);
       await writeFile(join(values.out, 'recipe.json'), `${JSON.stringify(JSON.parse(canonicalJson(best.recipe)), null, 2)}\n`);
     }
     const summary = {
