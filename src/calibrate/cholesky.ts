@@ -27,31 +27,6 @@ export function cholesky(a: Float64Array, n: number, what = 'matrix'): Float64Ar
   return l;
 }
 
-/** A⁻¹ from its lower Cholesky factor L (A = L Lᵀ): A⁻¹ = L⁻ᵀ L⁻¹. */
-export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
-  // M = L⁻¹ (lower triangular), by forward substitution column by column.
-  const m = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    m[c * n + c] = 1 / l[c * n + c]!;
-    for (let i = c + 1; i < n; i++) {
-      let s = 0;
-      for (let k = c; k < i; k++) s += l[i * n + k]! * m[k * n + c]!;
-      m[i * n + c] = -s / l[i * n + i]!;
-    }
-  }
-  // A⁻¹ = Mᵀ M, symmetric.
-  const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0;
-      for (let k = j; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
-      inv[i * n + j] = s;
-      inv[j * n + i] = s;
-    }
-  }
-  return inv;
-}
-
 /**
  * Upper-triangular U with A⁻¹ = Uᵀ U: what OBS-style updates read row by row. One Cholesky factorisation of A with
  * its rows and columns reversed gives A = R Rᵀ with R upper triangular; then A⁻¹ = R⁻ᵀ R⁻¹, so U = R⁻¹ — a

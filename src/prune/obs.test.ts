@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { outputError, syntheticLayer } from '../calibrate/testing/layer';
-import { cholesky, inverseFromCholesky, upperCholeskyOfInverse } from '../calibrate/cholesky';
+import { inverseFromCholesky, outputError, syntheticLayer } from '../calibrate/testing/layer';
+import { cholesky, upperCholeskyOfInverse } from '../calibrate/cholesky';
 import { pruneTensor } from './magnitude';
 import { obsPrune, wandaPrune } from './obs';
 

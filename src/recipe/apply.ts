@@ -78,7 +78,6 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   const context = (where: string): StepContext => ({
     where,
     data: options.data ?? {},
-    backend: options.backend ?? null,
     checkAbort: progress.checkAbort,
     tick: progress.tick,
     noteModelRun: (backend) => (ranOn = backend),

@@ -102,6 +102,4 @@ export interface ApplyOptions {
   onProgress?: (p: ApplyProgress) => void;
   /** Data sets by role, for steps that name one (`"data": "calibration"`); a step whose role is missing fails. */
   data?: Partial<Record<DataRole, RecipeData>>;
-  /** The TF.js backend that steps which run the model use (recorded when one does). */
-  backend?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * Test-only: a layer with correlated inputs (rows of X, float64), its Gram matrix XᵀX and a kernel [dIn, dOut],
- * and how much the layer's output on those rows changes when the kernel does.
+ * how much the layer's output on those rows changes when the kernel does, and a full inverse to check against.
  */
 import { seededRandom } from '../../seeded-random';
 
@@ -28,4 +28,29 @@ export function outputError(x: Float64Array, rows: number, dIn: number, dOut: nu
     }
   }
   return e;
+}
+
+/** A⁻¹ from its lower Cholesky factor L (A = L Lᵀ): A⁻¹ = L⁻ᵀ L⁻¹. */
+export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
+  // M = L⁻¹ (lower triangular), by forward substitution column by column.
+  const m = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    m[c * n + c] = 1 / l[c * n + c]!;
+    for (let i = c + 1; i < n; i++) {
+      let s = 0;
+      for (let k = c; k < i; k++) s += l[i * n + k]! * m[k * n + c]!;
+      m[i * n + c] = -s / l[i * n + i]!;
+    }
+  }
+  // A⁻¹ = Mᵀ M, symmetric.
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let k = j; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
+      inv[i * n + j] = s;
+      inv[j * n + i] = s;
+    }
+  }
+  return inv;
 }

@@ -1,5 +1,5 @@
 /**
- * What a step runs with besides the working model: the data sets it names by role, the backend, the signal that
+ * What a step runs with besides the working model: the data sets it names by role, the signal that
  * cancels it, and a progress callback counting the pipeline's units of work.
  */
 import { PareError } from '../../errors';
@@ -18,7 +18,6 @@ export interface StepContext {
   /** Where the step sits in the recipe, for messages: 'recipe.steps[1]'. */
   where: string;
   data: Partial<Record<DataRole, RecipeData>>;
-  backend: string | null;
   /** Throws PareError('cancelled') when the job was cancelled; steps call it between tensors and batches. */
   checkAbort(): void;
   /** Counts one unit of work done (a tensor, a batch) and lets timers and messages run now and then. */
