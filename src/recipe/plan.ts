@@ -100,19 +100,14 @@ export function planPrune(tensors: readonly PlannedTensor[], step: PruneStep, wh
   const warnings: PareWarning[] = [];
   const byName = new Map(tensors.map((t) => [t.name, t]));
   for (const r of step.perTensor) {
-    if (isPattern(r.match)) {
-      warnings.push(...ruleWarnings(tensors, where, [r], (t) => t.prunable));
-      continue;
-    }
-    const t = byName.get(r.match);
-    if (!t) warnings.push(...ruleWarnings(tensors, where, [r], () => false));
-    else if (!t.prunable || t.dtype !== 'float32') {
+    const named = isPattern(r.match) ? undefined : byName.get(r.match);
+    if (named && (!named.prunable || named.dtype !== 'float32')) {
       warnings.push({
         code: 'skipped',
-        message: `Recipe rule ${where} "${r.match}" names a tensor that is not prunable (${t.dtype}, not a kernel or weight matrix); it was left unpruned.`,
+        message: `Recipe rule ${where} "${r.match}" names a tensor that is not prunable (${named.dtype}, not a kernel or weight matrix); it was left unpruned.`,
         weight: r.match,
       });
-    }
+    } else warnings.push(...ruleWarnings(tensors, where, [r], (t) => t.prunable));
   }
   return { prune, warnings };
 }
