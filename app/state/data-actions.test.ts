@@ -5,23 +5,19 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DataRef, OpenDataOptions } from '../../src/worker/api';
-import type { SourceFile } from '../files/source-file';
 import { openDataFiles, openFiles, reopenData, setDataClassNames, setDataScale, setStudioClient, startPersistence } from './actions';
-import { FakeClient, inventory, settle } from './fake-client';
+import { FakeClient, inventory, settle, fakeSourceFiles } from './fake-client';
 import { memorySessionStore } from './persistence';
 import { resetStudio, studio } from './store';
 
 let client: FakeClient;
 const state = () => studio.getState();
 
-function files(...names: string[]): SourceFile[] {
-  return names.map((name, i) => ({ name, blob: new Blob([new Uint8Array([i + 1, i + 2, i + 3])]) }));
-}
 
 /** A model with `width` outputs, opened through the real action. */
 async function openModel(id: string, width = 10): Promise<void> {
   const n = client.opens.length;
-  const done = openFiles(files('m/model.json', 'm/group1-shard1of1.bin'));
+  const done = openFiles(fakeSourceFiles('m/model.json', 'm/group1-shard1of1.bin'));
   await vi.waitFor(() => expect(client.opens.length).toBe(n + 1));
   const inv = inventory(1000);
   inv.outputs = [{ name: 'output', shape: [null, width], dtype: 'float32' }];
@@ -50,7 +46,7 @@ beforeEach(async () => {
   client.handlers.openData = answer;
   setStudioClient(client);
   await openModel('model-1');
-  expect(await openDataFiles(files('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'))).toBe(true);
+  expect(await openDataFiles(fakeSourceFiles('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'))).toBe(true);
 });
 
 describe('editing the class names', () => {

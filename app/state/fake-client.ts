@@ -22,6 +22,7 @@ import type {
   TensorHistogram,
   VariantRef,
 } from '../../src/worker/api';
+import type { SourceFile } from '../files/source-file';
 import { cancelledError } from '../studio-error';
 import type { StudioClient } from '../worker-client';
 
@@ -57,6 +58,11 @@ export interface Handlers {
 /** The fixture recipes are version 1; this is the one place the fake reads a recipe's fields. */
 function sparsityOf(recipe: Recipe | null): number {
   return (recipe ? lastPruneStepOf(recipe)?.sparsity : undefined) ?? 0;
+}
+
+/** Dropped files for tests: each a few distinct bytes, under the given relative names. */
+export function fakeSourceFiles(...names: string[]): SourceFile[] {
+  return names.map((name, i) => ({ name, blob: new Blob([new Uint8Array([i + 1, i + 2, i + 3])]) }));
 }
 
 export function fakeMeasurement(recipe: Recipe | null, options: MeasureOptions): Measurement {

@@ -6,7 +6,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recipeHash } from '../../src/recipe/schema';
 import type { Measurement } from '../../src/worker/api';
-import type { SourceFile } from '../files/source-file';
 import {
   applyCurrent,
   cancelJob,
@@ -20,7 +19,7 @@ import {
   setStudioClient,
 } from './actions';
 import { setSaver } from '../files/download';
-import { FakeClient, fakeMeasurement, inventory } from './fake-client';
+import { FakeClient, fakeMeasurement, inventory, fakeSourceFiles } from './fake-client';
 import { currentRecipe } from './selectors';
 import { resetStudio, studio } from './store';
 import { ORIGINAL } from './variants-slice';
@@ -34,13 +33,10 @@ beforeEach(() => {
   setStudioClient(client);
 });
 
-function files(...names: string[]): SourceFile[] {
-  return names.map((name) => ({ name, blob: new Blob([new Uint8Array([1, 2, 3])]) }));
-}
 
 async function openModel(id = 'model-1'): Promise<void> {
   const n = client.opens.length;
-  const done = openFiles(files('m/model.json'));
+  const done = openFiles(fakeSourceFiles('m/model.json'));
   await vi.waitFor(() => expect(client.opens.length).toBe(n + 1));
   client.opens[n].resolve({ id, inventory: inventory(10) });
   expect(await done).toBe(true);

@@ -1,8 +1,7 @@
 /** The store's lifetime groups: app, session and model partition the state, and opening a model replaces one group. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SourceFile } from '../files/source-file';
 import { closeModel, openFiles, setGlobalSparsity, setLatencyRuns, setStudioClient, sortWeightsBy } from './actions';
-import { FakeClient, inventory } from './fake-client';
+import { FakeClient, inventory, fakeSourceFiles } from './fake-client';
 import { initialAppState, initialModelState, initialSessionState, initialState, resetStudio, studio } from './store';
 
 let client: FakeClient;
@@ -13,13 +12,10 @@ beforeEach(() => {
   setStudioClient(client);
 });
 
-function files(...names: string[]): SourceFile[] {
-  return names.map((name) => ({ name, blob: new Blob([new Uint8Array([1, 2, 3])]) }));
-}
 
 async function openModel(id: string): Promise<void> {
   const n = client.opens.length;
-  const done = openFiles(files(`${id}/model.json`));
+  const done = openFiles(fakeSourceFiles(`${id}/model.json`));
   await vi.waitFor(() => expect(client.opens.length).toBe(n + 1));
   client.opens[n].resolve({ id, inventory: inventory(10) });
   expect(await done).toBe(true);

@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lastPruneStepOf, parseRecipe, quantizeStepOf, recipeHash, type Recipe } from '../../src/recipe/schema';
 import { setSaver } from '../files/download';
-import type { SourceFile } from '../files/source-file';
 import {
   applyCurrent,
   cancelJob,
@@ -31,7 +30,7 @@ import {
   startEstimates,
   startPersistence,
 } from './actions';
-import { denseWeights, FakeClient, inventory, settle } from './fake-client';
+import { denseWeights, FakeClient, inventory, settle, fakeSourceFiles } from './fake-client';
 import { memorySessionStore } from './persistence';
 import { currentRecipe } from './selectors';
 import { resetStudio, studio } from './store';
@@ -51,14 +50,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function files(...names: string[]): SourceFile[] {
-  return names.map((name, i) => ({ name, blob: new Blob([new Uint8Array([i + 1, i + 2, i + 3])]) }));
-}
 
 /** Opens a model through the real action, answering the fake's open call. */
 async function openModel(id = 'model-1'): Promise<void> {
   const n = client.opens.length;
-  const done = openFiles(files('m/model.json', 'm/group1-shard1of1.bin'));
+  const done = openFiles(fakeSourceFiles('m/model.json', 'm/group1-shard1of1.bin'));
   await vi.waitFor(() => expect(client.opens.length).toBe(n + 1));
   client.opens[n].resolve({ id, inventory: inventory(238_510, 'model.json', weights) });
   expect(await done).toBe(true);
@@ -116,7 +112,7 @@ describe('the live estimate', () => {
 describe('Apply and Measure', () => {
   beforeEach(async () => {
     await openModel();
-    await openDataFiles(files('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'));
+    await openDataFiles(fakeSourceFiles('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'));
   });
 
   it('builds and measures a new variant, measures the original once, and selects the variant', async () => {
@@ -199,7 +195,7 @@ describe('Apply and Measure', () => {
 
 describe('data', () => {
   it('keeps files given before a model and opens them for each model opened, closing the old model with its data', async () => {
-    expect(await openDataFiles(files('labels.csv'))).toBe(false);
+    expect(await openDataFiles(fakeSourceFiles('labels.csv'))).toBe(false);
     expect(state().dataSource?.label).toBe('labels.csv');
     await openModel('model-1');
     await vi.waitFor(() => expect(state().data?.id).toBe('data-for-model-1'));
@@ -211,7 +207,7 @@ describe('data', () => {
 
   it('opens the data again with another pixel scaling, which makes it other data for measurements', async () => {
     await openModel();
-    await openDataFiles(files('t10k-images-idx3-ubyte.gz'));
+    await openDataFiles(fakeSourceFiles('t10k-images-idx3-ubyte.gz'));
     const before = state().data!.key;
     expect(await setDataScale('-1,1')).toBe(true);
     expect(client.callsOf('openData').at(-1)![2]).toEqual({ scale: '-1,1' });
@@ -224,7 +220,7 @@ describe('data', () => {
     client.handlers.openData = async () => {
       throw { code: 'bad-data', message: "Found 3 IDX files ('a', 'b', 'c'); expected one images file and, optionally, its labels file." };
     };
-    expect(await openDataFiles(files('a', 'b', 'c'))).toBe(false);
+    expect(await openDataFiles(fakeSourceFiles('a', 'b', 'c'))).toBe(false);
     expect(state().dataError?.code).toBe('bad-data');
     expect(state().data).toBeNull();
     expect(state().dataSource?.files).toHaveLength(3);
@@ -277,7 +273,7 @@ describe('the session', () => {
     const store = memorySessionStore();
     const stop = startPersistence(store, 100);
     await openModel();
-    await openDataFiles(files('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'));
+    await openDataFiles(fakeSourceFiles('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'));
     setGlobalSparsity(0.5);
     await applyCurrent();
     await vi.advanceTimersByTimeAsync(150);
