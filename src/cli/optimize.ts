@@ -19,6 +19,7 @@ import { describeRecipe, emptyRecipe, parseRecipe, parseRecipeText, precisionTex
 import type { TensorStats, Variant } from '../recipe/variant';
 import { progressLine, type ProgressLine } from './progress-line';
 import { UsageError } from './usage';
+import { formatStored } from '../text/wording';
 import { WIRE_GZIP, wireGzipBytes } from './wire-sizes';
 import { onePositional, parseCommandArgs } from './args';
 import type { CliIO, Command } from './command';
@@ -182,10 +183,6 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const ratio = (before: number, after: number): string =>
   after === before ? 'same' : after === 0 ? '-' : after < before ? `${(before / after).toFixed(2)}x smaller` : `${(after / before).toFixed(2)}x larger`;
 
-function storedText(t: TensorStats): string {
-  return t.bits !== undefined && t.bits !== 8 && t.bits !== 16 ? `${t.dtype} (${t.bits}-bit)` : t.dtype;
-}
-
 /** The human-readable summary. */
 export function renderSummary(s: OptimizeSummary): string {
   const { before, after } = s.sizes;
@@ -222,7 +219,7 @@ export function renderSummary(s: OptimizeSummary): string {
         { title: 'prunable', value: (t) => (t.prunable ? 'yes' : '-') },
         { title: 'target', value: targetText, align: 'right' },
         { title: 'zeros', value: (t) => (t.params ? pct(t.sparsity) : '-'), align: 'right' },
-        { title: 'stored', value: storedText },
+        { title: 'stored', value: formatStored },
         { title: 'bytes', value: (t) => `${count(t.bytesBefore)} -> ${count(t.bytesAfter)}`, align: 'right' },
       ],
       s.tensors,

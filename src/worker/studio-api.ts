@@ -34,6 +34,7 @@ import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
 import { phaseReporter } from './progress';
 import { VariantCache, type CachedVariant } from './variant-cache';
+import { formatStored } from '../text/wording';
 
 export interface StudioDeps {
   /** Resolves once the backends are set up (the worker starts this at load time). */
@@ -73,12 +74,6 @@ function lowerFirst(text: string): string {
 /** Names that hold class names beside data files (a labels file); never data themselves. */
 function isLabelsFile(f: InputFile): boolean {
   return /(^|\/)(labels?|classes|class_names)\.(txt|json)$/i.test(f.name) || /(^|\/)metadata\.json$/i.test(f.name);
-}
-
-/** The stored form of a variant's weight for labels: 'float32', 'float16', 'uint8', 'uint8 (4-bit)'. */
-function storedText(w: { stored: { dtype: string; bits?: number } }): string {
-  const s = w.stored;
-  return s.dtype === 'uint8' && s.bits !== undefined && s.bits < 8 ? `uint8 (${s.bits}-bit)` : s.dtype;
 }
 
 /**
@@ -244,7 +239,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       throwIfCancelled(job.signal, 'Binning the weights');
       return {
         name: tensorName,
-        storedAfter: after ? storedText(after) : null,
+        storedAfter: after ? formatStored(after.stored) : null,
         ...histogramPair(before.values, after?.values ?? null, bins),
       };
     },
