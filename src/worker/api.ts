@@ -114,6 +114,12 @@ export interface DataRef {
   previews: SamplePreview[];
 }
 
+/**
+ * Which open data (by DataRef id) each data role of a recipe uses: `{calibration: 'data-1'}` for a recipe whose
+ * steps say `"data": "calibration"`. A variant is cached by its recipe and the fingerprints of the data it used.
+ */
+export type DataBinding = Partial<Record<'calibration' | 'training', string>>;
+
 export type MeasureBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 
 export interface MeasureOptions {
@@ -127,6 +133,11 @@ export interface MeasureOptions {
   warmupRuns?: number;
   /** Samples per predict call in evaluation (default 64). */
   batchSize?: number;
+  /**
+   * The first `heldOut` samples of the data calibrate the calibrated methods, so measurement skips them: figures
+   * are never measured on the calibration samples (default 0).
+   */
+  heldOut?: number;
   /** Generated inputs for fidelity without data (default 64). */
   generatedSamples?: number;
 }
@@ -203,13 +214,17 @@ export interface StudioApi {
   closeModel(id: string): Promise<void>;
   /** A cheap estimate of the export size of `recipe` (raw weight bytes exact, the rest estimated). */
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
-  /** Builds the variant (or finds it in the cache by the recipe's hash) and returns its handle. */
-  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<VariantRef>;
+  /**
+   * Builds the variant (or finds it in the cache by the recipe's hash and its data's fingerprints) and returns its
+   * handle. `data` names the open data for each role the recipe's steps use (calibration for "wanda", "obs" and
+   * "gptq"); a step whose role is not bound fails with 'missing-data' before any work.
+   */
+  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions, data?: DataBinding): Promise<VariantRef>;
   /**
    * Handles for recipes the page already has variants of, without building them (they are built when first
    * used). For a worker that does not know them yet: after a restart, or a session restored from storage.
    */
-  registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]>;
+  registerVariants(modelId: string, recipes: Recipe[], data?: DataBinding): Promise<string[]>;
   /** Opens evaluation data for a model. Files are transferred. */
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
