@@ -17,6 +17,7 @@ import { formatBytes, formatCount } from '../../src/text/wording';
 import { EstimateReadout } from './EstimateReadout';
 import { JobError, JobStatus } from './JobStatus';
 import { LayerTable } from './LayerTable';
+import { MethodChoice } from './MethodChoice';
 import { PrecisionSelect } from './PrecisionSelect';
 import { SparsitySlider } from './SparsitySlider';
 import { VariantWarnings } from './VariantWarnings';
@@ -103,8 +104,9 @@ export function CompressPanel() {
           </select>
         </div>
 
-        <EstimateReadout />
+        <MethodChoice />
 
+        <EstimateReadout />
       </div>
 
       <div className="apply-row">

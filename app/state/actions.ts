@@ -24,8 +24,11 @@ export {
 export {
   resetControls,
   resetLayer,
+  setCalibrationSamples,
   setClip,
   setGlobalSparsity,
+  setPruneMethod,
+  setRounding,
   setLayerPrecision,
   setLayerSparsity,
   setPrecision,

@@ -8,6 +8,7 @@
 import type { InputFile, ModelInventory, WeightInfo } from '../../src/model/types';
 import { lastPruneStepOf, recipeHash } from '../../src/recipe/schema';
 import type {
+  DataBinding,
   DataRef,
   ExportedVariant,
   JobOptions,
@@ -153,13 +154,14 @@ export class FakeClient implements StudioClient {
     return this.track('estimateSize', [modelId, recipe], undefined, () => this.handlers.estimateSize(modelId, recipe));
   }
 
-  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<VariantRef> {
+  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions, data: DataBinding = {}): Promise<VariantRef> {
     const id = this.handleFor(modelId, recipe);
-    return this.track('applyRecipe', [modelId, recipe], job, async () => ({ ...(await this.handlers.applyRecipe(modelId, recipe, job)), id }));
+    // The data binding is recorded only when there is one, so calls without data read as before.
+    return this.track('applyRecipe', Object.keys(data).length ? [modelId, recipe, data] : [modelId, recipe], job, async () => ({ ...(await this.handlers.applyRecipe(modelId, recipe, job)), id }));
   }
 
-  async registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]> {
-    this.calls.push({ method: 'registerVariants', args: [modelId, recipes.map(recipeHash)] });
+  async registerVariants(modelId: string, recipes: Recipe[], data: DataBinding = {}): Promise<string[]> {
+    this.calls.push({ method: 'registerVariants', args: Object.keys(data).length ? [modelId, recipes.map(recipeHash), data] : [modelId, recipes.map(recipeHash)] });
     return recipes.map((r) => this.handleFor(modelId, r));
   }
 

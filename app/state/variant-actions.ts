@@ -3,11 +3,12 @@
  * the current data), select, rename, delete. Measurements land on the entry whose recipe hash they belong to.
  */
 import { describeRecipe, emptyRecipe, recipeHash } from '../../src/recipe/schema';
-import type { Measurement, MeasureOptions, Recipe } from '../../src/worker/api';
+import type { Measurement, MeasureOptions, Recipe, StudioError } from '../../src/worker/api';
 import { formatStored } from '../../src/text/wording';
+import { DEFAULT_CALIBRATION_SAMPLES } from '../../src/recipe/steps';
 import { studioClient } from './client';
 import { runJob, type JobContext } from './jobs';
-import { handleOf, keepHandle } from './variant-handles';
+import { dataBinding, handleOf, keepHandle } from './variant-handles';
 import type { MeasureBackend } from '../../src/worker/api';
 import { currentDataKey, currentRecipe, hashOf, isMeasuredNow, originalOf } from './selectors';
 import { studio, type StudioState } from './store';
@@ -27,6 +28,7 @@ function measureOptions(s: StudioState): MeasureOptions {
     latencyRuns: runs,
     warmupRuns: Math.min(3, runs),
   };
+  if (s.data && s.data.heldOut > 0) options.heldOut = s.data.heldOut;
   // A model whose input fixes the batch size gets that one (the worker picks it); the others get small batches.
   const batch = s.model?.inventory.inputs[0]?.shape[0];
   if (typeof batch !== 'number') options.batchSize = MEASURE_BATCH;
@@ -37,6 +39,37 @@ function updateEntry(id: string, change: Partial<VariantEntry>): void {
   studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...change } : v)) }));
 }
 
+/** Calibration samples the recipe's steps read from the start of the data; 0 when it uses no data. */
+function calibrationSamplesOf(recipe: Recipe): number {
+  return recipe.steps.reduce((n, step) => {
+    if (!('data' in step) || step.data !== 'calibration') return n;
+    return Math.max(n, ('samples' in step ? step.samples : undefined) ?? DEFAULT_CALIBRATION_SAMPLES);
+  }, 0);
+}
+
+/**
+ * Before a recipe that calibrates is applied: the data it needs is open and large enough to keep a held-out
+ * part, and its first samples are held out of every measurement from now on (so the original is measured again on
+ * the same samples as the variant). Returns the reason it cannot run, or null.
+ */
+function holdOutCalibration(recipe: Recipe): StudioError | null {
+  const samples = calibrationSamplesOf(recipe);
+  if (samples === 0) return null;
+  const data = studio.getState().data;
+  if (!data) {
+    return { code: 'missing-data', message: 'This recipe calibrates on data (wanda, OBS or GPTQ): open data in the Data panel first, or choose magnitude pruning and nearest rounding, which need none.' };
+  }
+  const size = data.summary.size;
+  if (size - samples < Math.max(1, Math.ceil(size / 4))) {
+    return {
+      code: 'bad-options',
+      message: `Calibration reads the first ${samples.toLocaleString('en-US')} samples and measurement uses the rest, but the data has only ${size.toLocaleString('en-US')}: use at most ${Math.floor((size * 3) / 4).toLocaleString('en-US')} calibration samples, or open more data.`,
+    };
+  }
+  if (samples > data.heldOut) studio.setState({ data: { ...data, heldOut: samples } });
+  return null;
+}
+
 /** Measures one entry in the worker by its handle and stores the result on it (if it still exists). */
 async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measurement> {
   const s = studio.getState();
@@ -44,7 +77,7 @@ async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measu
   ctx.step(`Measuring ${entry.name}`);
   const dataKey = currentDataKey(s);
   const modelId = s.model.id;
-  const handle = await handleOf(modelId, entry);
+  const handle = await handleOf(modelId, entry, dataBinding(s));
   const m = await studioClient().measure(modelId, handle, measureOptions(s), ctx.job);
   updateEntry(entry.id, { measurement: m, measuredOn: dataKey });
   return m;
@@ -65,9 +98,14 @@ function alreadyThere(entry: VariantEntry, remeasure: boolean): void {
  * and measures it again only when its measurement is stale.
  */
 export async function applyCurrent(): Promise<boolean> {
+  if (!studio.getState().model || studio.getState().job) return false;
+  const recipe: Recipe = currentRecipe(studio.getState());
+  const refused = holdOutCalibration(recipe);
+  if (refused) {
+    studio.setState({ jobError: { ...refused, job: 'apply' } });
+    return false;
+  }
   const s = studio.getState();
-  if (!s.model || s.job) return false;
-  const recipe: Recipe = currentRecipe(s);
   const id = hashOf(recipe);
   if (id === UNCHANGED) {
     // The recipe that changes nothing is the original.
@@ -108,8 +146,8 @@ export async function applyCurrent(): Promise<boolean> {
   const done = await runJob('apply', `${target.name} (${target.summary})`, steps, async (ctx) => {
     ctx.step(`Building ${target.name}`);
     const modelId = studio.getState().model!.id;
-    const ref = await studioClient().applyRecipe(modelId, recipe, ctx.job);
-    keepHandle(modelId, id, ref.id);
+    const ref = await studioClient().applyRecipe(modelId, recipe, ctx.job, dataBinding(studio.getState()));
+    keepHandle(modelId, id, recipe, dataBinding(studio.getState()), ref.id);
     const tensors: Record<string, { sparsity: number; stored: string }> = {};
     for (const t of ref.stats.tensors) {
       if (t.prunable) tensors[t.name] = { sparsity: t.sparsity, stored: formatStored(t) };

@@ -9,8 +9,7 @@ import { PareError, type PareWarning } from '../../errors';
 import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
 import type { StepContext } from './context';
 
-/** Calibration samples used when the step does not say. */
-export const DEFAULT_CALIBRATION_SAMPLES = 512;
+export { DEFAULT_CALIBRATION_SAMPLES } from '../steps';
 /** Inputs above this make d² Gram matrices too large to hold (obs, gptq); such layers use the plain method. */
 const MAX_OBS_INPUTS = 4096;
 
