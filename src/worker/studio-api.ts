@@ -16,7 +16,7 @@ import type { InputFile, ModelInventory, OpenedModel } from '../model/types';
 import { dataFingerprint } from '../recipe/fingerprint';
 import type { RecipeData } from '../recipe/run/context';
 import { canonicalJson, recipeHash, type DataRole, type Recipe } from '../recipe/schema';
-import { withoutFirst } from '../evaluate/held-out';
+import { withoutFirst } from '../evaluate/dataset-slice';
 import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
 import type {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inMemoryDataset, type Dataset } from './dataset';
-import { withoutFirst } from './held-out';
+import { withoutFirst } from './dataset-slice';
 
 const base = () =>
   inMemoryDataset({
