@@ -6,7 +6,6 @@ import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { sliceDataset } from '../evaluate/dataset-slice';
 
-
 export interface Split {
   calibration: Dataset;
   validation: Dataset;
