@@ -14,6 +14,7 @@ import type {
   DataBinding,
   DataRef,
   ExportedVariant,
+  FoundRecipe,
   JobOptions,
   Measurement,
   MeasureOptions,
@@ -21,6 +22,7 @@ import type {
   OpenedModelRef,
   ProgressCallback,
   Recipe,
+  SearchTarget,
   StudioApi,
   StudioError,
   StudioWorkerApi,
@@ -90,6 +92,7 @@ interface WireApi {
   measure(modelId: string, variantId: string | null, options: MeasureOptions, ...job: WireJob): Promise<Measurement>;
   histogram(modelId: string, variantId: string | null, tensorName: string, bins: number | undefined, ...job: WireJob): Promise<TensorHistogram>;
   exportVariant(modelId: string, variantId: string, ...job: WireJob): Promise<ExportedVariant>;
+  findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, ...job: WireJob): Promise<FoundRecipe>;
 }
 
 type Wire = Remote<StudioWorkerApi> & Remote<WireApi>;
@@ -197,6 +200,8 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     openData: (modelId, files, options, job) =>
       long(job, (api, ...wire) => api.openData(modelId, transfer(files, transferablesOf(files)), options, ...wire)),
     closeData: (dataId) => short((api) => api.closeData(dataId)),
+    findRecipe: (modelId, dataId, target, calibrationSamples, job) =>
+      long(job, (api, ...wire) => api.findRecipe(modelId, dataId, target, calibrationSamples, ...wire)),
     measure: (modelId, variantId, options, job) =>
       long(job, (api, ...wire) => api.measure(modelId, variantId, options, ...wire)),
     histogram: (modelId, variantId, tensorName, bins, job) =>

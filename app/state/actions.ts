@@ -58,3 +58,4 @@ export {
   saveRecipe,
 } from './export-actions';
 export { dismissStorageError, newSession, restoreSession, startPersistence } from './session-actions';
+export { findSmallest, setSearchTarget, targetText } from './search-actions';

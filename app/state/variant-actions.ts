@@ -3,11 +3,11 @@
  * the current data), select, rename, delete. Measurements land on the entry whose recipe hash they belong to.
  */
 import { describeRecipe, emptyRecipe, recipeHash } from '../../src/recipe/schema';
-import type { Measurement, MeasureOptions, Recipe, StudioError } from '../../src/worker/api';
+import type { Measurement, MeasureOptions, Recipe } from '../../src/worker/api';
 import { formatStored } from '../../src/text/wording';
-import { DEFAULT_CALIBRATION_SAMPLES } from '../../src/recipe/steps';
 import { studioClient } from './client';
 import { runJob, type JobContext } from './jobs';
+import { calibrationSamplesOf, holdOutCalibration } from './hold-out';
 import { dataBinding, handleOf, keepHandle } from './variant-handles';
 import type { MeasureBackend } from '../../src/worker/api';
 import { currentDataKey, currentRecipe, hashOf, isMeasuredNow, originalOf } from './selectors';
@@ -37,37 +37,6 @@ function measureOptions(s: StudioState): MeasureOptions {
 
 function updateEntry(id: string, change: Partial<VariantEntry>): void {
   studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...change } : v)) }));
-}
-
-/** Calibration samples the recipe's steps read from the start of the data; 0 when it uses no data. */
-function calibrationSamplesOf(recipe: Recipe): number {
-  return recipe.steps.reduce((n, step) => {
-    if (!('data' in step) || step.data !== 'calibration') return n;
-    return Math.max(n, ('samples' in step ? step.samples : undefined) ?? DEFAULT_CALIBRATION_SAMPLES);
-  }, 0);
-}
-
-/**
- * Before a recipe that calibrates is applied: the data it needs is open and large enough to keep a held-out
- * part, and its first samples are held out of every measurement from now on (so the original is measured again on
- * the same samples as the variant). Returns the reason it cannot run, or null.
- */
-function holdOutCalibration(recipe: Recipe): StudioError | null {
-  const samples = calibrationSamplesOf(recipe);
-  if (samples === 0) return null;
-  const data = studio.getState().data;
-  if (!data) {
-    return { code: 'missing-data', message: 'This recipe calibrates on data (wanda, OBS or GPTQ): open data in the Data panel first, or choose magnitude pruning and nearest rounding, which need none.' };
-  }
-  const size = data.summary.size;
-  if (size - samples < Math.max(1, Math.ceil(size / 4))) {
-    return {
-      code: 'bad-options',
-      message: `Calibration reads the first ${samples.toLocaleString('en-US')} samples and measurement uses the rest, but the data has only ${size.toLocaleString('en-US')}: use at most ${Math.floor((size * 3) / 4).toLocaleString('en-US')} calibration samples, or open more data.`,
-    };
-  }
-  if (samples > data.heldOut) studio.setState({ data: { ...data, heldOut: samples } });
-  return null;
 }
 
 /** Measures one entry in the worker by its handle and stores the result on it (if it still exists). */
@@ -100,7 +69,10 @@ function alreadyThere(entry: VariantEntry, remeasure: boolean): void {
 export async function applyCurrent(): Promise<boolean> {
   if (!studio.getState().model || studio.getState().job) return false;
   const recipe: Recipe = currentRecipe(studio.getState());
-  const refused = holdOutCalibration(recipe);
+  const refused = holdOutCalibration(
+    calibrationSamplesOf(recipe),
+    'This recipe calibrates on data (Wanda, OBS or GPTQ): open data in the Data panel first, or choose magnitude pruning and nearest rounding, which need none.',
+  );
   if (refused) {
     studio.setState({ jobError: { ...refused, job: 'apply' } });
     return false;

@@ -18,8 +18,9 @@ import type { Recipe } from '../recipe/schema';
 import type { VariantStats } from '../recipe/variant';
 import type { HistogramPair } from '../studio/histogram';
 import type { SizeEstimate } from '../studio/size-estimate';
+import type { SearchTarget } from '../auto/search';
 
-export type { SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
+export type { SearchTarget, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
 
 /** How data is opened: the user's pixel scaling and class names instead of the stated or inferred ones. */
 export interface OpenDataOptions {
@@ -72,7 +73,7 @@ export interface StudioError {
 }
 
 /** What a long call is doing, reported through its progress callback (at most every ~100 ms, and at the end). */
-export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data';
+export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data' | 'search';
 
 export interface JobProgress {
   phase: JobPhase;
@@ -206,6 +207,30 @@ export interface ExportedVariant {
   sizes: ExportSizes;
 }
 
+/** One recipe the search measured: its settings, quality on the validation samples and bytes over the wire. */
+export interface SearchCandidate {
+  sparsity: number;
+  bits: number;
+  accuracy: number | null;
+  agreement: number;
+  cosine: number;
+  wireBytes: number;
+  meets: boolean;
+}
+
+/** What the search found: the smallest recipe that meets the target (null when none did), and what it tried. */
+export interface FoundRecipe {
+  recipe: Recipe | null;
+  best: SearchCandidate | null;
+  original: { accuracy: number | null; wireBytes: number };
+  tried: SearchCandidate[];
+  /** False when cancelled: `recipe` is then the best found so far. */
+  complete: boolean;
+  durationMs: number;
+  /** The samples the candidates were validated on, counted from 1 as a person does: 257 to 1,000. */
+  validation: { first: number; last: number };
+}
+
 export interface StudioApi {
   runtime(): Promise<RuntimeInfo>;
   /** Opens dropped files (model.json + shards, a folder's files, or a zip). Files are transferred, not copied. */
@@ -225,6 +250,11 @@ export interface StudioApi {
    * used). For a worker that does not know them yet: after a restart, or a session restored from storage.
    */
   registerVariants(modelId: string, recipes: Recipe[], data?: DataBinding): Promise<string[]>;
+  /**
+   * Searches for the smallest recipe (error-compensating pruning and rounding) that meets `target`, calibrating on
+   * the first `calibrationSamples` of the data and validating on up to 2,000 samples after them.
+   */
+  findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job?: JobOptions): Promise<FoundRecipe>;
   /** Opens evaluation data for a model. Files are transferred. */
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
@@ -244,6 +274,7 @@ export const JOB_ARGUMENT = {
   measure: 3,
   histogram: 4,
   exportVariant: 2,
+  findRecipe: 4,
 } as const satisfies Partial<Record<keyof StudioApi, number>>;
 
 export type LongCall = keyof typeof JOB_ARGUMENT;

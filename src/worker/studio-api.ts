@@ -21,6 +21,8 @@ import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
 import type {
   DataBinding,
+  FoundRecipe,
+  SearchTarget,
   DataRef,
   ExportedVariant,
   JobOptions,
@@ -36,6 +38,7 @@ import type {
 import { cancelPoint, throwIfCancelled } from './cancelled';
 import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
+import { findRecipe } from './find-recipe';
 import { phaseReporter } from './progress';
 import { VariantCache, type CachedVariant } from './variant-cache';
 import { formatStored } from '../text/wording';
@@ -236,6 +239,15 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       const id = `data-${nextDataId++}`;
       data.set(id, { modelId, dataset, fingerprint });
       return send({ id, summary: datasetSummary(dataset), previews }, previews.map((p) => p.rgba.buffer));
+    },
+
+    async findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job: JobOptions = {}): Promise<FoundRecipe> {
+      const model = modelOf(modelId);
+      const d = data.get(dataId);
+      if (!d || d.modelId !== modelId) {
+        throw new PareError('bad-options', `The data '${dataId}' is not open for this model; open the data again.`);
+      }
+      return findRecipe(model, d, target, calibrationSamples, job);
     },
 
     async closeData(dataId: string): Promise<void> {
