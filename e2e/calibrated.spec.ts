@@ -78,3 +78,37 @@ test('sample MLP: OBS + GPTQ on the sample data beat magnitude + nearest, measur
   const stock = await loadWithStockTfjs(check);
   expect(stock.weights.size).toBe(6);
 });
+
+test('sample MLP: Find the smallest recipe within a point, cancel it midway, and Apply the best found so far', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await page.getByRole('button', { name: `Open sample model: ${mlp.name}` }).click();
+  await expectParams(page, mlp.params);
+  await page.getByRole('spinbutton', { name: 'Latency runs' }).fill('0');
+  await expect(page.getByTestId('find-summary')).toHaveText(/Open data to search/);
+
+  const dir = join(process.cwd(), 'public', 'samples');
+  await dropFiles(
+    page,
+    page.getByTestId('data-drop-zone'),
+    [mlp.data.images, mlp.data.labels].map((p) => ({ name: p.split('/').pop()!, mimeType: 'application/gzip', buffer: readFileSync(join(dir, p)) })),
+  );
+  await expect(page.getByRole('region', { name: 'Data' }).getByTestId('data-count')).toHaveText('1,000 samples · labelled');
+
+  await page.getByRole('combobox', { name: 'Target' }).selectOption('max-drop');
+  await page.getByRole('spinbutton', { name: 'Target value' }).fill('1');
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  // Uint8 unpruned, then the bisection: cancel once three recipes were tried, so at least one met the target.
+  await expect(page.getByTestId('job-status')).toContainText(/recipes tried [3-9]\//, { timeout: 180_000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('job-notice')).toContainText(/The search was cancelled after \d+ recipes; the best so far is in the controls/);
+  await expect(page.getByRole('combobox', { name: 'Pruning method' })).toHaveValue('obs');
+  await expect(page.getByRole('combobox', { name: 'Rounding' })).toHaveValue('gptq');
+  await expect(page.getByTestId('find-summary')).toContainText('on samples 257–1,000');
+
+  await applyAndWait(page, 'Variant 1');
+  const accuracy = (id: string) => page.getByTestId(`variant-row-${id}`).getByTestId('quality').getAttribute('data-value');
+  const original = Number(await accuracy('original'));
+  const variant = Number(await page.getByRole('table', { name: 'Variants' }).getByRole('row').filter({ hasText: 'Variant 1' }).getByTestId('quality').getAttribute('data-value'));
+  expect((original - variant) * 100).toBeLessThanOrEqual(1 + 1e-9);
+});
