@@ -61,6 +61,7 @@ function clientOver(api: Partial<StudioApi>, options: WorkerClientOptions = {}) 
     histogram: unused,
     exportVariant: unused,
     findRecipe: unused,
+    sensitivity: unused,
     ...api,
   };
   const client = createWorkerClient(() => {

@@ -23,6 +23,7 @@ import type {
   ProgressCallback,
   Recipe,
   SearchTarget,
+  SensitivityResult,
   StudioApi,
   StudioError,
   StudioWorkerApi,
@@ -93,6 +94,7 @@ interface WireApi {
   histogram(modelId: string, variantId: string | null, tensorName: string, bins: number | undefined, ...job: WireJob): Promise<TensorHistogram>;
   exportVariant(modelId: string, variantId: string, ...job: WireJob): Promise<ExportedVariant>;
   findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, ...job: WireJob): Promise<FoundRecipe>;
+  sensitivity(modelId: string, dataId: string, samples: number, ...job: WireJob): Promise<SensitivityResult>;
 }
 
 type Wire = Remote<StudioWorkerApi> & Remote<WireApi>;
@@ -202,6 +204,7 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     closeData: (dataId) => short((api) => api.closeData(dataId)),
     findRecipe: (modelId, dataId, target, calibrationSamples, job) =>
       long(job, (api, ...wire) => api.findRecipe(modelId, dataId, target, calibrationSamples, ...wire)),
+    sensitivity: (modelId, dataId, samples, job) => long(job, (api, ...wire) => api.sensitivity(modelId, dataId, samples, ...wire)),
     measure: (modelId, variantId, options, job) =>
       long(job, (api, ...wire) => api.measure(modelId, variantId, options, ...wire)),
     histogram: (modelId, variantId, tensorName, bins, job) =>

@@ -17,6 +17,7 @@ const samples = JSON.parse(readFileSync(join(process.cwd(), 'public', 'samples',
   data: { images: string; labels: string };
 }[];
 const mlp = samples.find((s) => s.id === 'fashion-mlp')!;
+const cnn = samples.find((s) => s.id === 'fashion-cnn')!;
 
 test('sample MLP: OBS + GPTQ on the sample data beat magnitude + nearest, measured on held-out samples', async ({ page }, info) => {
   test.setTimeout(240_000);
@@ -111,4 +112,31 @@ test('sample MLP: Find the smallest recipe within a point, cancel it midway, and
   const original = Number(await accuracy('original'));
   const variant = Number(await page.getByRole('table', { name: 'Variants' }).getByRole('row').filter({ hasText: 'Variant 1' }).getByTestId('quality').getAttribute('data-value'));
   expect((original - variant) * 100).toBeLessThanOrEqual(1 + 1e-9);
+});
+
+test('sample CNN: Sensitivity measures each layer alone on the data, streams its rows, and the layer table shows them', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/');
+  await page.getByRole('button', { name: `Open sample model: ${cnn.name}` }).click();
+  await expectParams(page, cnn.params);
+  const panel = page.getByRole('region', { name: 'Sensitivity' });
+  await expect(panel.getByText(/Open data to measure/)).toBeVisible();
+
+  const dir = join(process.cwd(), 'public', 'samples');
+  await dropFiles(
+    page,
+    page.getByTestId('data-drop-zone'),
+    [cnn.data.images, cnn.data.labels].map((p) => ({ name: p.split('/').pop()!, mimeType: 'application/gzip', buffer: readFileSync(join(dir, p)) })),
+  );
+  await expect(page.getByRole('region', { name: 'Data' }).getByTestId('data-count')).toHaveText('1,000 samples · labelled');
+  await panel.getByRole('button', { name: 'Measure sensitivity' }).click();
+  const table = panel.getByRole('table', { name: 'Sensitivity of each layer' });
+  await expect(table.getByRole('row')).toHaveCount(1 + 5, { timeout: 180_000 });
+  await expect(page.getByTestId('job-status')).toHaveCount(0);
+  await expect(panel.getByTestId('sensitivity-chart')).toBeVisible();
+  await expect(table.getByRole('columnheader')).toHaveText(['Tensor', 'Params', '50%', '70%', '90%', 'uint8', '4-bit', '3-bit', '2-bit']);
+  // Most sensitive first: the first row's worst cost is at least the last row's.
+  const worst = async (row: number) => Math.max(...(await table.getByRole('row').nth(row).getByRole('cell').allTextContents()).slice(2).map(Number));
+  expect(await worst(1)).toBeGreaterThanOrEqual(await worst(5));
+  await expect(page.getByTestId('layer-sensitivity')).toHaveCount(5);
 });

@@ -59,3 +59,4 @@ export {
 } from './export-actions';
 export { dismissStorageError, newSession, restoreSession, startPersistence } from './session-actions';
 export { findSmallest, setSearchTarget, targetText } from './search-actions';
+export { measureSensitivity } from './sensitivity-actions';

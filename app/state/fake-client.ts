@@ -19,6 +19,7 @@ import type {
   OpenedModelRef,
   Recipe,
   SearchTarget,
+  SensitivityResult,
   RuntimeInfo,
   SizeEstimate,
   StudioError,
@@ -57,6 +58,7 @@ export interface Handlers {
   histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
   exportVariant(modelId: string, recipe: Recipe, job?: JobOptions): Promise<ExportedVariant>;
   findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job?: JobOptions): Promise<FoundRecipe>;
+  sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult>;
 }
 
 /** The fixture recipes are version 1; this is the one place the fake reads a recipe's fields. */
@@ -122,6 +124,12 @@ function defaultHandlers(): Handlers {
       });
       const best = { sparsity: 0.6, bits: 4, accuracy: 0.85, agreement: 0.95, cosine: 0.99, wireBytes: 900, meets: true };
       return { recipe, best, original: { accuracy: 0.86, wireBytes: 9000 }, tried: [best], complete: true, durationMs: 5, validation: { first: samples + 1, last: 100 } };
+    },
+    async sensitivity(_, __, samples, job) {
+      const setting = { kind: 'prune' as const, sparsity: 0.9 };
+      const rows = ['fc1/kernel', 'fc2/kernel'].map((tensor, i) => ({ tensor, params: 1000, points: [{ setting, accuracy: 0.8 - i / 10, agreement: 0.9, cosine: 0.95 }], score: 10 * (i + 1) }));
+      for (const [i, row] of rows.entries()) await job?.onProgress?.({ phase: 'sensitivity', done: i + 1, total: rows.length, etaMs: null, streamed: { kind: 'sensitivity-row', row } });
+      return { original: { accuracy: 0.9 }, rows, data: `sensitivity: samples 1–${samples} of data`, complete: true, durationMs: 5 };
     },
     async exportVariant() {
       const files = [
@@ -211,6 +219,10 @@ export class FakeClient implements StudioClient {
     return this.track('findRecipe', [modelId, dataId, target, calibrationSamples], job, () =>
       this.handlers.findRecipe(modelId, dataId, target, calibrationSamples, job),
     );
+  }
+
+  sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult> {
+    return this.track('sensitivity', [modelId, dataId, samples], job, () => this.handlers.sensitivity(modelId, dataId, samples, job));
   }
 
   /** Calls of one method, in order. */

@@ -19,8 +19,9 @@ import type { VariantStats } from '../recipe/variant';
 import type { HistogramPair } from '../studio/histogram';
 import type { SizeEstimate } from '../studio/size-estimate';
 import type { SearchTarget } from '../auto/search';
+import type { SensitivityResult, SensitivityRow } from '../calibrate/sensitivity';
 
-export type { SearchTarget, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
+export type { SearchTarget, SensitivityResult, SensitivityRow, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
 
 /** How data is opened: the user's pixel scaling and class names instead of the stated or inferred ones. */
 export interface OpenDataOptions {
@@ -73,7 +74,7 @@ export interface StudioError {
 }
 
 /** What a long call is doing, reported through its progress callback (at most every ~100 ms, and at the end). */
-export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data' | 'search';
+export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data' | 'search' | 'sensitivity';
 
 export interface JobProgress {
   phase: JobPhase;
@@ -81,6 +82,8 @@ export interface JobProgress {
   total: number;
   /** Estimated time left in this phase, when known. */
   etaMs: number | null;
+  /** A result streamed while the job runs (never throttled away), for live tables and charts. */
+  streamed?: { kind: 'sensitivity-row'; row: SensitivityRow };
 }
 
 export type ProgressCallback = (progress: JobProgress) => void;
@@ -255,6 +258,11 @@ export interface StudioApi {
    * the first `calibrationSamples` of the data and validating on up to 2,000 samples after them.
    */
   findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job?: JobOptions): Promise<FoundRecipe>;
+  /**
+   * Each prunable tensor's sensitivity to pruning and quantization on its own, measured on the first `samples` of
+   * the data; every row is streamed through the job's progress as soon as it is done, and a cancel keeps them.
+   */
+  sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult>;
   /** Opens evaluation data for a model. Files are transferred. */
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
@@ -275,6 +283,7 @@ export const JOB_ARGUMENT = {
   histogram: 4,
   exportVariant: 2,
   findRecipe: 4,
+  sensitivity: 3,
 } as const satisfies Partial<Record<keyof StudioApi, number>>;
 
 export type LongCall = keyof typeof JOB_ARGUMENT;

@@ -23,6 +23,7 @@ import type {
   DataBinding,
   FoundRecipe,
   SearchTarget,
+  SensitivityResult,
   DataRef,
   ExportedVariant,
   JobOptions,
@@ -39,6 +40,7 @@ import { cancelPoint, throwIfCancelled } from './cancelled';
 import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
 import { findRecipe } from './find-recipe';
+import { sensitivity } from '../calibrate/sensitivity';
 import { phaseReporter } from './progress';
 import { VariantCache, type CachedVariant } from './variant-cache';
 import { formatStored } from '../text/wording';
@@ -248,6 +250,25 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         throw new PareError('bad-options', `The data '${dataId}' is not open for this model; open the data again.`);
       }
       return findRecipe(model, d, target, calibrationSamples, job);
+    },
+
+    async sensitivity(modelId: string, dataId: string, samples: number, job: JobOptions = {}): Promise<SensitivityResult> {
+      const model = modelOf(modelId);
+      const d = data.get(dataId);
+      if (!d || d.modelId !== modelId) {
+        throw new PareError('bad-options', `The data '${dataId}' is not open for this model; open the data again.`);
+      }
+      await deps.runtime();
+      const report = phaseReporter(job.onProgress, 'sensitivity');
+      report(0, 1);
+      return sensitivity(model, d.dataset, {
+        samples,
+        signal: job.signal,
+        onRow: (row, done, total) => {
+          // Rows go out at once, unthrottled: each is a line of the page's table.
+          void Promise.resolve(job.onProgress?.({ phase: 'sensitivity', done, total, etaMs: null, streamed: { kind: 'sensitivity-row', row } })).catch(() => {});
+        },
+      });
     },
 
     async closeData(dataId: string): Promise<void> {
