@@ -18,7 +18,7 @@ export function photoBatch(count: number, size: number): tf.Tensor4D {
   return tf.tidy(() => {
     const images = names.map((name) => {
       const { width, height, rgba } = decodeImage(new Uint8Array(readFileSync(`${PHOTO_DIR}/${name}`)), name);
-      const rgb = tf.tensor3d(rgba, [height, width, 4], 'int32').slice([0, 0, 0], [height, width, 3]);
+      const rgb = tf.tensor3d(Int32Array.from(rgba), [height, width, 4], 'int32').slice([0, 0, 0], [height, width, 3]);
       return tf.image.resizeBilinear(rgb.toFloat() as tf.Tensor3D, [size, size]).div(255);
     });
     return tf.stack(images) as tf.Tensor4D;
