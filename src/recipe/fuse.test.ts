@@ -4,7 +4,7 @@ import { useBackend } from '../cli/backend';
 import { accuracyOf, openSample, testSubset } from '../calibrate/testing/fashion';
 import { exportVariant } from '../export/index';
 import { exportArtifacts } from '../export/load-export';
-import { cosine } from '../export/testing/roundtrip';
+import { cosine, expectStockRoundTrip } from '../export/testing/roundtrip';
 import { openModel } from '../formats';
 import { graphModelFiles } from '../formats/testing/graph-model';
 import { realFiles } from '../formats/testing/files';
@@ -63,6 +63,15 @@ describe('the fuse step', () => {
     const reopened = await openModel(files.map((f) => ({ name: `fused/${f.name}`, data: f.data })));
     expect(reopened.format).toBe('graph-model');
     expect(reopened.inputs.map((i) => i.name)).toEqual(['conv1_input']);
+  });
+
+  it('passes the stock round trip with uint8 storage: every weight bit-identical to the variant, outputs equal to the in-memory variant', async () => {
+    const model = await openBuilt(batchNormCnn(), 'bn');
+    const { variant, files } = await exported(model, [{ step: 'fuse' }, { step: 'quantize', default: 'uint8' }]);
+    const x = await fashion(model, 8);
+    const [out] = await expectStockRoundTrip(model, variant, files, [x]);
+    expect(out!.length).toBe(80);
+    x.dispose();
   });
 
   it('is deterministic: the same model and recipe give byte-identical files', async () => {
