@@ -63,6 +63,8 @@ describe('the fuse step', () => {
     const reopened = await openModel(files.map((f) => ({ name: `fused/${f.name}`, data: f.data })));
     expect(reopened.format).toBe('graph-model');
     expect(reopened.inputs.map((i) => i.name)).toEqual(['conv1_input']);
+    expect(reopened.weights.filter((w) => w.prunable).map((w) => w.name)).toEqual(['conv1/kernel', 'conv2/kernel', 'fc1/kernel', 'fc2/kernel', 'fc3/kernel']);
+    expect(reopened.weights.find((w) => w.name === 'flatten/shape')).toMatchObject({ dtype: 'int32', prunable: false });
   });
 
   it('passes the stock round trip with uint8 storage: every weight bit-identical to the variant, outputs equal to the in-memory variant', async () => {
