@@ -76,6 +76,24 @@ describe('the fuse step', () => {
     x.dispose();
   });
 
+  it('keeps pruned zeros through folding and storage: prune 50%, fuse, uint8', async () => {
+    const model = await openBuilt(batchNormCnn(), 'bn');
+    const { variant, files } = await exported(model, [{ step: 'prune', sparsity: 0.5 }, { step: 'fuse' }, { step: 'quantize', default: 'uint8' }]);
+    const pruned = await applyRecipe(model, recipe({ step: 'prune', sparsity: 0.5 }));
+    const zeros = (v: typeof variant, name: string) => v.weights.find((w) => w.name === name)!.values.filter((x) => x === 0).length;
+    for (const name of ['stem/kernel', 'dw/depthwise_kernel', 'fc/kernel', 'probs/kernel']) {
+      const before = pruned.weights.find((w) => w.name === name)!.values;
+      const after = variant.weights.find((w) => w.name === name)!.values;
+      expect(before.every((x, i) => x !== 0 || after[i] === 0), `${name}: every pruned weight still exactly zero`).toBe(true);
+      expect(zeros(pruned, name), name).toBeGreaterThan(0);
+    }
+    expect(variant.stats.sparsity).toBeGreaterThanOrEqual(0.5);
+    const graph = await tf.loadGraphModel(tf.io.fromMemory(exportArtifacts(files)));
+    const held = graph.weights['fc/kernel']![0]!.dataSync();
+    expect(held.filter((x) => x === 0).length).toBe(zeros(variant, 'fc/kernel'));
+    graph.dispose();
+  });
+
   it('is deterministic: the same model and recipe give byte-identical files', async () => {
     const model = await openBuilt(batchNormCnn(), 'bn');
     const a = (await exported(model, [{ step: 'fuse' }, { step: 'quantize', default: 'uint8' }])).files;
