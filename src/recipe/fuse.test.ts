@@ -94,6 +94,16 @@ describe('the fuse step', () => {
     graph.dispose();
   });
 
+  it('reports progress that ends at its total although fusing changes how many tensors storage handles', async () => {
+    const model = await openBuilt(batchNormCnn(), 'bn');
+    const events: { done: number; total: number; phase: string }[] = [];
+    const variant = await applyRecipe(model, recipe({ step: 'fuse' }, { step: 'quantize', default: 'uint8' }), { onProgress: (p) => events.push(p) });
+    const last = events.at(-1)!;
+    expect(last).toMatchObject({ done: last.total, phase: 'quantize' });
+    expect(events.filter((e) => e.phase === 'quantize')).toHaveLength(variant.weights.length);
+    expect(variant.weights.length).not.toBe(model.weights.length);
+  });
+
   it('is deterministic: the same model and recipe give byte-identical files', async () => {
     const model = await openBuilt(batchNormCnn(), 'bn');
     const a = (await exported(model, [{ step: 'fuse' }, { step: 'quantize', default: 'uint8' }])).files;

@@ -41,11 +41,15 @@ export function progressCounter(
   total: number,
   signal: AbortSignal | undefined,
   onProgress: ((p: ApplyProgress) => void) | undefined,
-): Pick<StepContext, 'checkAbort' | 'tick'> & { done(): number } {
+): Pick<StepContext, 'checkAbort' | 'tick'> & { done(): number; resize(total: number): void } {
   let done = 0;
   const yieldNow = makeYielder();
   return {
     done: () => done,
+    /** A step that changes the weights (fuse) changes how many units storage takes. */
+    resize(units) {
+      total = Math.max(units, done);
+    },
     checkAbort() {
       if (signal?.aborted) {
         throw new PareError('cancelled', `Applying the recipe was cancelled after ${done} of ${total} steps.`);
