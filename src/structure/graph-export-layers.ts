@@ -66,8 +66,8 @@ function convAttrs(layer: LayerCall): Record<string, unknown> {
 }
 
 /**
- * The layer's kernel op with its bias and activation fused when TF.js can fuse them, else followed by BiasAdd-free
- * separate activation node (TF.js fuses an activation only after a BiasAdd).
+ * The layer's kernel op with its bias and activation fused when TF.js can fuse them; otherwise the activation gets
+ * its own node (TF.js fuses an activation only after a fused BiasAdd, so a layer without bias keeps it apart).
  */
 function kernelNode(
   b: GraphBuilder, layer: LayerCall, ops: { fused: string; plain: string }, x: string, filter: string, attrs: Record<string, unknown>,
