@@ -14,6 +14,7 @@ const phaseText: Record<JobPhase, string> = {
   latency: 'latency',
   export: 'zipping',
   data: 'reading data',
+  search: 'recipes tried',
 };
 
 /** The job's status, shown only for the kinds of job started from the panel it sits in. */

@@ -82,6 +82,7 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
     data: options.data ?? {},
     checkAbort: progress.checkAbort,
     tick: progress.tick,
+    pause: progress.pause,
     noteModelRun: (backend) => (ranOn = backend),
   });
   progress.checkAbort();

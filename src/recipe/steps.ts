@@ -19,6 +19,9 @@ export type NamedPrecision = 'keep' | 'none' | 'float16' | 'uint16' | 'uint8';
 export type Precision = NamedPrecision | { bits: number };
 export type DataRole = 'calibration' | 'training';
 
+/** Calibration samples a calibrated step ("wanda", "obs", "gptq") reads from the start of its data when it does not say. */
+export const DEFAULT_CALIBRATION_SAMPLES = 512;
+
 export const STEP_KINDS = ['prune', 'quantize', 'prune-channels', 'finetune', 'retarget', 'fuse'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

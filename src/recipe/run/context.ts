@@ -22,6 +22,11 @@ export interface StepContext {
   checkAbort(): void;
   /** Counts one unit of work done (a tensor, a batch) and lets timers and messages run now and then. */
   tick(phase: ApplyProgress['phase'], tensor?: string): Promise<void>;
+  /**
+   * Within a long unit (one wide layer's error compensation): throws PareError('cancelled') when the job was
+   * cancelled, and lets timers and messages run now and then, without counting work.
+   */
+  pause(): Promise<void>;
   /** Called by a step that runs the model, with the backend it runs on, so the applied recipe records it. */
   noteModelRun(backend: string): void;
 }
@@ -41,19 +46,25 @@ export function progressCounter(
   total: number,
   signal: AbortSignal | undefined,
   onProgress: ((p: ApplyProgress) => void) | undefined,
-): Pick<StepContext, 'checkAbort' | 'tick'> & { done(): number; resize(total: number): void } {
+): Pick<StepContext, 'checkAbort' | 'tick' | 'pause'> & { done(): number; resize(total: number): void } {
   let done = 0;
   const yieldNow = makeYielder();
+  const checkAbort = () => {
+    if (signal?.aborted) {
+      throw new PareError('cancelled', `Applying the recipe was cancelled after ${done} of ${total} steps.`);
+    }
+  };
   return {
     done: () => done,
     /** A step that changes the weights (fuse) changes how many units storage takes. */
     resize(units) {
       total = Math.max(units, done);
     },
-    checkAbort() {
-      if (signal?.aborted) {
-        throw new PareError('cancelled', `Applying the recipe was cancelled after ${done} of ${total} steps.`);
-      }
+    checkAbort,
+    async pause() {
+      checkAbort();
+      await yieldNow();
+      checkAbort();
     },
     async tick(phase, tensor) {
       done = Math.min(done + 1, total);
