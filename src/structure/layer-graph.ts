@@ -79,7 +79,7 @@ function call(layer: LayerJson, inputs: string[]): LayerCall {
 }
 
 /** The producers of a layer's one call: Keras 2 `[[name, node, tensor, kwargs], ...]`, Keras 3 `{args}` with keras_history. */
-function inboundOf(layer: LayerJson): string[] {
+export function inboundOf(layer: LayerJson): string[] {
   const nodes = layer.inbound_nodes ?? [];
   const name = layerName(layer);
   if (nodes.length > 1) {
@@ -102,7 +102,7 @@ function inboundOf(layer: LayerJson): string[] {
 }
 
 /** `[layer, node, tensor]` to the layer name; only the first output of the first call can be followed. */
-function refName(ref: unknown, where: string): string {
+export function refName(ref: unknown, where: string): string {
   if (!Array.isArray(ref) || typeof ref[0] !== 'string') {
     throw new PareError('unsupported', `${where} refers to a tensor Pare cannot read (${JSON.stringify(ref)}).`);
   }

@@ -9,6 +9,7 @@
  */
 import { PareError, type PareWarning } from '../../errors';
 import { foldBatchNorms } from '../../structure/fold-batchnorm';
+import { flattenLayers, hasNestedModels } from '../../structure/flatten-layers';
 import { layersToGraph } from '../../structure/graph-export';
 import { fuseGraphNodes } from '../../structure/graph-fuse';
 import type { FuseStep } from '../steps';
@@ -29,9 +30,12 @@ export async function runFuse(model: WorkingModel, step: FuseStep, ctx: StepCont
       out = fused.model;
       note(fused.fused.length ? `fused ${fused.fused.length} convolution or matrix product node chains with their bias and activation.` : 'every convolution and matrix product of this graph model is already fused; nothing changed.');
     } else {
-      const folded = foldBatchNorms(model);
+      // Nested models (Teachable Machine's MobileNet + head) are inlined for the graph, which has no nesting.
+      const toGraph = step.format !== 'layers-model';
+      const flat = toGraph && hasNestedModels(model.modelTopology) ? { ...model, modelTopology: flattenLayers(model.modelTopology) as WorkingModel['modelTopology'] } : model;
+      const folded = foldBatchNorms(flat);
       for (const k of folded.kept) note(`batch norm '${k.batchNorm}' was not folded: ${k.reason}.`);
-      out = step.format === 'layers-model' ? folded.model : layersToGraph(folded.model);
+      out = toGraph ? layersToGraph(folded.model) : folded.model;
     }
   } catch (e) {
     if (e instanceof PareError && !e.message.startsWith(ctx.where)) {
