@@ -62,5 +62,9 @@ describe('flattenLayers', () => {
       graph.dispose();
       x.dispose();
     }
+    const model = await openBuilt(nestedWithBatchNorm(), 'tm');
+    await expect(applyRecipe(model, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'fuse', format: 'layers-model' }] }))).rejects.toThrow(
+      'recipe.steps[0] (fuse): the model nests models inside it, which Pare folds only on the way to a graph model; leave "format" out.',
+    );
   });
 });

@@ -32,6 +32,9 @@ export async function runFuse(model: WorkingModel, step: FuseStep, ctx: StepCont
     } else {
       // Nested models (Teachable Machine's MobileNet + head) are inlined for the graph, which has no nesting.
       const toGraph = step.format !== 'layers-model';
+      if (!toGraph && hasNestedModels(model.modelTopology)) {
+        throw new PareError('unsupported', 'the model nests models inside it, which Pare folds only on the way to a graph model; leave "format" out.');
+      }
       const flat = toGraph && hasNestedModels(model.modelTopology) ? { ...model, modelTopology: flattenLayers(model.modelTopology) as WorkingModel['modelTopology'] } : model;
       const folded = foldBatchNorms(flat);
       for (const k of folded.kept) note(`batch norm '${k.batchNorm}' was not folded: ${k.reason}.`);
