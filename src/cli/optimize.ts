@@ -39,6 +39,8 @@ export interface RecipeFlags {
   quantize?: string;
   bits?: string;
   clip?: string;
+  /** --fuse: add a fuse step (fold batch norms, write a fused graph model) when the recipe has none. */
+  fuse?: boolean;
 }
 
 function parseSparsity(text: string): number {
@@ -55,7 +57,8 @@ function parseSparsity(text: string): number {
  * Flags override: --sparsity replaces the global target (and a per-tensor `default`) of the last prune step,
  * keeping its per-tensor rules; --quantize / --bits replace the quantize step's `default`; --clip its `clip`.
  * A step a flag needs and the recipe lacks is added: a prune step just before quantization, a quantize step at the
- * end. Per-tensor rules, skip lists and other steps of the recipe file stay.
+ * end; --fuse adds a fuse step just before quantization when the recipe has none. Per-tensor rules, skip lists and
+ * other steps of the recipe file stay.
  */
 export function recipeFromFlags(base: Recipe, flags: RecipeFlags): Recipe {
   const steps: StepInput[] = structuredClone(base.steps);
@@ -90,6 +93,10 @@ export function recipeFromFlags(base: Recipe, flags: RecipeFlags): Recipe {
   }
   if (flags.clip !== undefined && !(CLIPS as readonly string[]).includes(flags.clip)) {
     throw new PareError('bad-options', `--clip must be one of ${CLIPS.join(', ')}; found '${flags.clip}'.`);
+  }
+  if (flags.fuse && !steps.some((s) => s.step === 'fuse')) {
+    const q = quantizeAt();
+    steps.splice(q >= 0 ? q : steps.length, 0, { step: 'fuse' });
   }
   if (precision !== undefined || flags.clip !== undefined) {
     if (quantizeAt() < 0) steps.push({ step: 'quantize' });
@@ -138,6 +145,8 @@ export interface SizeSummary {
 export interface OptimizeSummary {
   input: { path: string; file: string; format: OpenedModel['format'] };
   out: string;
+  /** The export's format: the input's, unless a fuse step wrote a graph model. */
+  format: OpenedModel['format'];
   files: { name: string; bytes: number }[];
   recipe: Recipe;
   recipeHash: string;
@@ -151,7 +160,7 @@ export interface OptimizeSummary {
 }
 
 /** What the summary needs of a variant once its weights are written: its statistics, not its arrays. */
-type VariantReport = Pick<Variant, 'stats' | 'warnings'>;
+type VariantReport = Pick<Variant, 'stats' | 'warnings' | 'format'>;
 
 function summaryOf(
   path: string,
@@ -167,6 +176,7 @@ function summaryOf(
   return {
     input: { path, file: model.modelJsonName, format: model.format },
     out,
+    format: variant.format,
     files,
     recipe,
     recipeHash: recipeHash(recipe),
@@ -195,7 +205,7 @@ export function renderSummary(s: OptimizeSummary): string {
     ['total', before.totalBytes, after.totalBytes],
   ];
   const lines = [
-    `${s.input.file} (${s.input.format}) -> ${s.out}`,
+    `${s.input.file} (${s.input.format}) -> ${s.out}${s.format !== s.input.format ? ` (${s.format})` : ''}`,
     `recipe: ${s.description}  [${s.recipeHash}]`,
     '',
     textTable<[string, number, number]>(
@@ -261,6 +271,10 @@ Options:
                        version 1 files are read too): steps with per-tensor rules, patterns and skip lists.
                        Flags given with it override it: --sparsity replaces the last prune step's target,
                        --quantize/--bits the quantize step's default precision, --clip its clip; rules stay.
+  --fuse               Fold batch norms into the convolutions before them and write a graph model whose
+                       convolutions and matrix products run with bias and activation fused (load it with
+                       tf.loadGraphModel): faster inference, the same outputs. Adds {"step": "fuse"} before
+                       quantization; a recipe's own fuse step (e.g. "format": "layers-model") wins.
   --data <path...>     Data for the recipe's steps that name it ("data": "calibration"): an image folder, a zip,
                        a CSV, or an IDX images file and its labels file. Pruning with "method": "obs" or "wanda"
                        and quantizing with "method": "gptq" calibrate on its first samples (see "samples").
@@ -273,7 +287,7 @@ Options:
   -h, --help           Show this help.
 
 Progress is shown on stderr when it is a terminal. Quantization and unstructured pruning make files smaller, not
-inference faster.
+inference faster; --fuse makes inference faster.
 
 Examples:
   npm run pare -- optimize .fixtures/real/human-emotion --out out/emotion --sparsity 0.5 --quantize uint8
@@ -290,6 +304,7 @@ Examples:
       bits: { type: 'string' },
       clip: { type: 'string' },
       recipe: { type: 'string' },
+      fuse: { type: 'boolean' },
       zip: { type: 'boolean' },
       'gzip-sizes': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -328,7 +343,8 @@ Examples:
       await mkdir(out, { recursive: true });
       for (const f of output) await writeFile(join(out, f.name), f.data);
 
-      const weightBytesBefore = made.stats.weightBytesBefore;
+      // The input's own weights: a fuse step drops batch-norm weights the variant no longer has.
+      const weightBytesBefore = model.weights.reduce((n, w) => n + w.storedBytes, 0);
       const before: SizeSummary = {
         modelJsonBytes: model.modelJsonBytes,
         weightBytes: weightBytesBefore,
@@ -391,5 +407,5 @@ async function makeExport(
   });
   const result = exportVariant(model, variant, recipe);
   const { modelJsonBytes, weightBytes, totalBytes } = result.sizes;
-  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings };
+  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings, format: variant.format };
 }

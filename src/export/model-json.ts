@@ -95,10 +95,12 @@ export function buildModelJson(
   const json: Record<string, unknown> = { format: variant.format === model.format ? (a.format ?? model.format) : variant.format };
   if (a.generatedBy != null) json.generatedBy = a.generatedBy;
   if (a.convertedBy != null) json.convertedBy = a.convertedBy;
-  if (a.signature !== undefined) json.signature = a.signature;
+  const signature = variant.signature ?? a.signature;
+  if (signature !== undefined) json.signature = signature;
   json.userDefinedMetadata = { ...(a.userDefinedMetadata ?? {}), pare };
   json.modelTopology = variant.modelTopology;
-  if (a.trainingConfig !== undefined) json.trainingConfig = a.trainingConfig;
+  // A layers model's training config means nothing to the graph it became.
+  if (a.trainingConfig !== undefined && variant.format === model.format) json.trainingConfig = a.trainingConfig;
   if (a.modelInitializer !== undefined) json.modelInitializer = a.modelInitializer;
   if (a.initializerSignature !== undefined) json.initializerSignature = a.initializerSignature;
   json.weightsManifest = [{ paths, weights: variant.weights.map(manifestEntry) }];

@@ -11,6 +11,7 @@ import { PareError } from '../errors';
 import type { OpenedModel } from '../model/types';
 import { progressCounter, type StepContext } from './run/context';
 import { variantOf } from './run/finish';
+import { runFuse } from './run/fuse';
 import { pruneUnits, runPrune } from './run/prune';
 import { quantizeUnits, runQuantize } from './run/quantize';
 import { recipeHash, type DataRole, type Recipe, type Step } from './schema';
@@ -23,6 +24,7 @@ type Runner = (model: WorkingModel, step: Step, ctx: StepContext) => Promise<Wor
 const RUNNERS: Partial<Record<Step['step'], Runner>> = {
   prune: (m, s, ctx) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx),
   quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx),
+  fuse: (m, s, ctx) => runFuse(m, s as Extract<Step, { step: 'fuse' }>, ctx),
 };
 
 function unitsOf(model: WorkingModel, step: Step): number {
@@ -87,6 +89,10 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   for (let i = 0; i < recipe.steps.length; i++) {
     const step = recipe.steps[i]!;
     working = await RUNNERS[step.step]!(working, step, context(`recipe.steps[${i}]`));
+    if (step.step === 'fuse') {
+      const rest = recipe.steps.slice(i + 1).reduce((n, s) => n + unitsOf(working, s), 0);
+      progress.resize(progress.done() + rest + (hasQuantize ? 0 : quantizeUnits(working)));
+    }
   }
   if (!hasQuantize) working = await runQuantize(working, undefined, context('recipe'));
   progress.checkAbort();

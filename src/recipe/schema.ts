@@ -246,7 +246,7 @@ function describeStep(s: Step): string {
     case 'retarget':
       return `retarget${s.cut ? ` at ${s.cut}` : ''}`;
     case 'fuse':
-      return 'fused';
+      return s.format === 'layers-model' ? 'batch norm folded' : 'fused';
   }
 }
 

@@ -5,7 +5,8 @@
  * Step kinds and the names of their fields are a contract with downstream tools (extend, don't rename):
  * - `prune`: unstructured pruning to an exact sparsity (see schema.ts for the precedence of its rules).
  * - `quantize`: how each tensor is stored (float32, float16, affine uint16/uint8, 2–7-bit codes in uint8).
- * - `prune-channels`, `finetune`, `retarget`, `fuse`: reserved. Their fields are validated now so recipes can be
+ * - `fuse`: batch-norm folding and fused graph export (see fuseStepSchema).
+ * - `prune-channels`, `finetune`, `retarget`: reserved. Their fields are validated now so recipes can be
  *   written and checked today; the pipeline refuses to run them until the step is implemented.
  * A step that needs data names it by role (`"data": "calibration"` or `"training"`); the caller supplies the data
  * sets for those roles, and the applied recipe records each one's fingerprint.
@@ -132,7 +133,16 @@ export const retargetStepSchema = z.strictObject({
   seed: seed.default(1),
 }, OBJ);
 
-export const fuseStepSchema = z.strictObject({ step: z.literal('fuse') }, OBJ);
+/**
+ * `fuse`: folds batch norms into the kernels before them, then (by default, `format` left out or "graph-model")
+ * writes a graph model whose convolutions and matrix products run with bias and activation fused, which stock
+ * `tf.loadGraphModel` loads; "layers-model" only folds and keeps a layers model for `tf.loadLayersModel`. The
+ * default is the graph because fused activations exist only there, and they are most of the speed.
+ */
+export const fuseStepSchema = z.strictObject({
+  step: z.literal('fuse'),
+  format: z.enum(['graph-model', 'layers-model'], { error: 'must be "graph-model" or "layers-model"' }).optional(),
+}, OBJ);
 
 export const stepSchema = z.discriminatedUnion(
   'step',

@@ -78,6 +78,8 @@ export interface Variant {
   format: ModelFormat;
   /** The topology the export writes. */
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
+  /** The signature the export writes when a step made a new graph (else the source's). */
+  signature?: tf.io.ModelArtifacts['signature'];
   applied: AppliedWith;
   weights: VariantWeight[];
   stats: VariantStats;

@@ -30,6 +30,8 @@ export interface WorkingModel {
   format: ModelFormat;
   /** The topology export writes: the source's, or a reshaped one from a step that changes shapes. */
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
+  /** A graph model's signature when a step wrote a new graph (the `fuse` step); else the source's is kept. */
+  signature?: tf.io.ModelArtifacts['signature'];
   weights: WorkingWeight[];
   warnings: PareWarning[];
 }
@@ -47,11 +49,13 @@ export function workingModelOf(model: OpenedModel): WorkingModel {
 
 /**
  * The working model as in-memory artifacts with plain float32/int32/bool weights, for loading into TF.js (steps
- * that run the model: calibration, training). Metadata and signature are the source's.
+ * that run the model: calibration, training). Metadata is the source's; format and signature the working model's.
  */
 export function workingArtifacts(model: WorkingModel): tf.io.ModelArtifacts {
   return {
     ...model.source.artifacts,
+    format: model.format,
+    ...(model.signature !== undefined ? { signature: model.signature } : {}),
     modelTopology: model.modelTopology,
     weightSpecs: model.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })),
     weightData: concatBytes(model.weights.map((w) => bytesOf(w.values))).buffer,

@@ -46,7 +46,7 @@ export function progressCounter(
   total: number,
   signal: AbortSignal | undefined,
   onProgress: ((p: ApplyProgress) => void) | undefined,
-): Pick<StepContext, 'checkAbort' | 'tick' | 'pause'> & { done(): number } {
+): Pick<StepContext, 'checkAbort' | 'tick' | 'pause'> & { done(): number; resize(total: number): void } {
   let done = 0;
   const yieldNow = makeYielder();
   const checkAbort = () => {
@@ -56,6 +56,10 @@ export function progressCounter(
   };
   return {
     done: () => done,
+    /** A step that changes the weights (fuse) changes how many units storage takes. */
+    resize(units) {
+      total = Math.max(units, done);
+    },
     checkAbort,
     async pause() {
       checkAbort();
