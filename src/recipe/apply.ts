@@ -13,6 +13,7 @@ import { progressCounter, type StepContext } from './run/context';
 import { variantOf } from './run/finish';
 import { pruneUnits, runPrune } from './run/prune';
 import { quantizeUnits, runQuantize } from './run/quantize';
+import { retargetUnits, runRetarget } from './run/retarget';
 import { recipeHash, type DataRole, type Recipe, type Step } from './schema';
 import type { AppliedWith, ApplyOptions, Variant } from './variant';
 import { workingModelOf, type WorkingModel } from './working-model';
@@ -23,9 +24,19 @@ type Runner = (model: WorkingModel, step: Step, ctx: StepContext) => Promise<Wor
 const RUNNERS: Partial<Record<Step['step'], Runner>> = {
   prune: (m, s, ctx) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx),
   quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx),
+  retarget: (m, s, ctx) => runRetarget(m, s as Extract<Step, { step: 'retarget' }>, ctx),
 };
 
-function unitsOf(model: WorkingModel, step: Step): number {
+function unitsOf(model: WorkingModel, step: Step, options: ApplyOptions, afterRetarget: boolean): number {
+  if (step.step === 'retarget') return retargetUnits(step, options.data?.training);
+  // After a retarget the weights are not known yet: an estimate on the source's, and its rules are checked later.
+  if (afterRetarget) {
+    try {
+      return unitsOf(model, step, options, false);
+    } catch {
+      return 1;
+    }
+  }
   if (step.step === 'prune') return pruneUnits(model, step);
   if (step.step === 'quantize') return quantizeUnits(model, step);
   return 1;
@@ -72,7 +83,8 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   let working = workingModelOf(model);
   // Storage ends every pipeline: a recipe without a quantize step keeps every tensor as the input stored it.
   const hasQuantize = recipe.steps.some((s) => s.step === 'quantize');
-  const total = recipe.steps.reduce((n, s) => n + unitsOf(working, s), 0) + (hasQuantize ? 0 : quantizeUnits(working));
+  const retargets = recipe.steps[0]?.step === 'retarget';
+  const total = recipe.steps.reduce((n, s, i) => n + unitsOf(working, s, options, retargets && i > 0), 0) + (hasQuantize ? 0 : quantizeUnits(working));
   const progress = progressCounter(total, options.signal, options.onProgress);
   let ranOn: string | null = null;
   const context = (where: string): StepContext => ({

@@ -122,11 +122,16 @@ export const finetuneStepSchema = z.strictObject({
 export const retargetStepSchema = z.strictObject({
   step: z.literal('retarget'),
   data: dataRole('training'),
+  /** The layer whose output the new head reads (default: the last pooling or flatten layer before the classifier). */
   cut: matchSchema.optional(),
   epochs: whole('a whole number of epochs, at least 1', 1).default(20),
   batch: whole('a whole batch size, at least 1', 1).default(32),
   learningRate: positive.default(0.001),
   seed: seed.default(1),
+  /** Units of a ReLU layer between the features and the classes' softmax; 0 for a softmax directly on the features. */
+  hidden: whole('a whole number of hidden units (0 for none)', 0, 65536).default(0),
+  /** Share of each class's samples kept apart to choose the best epoch (never trained on). */
+  validationSplit: z.number({ error: 'must be a number from 0 to 0.9' }).min(0, { error: 'must be a number from 0 to 0.9' }).max(0.9, { error: 'must be a number from 0 to 0.9' }).default(0.2),
 }, OBJ);
 
 export const fuseStepSchema = z.strictObject({ step: z.literal('fuse') }, OBJ);

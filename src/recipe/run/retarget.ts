@@ -1,0 +1,65 @@
+/**
+ * The `retarget` step: the model taught the classes of the training data (transfer learning). The result is a
+ * working model with a new topology (the source's layers up to the cut, then a new head), the kept layers'
+ * weights exactly as they were (shared arrays, storage unchanged) and the head's new weights, and the new class
+ * labels, which export writes into the model's metadata. Later steps (prune, quantize) treat it like any model.
+ */
+import { PareError } from '../../errors';
+import { layersWeightRoles } from '../../model/prunable';
+import { featureBatches } from '../../train/retarget/features';
+import type { RetargetStep } from '../steps';
+import type { RecipeData } from './context';
+import type { StepContext } from './context';
+import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
+
+/** Units of progress: one per batch of frozen features, one per epoch of the head. */
+export function retargetUnits(step: RetargetStep, data: RecipeData | undefined): number {
+  return (data ? featureBatches(data.dataset) : 0) + step.epochs;
+}
+
+export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: StepContext): Promise<WorkingModel> {
+  ctx.checkAbort();
+  if (model.format !== 'layers-model') {
+    throw new PareError(
+      'unsupported',
+      `${ctx.where} retargets layers models; this is a graph model, whose layers were frozen into one graph of ops ` +
+        `and constants, so there is no layer to cut at and keep below a new head. Retarget the Keras layers model it was converted from.`,
+    );
+  }
+  const data = ctx.data.training;
+  if (!data) throw new PareError('missing-data', `${ctx.where} needs the training data set (image folders, one per class), and none was given.`);
+  // TF.js loads only when a step runs the model.
+  const [tfjs, { retargetLayersModel }] = await Promise.all([import('@tensorflow/tfjs'), import('../../train/retarget/retarget')]);
+  ctx.noteModelRun(tfjs.getBackend());
+  const r = await retargetLayersModel(workingArtifacts(model), data.dataset, step, {
+    where: ctx.where,
+    checkAbort: ctx.checkAbort,
+    tick: () => ctx.tick('retarget'),
+  });
+  const kept = model.weights.filter((w) => r.keptWeights.has(w.name));
+  const roles = layersWeightRoles(r.topology, r.weights.map((w) => ({ name: w.name, dtype: 'float32' })));
+  const head: WorkingWeight[] = r.weights.map((w, i) => ({
+    name: w.name,
+    shape: [...w.shape],
+    dtype: 'float32',
+    values: w.values,
+    storedBytes: 0,
+    ...roles[i]!,
+    masked: false,
+    prune: { mode: 'none' },
+  }));
+  return {
+    ...model,
+    modelTopology: r.topology,
+    weights: [...kept, ...head],
+    retarget: {
+      labels: r.labels,
+      classSource: r.classSource,
+      cut: { layer: r.cut.name, shape: [...r.cut.shape] },
+      hidden: step.hidden,
+      trainSamples: r.trainSamples,
+      validation: r.validation ? { ...r.validation, bestEpoch: r.bestEpoch } : null,
+      history: r.history,
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Transfer learning on a layers model: cut it at a layer, freeze what is below, compute the frozen features once,
+ * train a new head for the data's classes on them, and describe the result as one stock layers model (the
+ * backbone's own layers up to the cut, then the head). Returns topology and new weights; the caller (the recipe
+ * step) keeps the backbone's weights as they were.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PareError } from '../../errors';
+import { countText, type Dataset } from '../../evaluate/dataset';
+import { loadTfModel } from '../../model/load-tf';
+import type { RetargetStep } from '../../recipe/steps';
+import { chooseCut, type CutPoint } from './cut';
+import { computeFeatures } from './features';
+import { validationSplit } from './split';
+import { headSpec, retargetTopology, type HeadSpec } from './topology';
+import { trainHead, type EpochRecord, type HeadWeight } from './train-head';
+
+export interface RetargetHooks {
+  where: string;
+  checkAbort(): void;
+  /** One unit of progress: a batch of features, or an epoch. */
+  tick(): Promise<void>;
+  onEpoch?(record: EpochRecord): void;
+}
+
+export interface RetargetOutcome {
+  topology: Record<string, unknown>;
+  /** Names of the source weights the kept layers use (as the manifest names them). */
+  keptWeights: Set<string>;
+  cut: CutPoint;
+  head: HeadSpec;
+  /** The head's trained weights (kernel, bias per Dense layer). */
+  weights: HeadWeight[];
+  labels: string[];
+  classSource: Dataset['classSource'];
+  history: EpochRecord[];
+  bestEpoch: number;
+  trainSamples: number;
+  /** Accuracy on the held-apart samples at the epoch kept; null when there were none. */
+  validation: { samples: number; accuracy: number; loss: number } | null;
+}
+
+function checkClasses(data: Dataset, labels: Int32Array, where: string): void {
+  if (!data.labelled) throw new PareError('bad-data', `${where} trains a new head and needs labelled data: image folders (one per class) or data with labels.`);
+  if (data.classNames.length < 2) {
+    throw new PareError('bad-data', `${where} needs at least 2 classes to learn; the data has ${data.classNames.length === 1 ? `only '${data.classNames[0]}'` : 'none'}.`);
+  }
+  const seen = new Set(labels);
+  const empty = data.classNames.filter((_, i) => !seen.has(i));
+  if (empty.length) throw new PareError('bad-data', `${where}: the classes ${empty.map((c) => `'${c}'`).join(', ')} have no usable samples; give each class some images, or leave it out of the labels file.`);
+}
+
+/**
+ * Retargets the layers model in `artifacts` (float32 weights) to the classes of `data`.
+ * @example const r = await retargetLayersModel(workingArtifacts(model), data.dataset, step, { where, checkAbort, tick });
+ */
+export async function retargetLayersModel(artifacts: tf.io.ModelArtifacts, data: Dataset, step: RetargetStep, hooks: RetargetHooks): Promise<RetargetOutcome> {
+  const model = await loadTfModel(artifacts, 'layers-model');
+  const layerNames = model.layers.map((l) => l.name);
+  let features;
+  let cut: CutPoint;
+  let keptWeights: Set<string>;
+  try {
+    cut = chooseCut(model, step.cut, hooks.where);
+    const truncated = tf.model({ inputs: model.inputs, outputs: model.getLayer(cut.name).output as tf.SymbolicTensor });
+    // The stock loader matches manifest entries to variables by these names.
+    keptWeights = new Set(truncated.weights.map((w) => w.originalName));
+    features = await computeFeatures(truncated, data, { where: hooks.where, checkAbort: hooks.checkAbort, tick: hooks.tick });
+  } finally {
+    model.dispose();
+  }
+  checkClasses(data, features.labels, hooks.where);
+  const split = validationSplit(features.labels, step.validationSplit, step.seed);
+  if (split.train.length === 0) throw new PareError('bad-data', `${hooks.where}: no samples are left to train on after the validation split.`);
+  const head = headSpec(cut.shape, data.classNames.length, step.hidden, layerNames);
+  const trained = await trainHead(features, head, split, {
+    epochs: step.epochs,
+    batch: step.batch,
+    learningRate: step.learningRate,
+    seed: step.seed,
+    checkAbort: hooks.checkAbort,
+    onEpoch: async (r) => {
+      hooks.onEpoch?.(r);
+      await hooks.tick();
+    },
+  });
+  const { topology } = retargetTopology(artifacts.modelTopology, cut.name, head);
+  const best = trained.history[trained.bestEpoch - 1]!;
+  return {
+    topology,
+    keptWeights,
+    cut,
+    head,
+    weights: trained.weights,
+    labels: [...data.classNames],
+    classSource: data.classSource,
+    history: trained.history,
+    bestEpoch: trained.bestEpoch,
+    trainSamples: split.train.length,
+    validation: split.validation.length ? { samples: split.validation.length, accuracy: best.validationAccuracy!, loss: best.validationLoss! } : null,
+  };
+}
+
+/** One line for logs: "2 classes from folders, cut at 'flatten' [null, 256], 32 trained, 8 validation: 87.5% at epoch 4". */
+export function retargetSummary(r: RetargetOutcome): string {
+  const shape = `[${r.cut.shape.map((d) => d ?? 'null').join(', ')}]`;
+  const val = r.validation ? `${countText(r.validation.samples)} validation: ${(100 * r.validation.accuracy).toFixed(1)}% at epoch ${r.bestEpoch}` : 'no validation samples';
+  return `${r.labels.length} classes from ${r.classSource}, cut at '${r.cut.name}' ${shape}, ${countText(r.trainSamples)} trained, ${val}`;
+}
