@@ -60,6 +60,17 @@ function inheritedPareMetadata(meta: tf.io.ModelArtifacts['userDefinedMetadata']
 }
 
 /**
+ * A retargeted model's classes replace the input's labels, and its preprocessing is what the head was trained on;
+ * how it was made is recorded beside them.
+ */
+function retargetMetadata(variant: Variant): Record<string, unknown> {
+  const r = variant.retarget;
+  if (!r) return {};
+  const { history: _perEpoch, labels, preprocessing, ...made } = r;
+  return { labels, ...(preprocessing ? { preprocessing } : {}), retarget: made };
+}
+
+/**
  * Builds the model.json object for `variant` of `model`, whose shards are `paths`. Keeps format (writing the
  * model's format when an old input had none), generatedBy, convertedBy, signature, modelInitializer,
  * initializerSignature, trainingConfig and every existing userDefinedMetadata key; sets userDefinedMetadata.pare.
@@ -90,6 +101,7 @@ export function buildModelJson(
       weightBytes: weightDataBytes(a.weightData),
     },
     sparsity: variant.stats.sparsity,
+    ...retargetMetadata(variant),
   };
   // An old input without a format field gets its format written; a step that changed the format writes the new one.
   const json: Record<string, unknown> = { format: variant.format === model.format ? (a.format ?? model.format) : variant.format };
@@ -98,7 +110,8 @@ export function buildModelJson(
   if (a.signature !== undefined) json.signature = a.signature;
   json.userDefinedMetadata = { ...(a.userDefinedMetadata ?? {}), pare };
   json.modelTopology = variant.modelTopology;
-  if (a.trainingConfig !== undefined) json.trainingConfig = a.trainingConfig;
+  // The input's training config names the loss of the head a retarget replaced.
+  if (a.trainingConfig !== undefined && !variant.retarget) json.trainingConfig = a.trainingConfig;
   if (a.modelInitializer !== undefined) json.modelInitializer = a.modelInitializer;
   if (a.initializerSignature !== undefined) json.initializerSignature = a.initializerSignature;
   json.weightsManifest = [{ paths, weights: variant.weights.map(manifestEntry) }];

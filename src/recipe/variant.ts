@@ -80,6 +80,8 @@ export interface RetargetRecord {
   classSource: string;
   /** The layer the head reads, and its output shape. */
   cut: { layer: string; shape: (number | null)[] };
+  /** How the training images were made into inputs (the backbone's preprocessing): what apps must feed. */
+  preprocessing: { height: number; width: number; channels: number; scale: unknown } | null;
   /** Hidden ReLU units of the head (0: a softmax on the features). */
   hidden: number;
   trainSamples: number;

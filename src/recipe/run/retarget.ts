@@ -36,6 +36,7 @@ export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: 
     checkAbort: ctx.checkAbort,
     tick: () => ctx.tick('retarget'),
   });
+  const pre = data.dataset.preprocessing;
   const kept = model.weights.filter((w) => r.keptWeights.has(w.name));
   const roles = layersWeightRoles(r.topology, r.weights.map((w) => ({ name: w.name, dtype: 'float32' })));
   const head: WorkingWeight[] = r.weights.map((w, i) => ({
@@ -56,6 +57,7 @@ export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: 
       labels: r.labels,
       classSource: r.classSource,
       cut: { layer: r.cut.name, shape: [...r.cut.shape] },
+      preprocessing: pre ? { height: pre.height, width: pre.width, channels: pre.channels, scale: pre.scale } : null,
       hidden: step.hidden,
       trainSamples: r.trainSamples,
       validation: r.validation ? { ...r.validation, bestEpoch: r.bestEpoch } : null,
