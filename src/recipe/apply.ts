@@ -98,6 +98,10 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   for (let i = 0; i < recipe.steps.length; i++) {
     const step = recipe.steps[i]!;
     working = await RUNNERS[step.step]!(working, step, context(`recipe.steps[${i}]`));
+    if (step.step === 'retarget') {
+      const rest = recipe.steps.slice(i + 1).reduce((n, s) => n + unitsOf(working, s, options, false), 0);
+      progress.setTotal(progress.done() + rest + (hasQuantize ? 0 : quantizeUnits(working)));
+    }
   }
   if (!hasQuantize) working = await runQuantize(working, undefined, context('recipe'));
   progress.checkAbort();

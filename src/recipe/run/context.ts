@@ -38,14 +38,17 @@ function makeYielder(): () => Promise<void> {
 
 /** A progress counter over `total` units, shared by every step of one run. */
 export function progressCounter(
-  total: number,
+  initialTotal: number,
   signal: AbortSignal | undefined,
   onProgress: ((p: ApplyProgress) => void) | undefined,
-): Pick<StepContext, 'checkAbort' | 'tick'> & { done(): number } {
+): Pick<StepContext, 'checkAbort' | 'tick'> & { done(): number; setTotal(n: number): void } {
   let done = 0;
+  let total = initialTotal;
   const yieldNow = makeYielder();
   return {
     done: () => done,
+    /** A step that changes the model (retarget) changes the work the later steps will do. */
+    setTotal: (n: number) => (total = Math.max(n, done)),
     checkAbort() {
       if (signal?.aborted) {
         throw new PareError('cancelled', `Applying the recipe was cancelled after ${done} of ${total} steps.`);
