@@ -113,6 +113,35 @@ describe('retarget on the sample CNN', () => {
     );
   });
 
+  it('a cut at a feature map adds a Flatten before the head; a labels file gives the class order', async () => {
+    const files = [...fashionFolders('train', [SANDAL, BAG], 6), { name: 'labels.txt', data: new TextEncoder().encode('Sandal\nBag\n') }];
+    const dataset = openDataset(files, newClassesTarget(cnn), { decoder: nodeImageDecoder });
+    const r = recipe({ step: 'retarget', data: 'training', cut: 'pool2', epochs: 1 });
+    const variant = await applyRecipe(cnn, r, { data: { training: { fingerprint: 'x', dataset } } });
+    expect(layerList(variant.modelTopology).slice(-3)).toEqual([['MaxPooling2D', 'pool2'], ['Flatten', 'retarget_flatten'], ['Dense', 'retarget_classes']]);
+    expect(variant.retarget).toMatchObject({ labels: ['Sandal', 'Bag'], classSource: 'labels-file' });
+    const stock = await tf.loadLayersModel(tf.io.fromMemory(exportArtifacts(exportVariant(cnn, variant, r).files)));
+    expect(stock.getLayer('retarget_classes').getWeights()[0]!.shape).toEqual([400, 2]);
+    stock.dispose();
+  });
+
+  it('cancelling stops between batches with PareError(cancelled)', async () => {
+    const controller = new AbortController();
+    const run = applyRecipe(cnn, recipe({ step: 'retarget', data: 'training', epochs: 50 }), {
+      data: training(cnn),
+      signal: controller.signal,
+      onProgress: (p) => p.done === 2 && controller.abort(),
+    });
+    const e = await errorOf(run);
+    expect(e.code).toBe('cancelled');
+  });
+
+  it('one class is not enough to learn from', async () => {
+    const dataset = openDataset(fashionFolders('train', [BAG], 5), newClassesTarget(cnn), { decoder: nodeImageDecoder });
+    const e = await errorOf(applyRecipe(cnn, recipe({ step: 'retarget', data: 'training', epochs: 1 }), { data: { training: { fingerprint: 'x', dataset } } }));
+    expect(e.message).toBe("recipe.steps[0] needs at least 2 classes to learn; the data has only 'Bag'.");
+  });
+
   it('a graph model is refused with the reason', async () => {
     const { openModel } = await import('../../formats');
     const { readInput } = await import('../../cli/read-input');
