@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PareError } from '../../errors';
-import { countText, type Dataset } from '../../evaluate/dataset';
+import type { Dataset } from '../../evaluate/dataset';
 import { loadTfModel } from '../../model/load-tf';
 import type { RetargetStep } from '../../recipe/steps';
 import { chooseCut, type CutPoint } from './cut';
@@ -20,6 +20,7 @@ export interface RetargetHooks {
   checkAbort(): void;
   /** One unit of progress: a batch of features, or an epoch. */
   tick(): Promise<void>;
+  /** Each epoch's figures as it ends, for live curves. */
   onEpoch?(record: EpochRecord): void;
 }
 
@@ -99,11 +100,4 @@ export async function retargetLayersModel(artifacts: tf.io.ModelArtifacts, data:
     trainSamples: split.train.length,
     validation: split.validation.length ? { samples: split.validation.length, accuracy: best.validationAccuracy!, loss: best.validationLoss! } : null,
   };
-}
-
-/** One line for logs: "2 classes from folders, cut at 'flatten' [null, 256], 32 trained, 8 validation: 87.5% at epoch 4". */
-export function retargetSummary(r: RetargetOutcome): string {
-  const shape = `[${r.cut.shape.map((d) => d ?? 'null').join(', ')}]`;
-  const val = r.validation ? `${countText(r.validation.samples)} validation: ${(100 * r.validation.accuracy).toFixed(1)}% at epoch ${r.bestEpoch}` : 'no validation samples';
-  return `${r.labels.length} classes from ${r.classSource}, cut at '${r.cut.name}' ${shape}, ${countText(r.trainSamples)} trained, ${val}`;
 }
