@@ -10,7 +10,7 @@ import type { Dataset } from '../../evaluate/dataset';
 import { loadTfModel } from '../../model/load-tf';
 import type { RetargetStep } from '../../recipe/steps';
 import { chooseCut, type CutPoint } from './cut';
-import { computeFeatures } from './features';
+import { computeFeatures, type Features } from './features';
 import { validationSplit } from './split';
 import { headSpec, retargetTopology, type HeadSpec } from './topology';
 import { trainHead, type EpochRecord, type HeadWeight } from './train-head';
@@ -41,11 +41,16 @@ export interface RetargetOutcome {
   validation: { samples: number; accuracy: number; loss: number } | null;
 }
 
-function checkClasses(data: Dataset, labels: Int32Array, where: string): void {
+/** Checked before the backbone runs over every image: what the data's listing already shows. */
+function checkLabelled(data: Dataset, where: string): void {
   if (!data.labelled) throw new PareError('bad-data', `${where} trains a new head and needs labelled data: image folders (one per class) or data with labels.`);
   if (data.classNames.length < 2) {
     throw new PareError('bad-data', `${where} needs at least 2 classes to learn; the data has ${data.classNames.length === 1 ? `only '${data.classNames[0]}'` : 'none'}.`);
   }
+}
+
+/** Classes whose every file failed to decode show only once the features are computed. */
+function checkClasses(data: Dataset, labels: Int32Array, where: string): void {
   const seen = new Set(labels);
   const empty = data.classNames.filter((_, i) => !seen.has(i));
   if (empty.length) throw new PareError('bad-data', `${where}: the classes ${empty.map((c) => `'${c}'`).join(', ')} have no usable samples; give each class some images, or leave it out of the labels file.`);
@@ -56,9 +61,10 @@ function checkClasses(data: Dataset, labels: Int32Array, where: string): void {
  * @example const r = await retargetLayersModel(workingArtifacts(model), data.dataset, step, { where, checkAbort, tick });
  */
 export async function retargetLayersModel(artifacts: tf.io.ModelArtifacts, data: Dataset, step: RetargetStep, hooks: RetargetHooks): Promise<RetargetOutcome> {
+  checkLabelled(data, hooks.where);
   const model = await loadTfModel(artifacts, 'layers-model');
   const layerNames = model.layers.map((l) => l.name);
-  let features;
+  let features: Features;
   let cut: CutPoint;
   let keptWeights: Set<string>;
   try {
