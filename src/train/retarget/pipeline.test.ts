@@ -18,7 +18,9 @@ import type { OpenedModel } from '../../model/types';
 import { applyRecipe } from '../../recipe/apply';
 import { parseRecipe } from '../../recipe/schema';
 import type { ApplyProgress } from '../../recipe/variant';
-import { newClassesTarget } from './data-target';
+import { newClassesTarget, variantTarget } from './data-target';
+import { evaluateModel } from '../../evaluate/evaluate';
+import { variantArtifacts } from '../../recipe/artifacts';
 import { fashionFolders } from './testing/fashion-folders';
 
 beforeAll(async () => {
@@ -34,7 +36,7 @@ describe('retarget + prune + quantize', () => {
     const cnn = await openSample('fashion-cnn');
     const recipe = parseRecipe({
       pare: 'recipe', version: 2, steps: [
-        { step: 'retarget', data: 'training', epochs: 3, seed: 2 },
+        { step: 'retarget', data: 'training', epochs: 20, learningRate: 0.01, seed: 2 },
         { step: 'prune', sparsity: 0.6 },
         { step: 'quantize', default: { bits: 4 } },
       ],
@@ -57,7 +59,18 @@ describe('retarget + prune + quantize', () => {
     expect(zeros).toBe(head.zeros);
     const reopened = await openModel(files);
     expect(reopened.labels).toEqual(['Bag', 'Sandal']);
+
+    // Measured in memory with the variant's classes, it scores what its export scores when reopened.
+    const test = fashionFolders('t10k', [8, 5], 15);
+    const inMemory = await tf.loadLayersModel(tf.io.fromMemory(variantArtifacts(cnn, variant)));
+    const a = await evaluateModel(inMemory, openDataset(test, variantTarget(cnn, variant), { decoder: nodeImageDecoder }));
+    const b = await evaluateModel(stock, openDataset(test, dataTargetFor(reopened), { decoder: nodeImageDecoder }));
+    expect(a.samples).toBe(30);
+    expect(a.data.classNames).toEqual(['Bag', 'Sandal']);
+    expect(a.accuracy!.accuracy).toBe(b.accuracy!.accuracy);
+    expect(a.accuracy!.accuracy).toBeGreaterThan(0.8);
     stock.dispose();
+    inMemory.dispose();
   });
 });
 
