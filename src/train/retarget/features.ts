@@ -4,9 +4,8 @@
  * features themselves are held as one Float32Array, refused up front when they would not fit a sane budget.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PareError } from '../../errors';
+import { PareError, bytesText } from '../../errors';
 import { countText, sampleSize, type Dataset } from '../../evaluate/dataset';
-import { bytesText } from '../../errors';
 
 /** Samples run through the backbone at once. */
 export const FEATURE_BATCH = 32;

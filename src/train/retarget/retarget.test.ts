@@ -136,6 +136,16 @@ describe('retarget on the sample CNN', () => {
     expect(e.code).toBe('cancelled');
   });
 
+  it('features that would not fit in memory are refused before the backbone runs', async () => {
+    const { trainingSet } = await import('../../calibrate/testing/fashion');
+    const all = { training: { fingerprint: 'train-60k', dataset: trainingSet(cnn) } };
+    const e = await errorOf(applyRecipe(cnn, recipe({ step: 'retarget', data: 'training', cut: 'conv1', epochs: 1 }), { data: all }));
+    expect(e.code).toBe('too-large');
+    expect(e.message).toBe(
+      "recipe.steps[0]: the cut's output has 4,704 values per sample, so 60,000 samples need 1,128,960,000 bytes of features (at most 1,073,741,824 bytes); cut at a later, smaller layer or give fewer images.",
+    );
+  });
+
   it('one class is not enough to learn from', async () => {
     const dataset = openDataset(fashionFolders('train', [BAG], 5), newClassesTarget(cnn), { decoder: nodeImageDecoder });
     const e = await errorOf(applyRecipe(cnn, recipe({ step: 'retarget', data: 'training', epochs: 1 }), { data: { training: { fingerprint: 'x', dataset } } }));
