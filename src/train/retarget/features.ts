@@ -32,14 +32,26 @@ export function featureBatches(data: Pick<Dataset, 'size'>): number {
   return Math.ceil(data.size / FEATURE_BATCH);
 }
 
+/** The frozen part as a function: a batch of inputs to the cut's output, in inference mode. */
+export interface Backbone {
+  run(x: tf.Tensor): tf.Tensor;
+  /** Values per sample at the cut. */
+  dim: number;
+}
+
+/** A truncated layers model as a backbone (predict: batch norm uses its moving statistics, dropout is off). */
+export function layersBackbone(model: tf.LayersModel): Backbone {
+  const outShape = model.outputs[0]!.shape.slice(1) as number[];
+  return { run: (x) => model.predict(x) as tf.Tensor, dim: outShape.reduce((a, b) => a * b, 1) };
+}
+
 /**
- * Runs `backbone` (inputs -> the cut's output) over every sample of `data`, in inference mode (batch norm uses
- * its moving statistics, dropout is off), and returns the flattened outputs with the samples' labels.
- * @example const f = await computeFeatures(truncated, data, { where: 'recipe.steps[0]', checkAbort, tick });
+ * Runs `backbone` (inputs -> the cut's output) over every sample of `data` and returns the flattened outputs
+ * with the samples' labels.
+ * @example const f = await computeFeatures(layersBackbone(truncated), data, { where: 'recipe.steps[0]', checkAbort, tick });
  */
-export async function computeFeatures(backbone: tf.LayersModel, data: Dataset, options: FeatureOptions): Promise<Features> {
-  const outShape = backbone.outputs[0]!.shape.slice(1) as number[];
-  const dim = outShape.reduce((a, b) => a * b, 1);
+export async function computeFeatures(backbone: Backbone, data: Dataset, options: FeatureOptions): Promise<Features> {
+  const dim = backbone.dim;
   const bytes = data.size * dim * 4;
   if (bytes > MAX_FEATURE_BYTES) {
     throw new PareError(
@@ -58,7 +70,7 @@ export async function computeFeatures(backbone: tf.LayersModel, data: Dataset, o
     if (batch.count > 0) {
       const out = tf.tidy(() => {
         const x = tf.tensor(batch.inputs, [batch.count, ...inputShape]);
-        return (backbone.predict(x) as tf.Tensor).reshape([batch.count, dim]);
+        return backbone.run(x).reshape([batch.count, dim]);
       });
       values.set(await out.data(), count * dim);
       out.dispose();

@@ -10,7 +10,7 @@ import type { Dataset } from '../../evaluate/dataset';
 import { loadTfModel } from '../../model/load-tf';
 import type { RetargetStep } from '../../recipe/steps';
 import { chooseCut, type CutPoint } from './cut';
-import { computeFeatures, type Features } from './features';
+import { computeFeatures, layersBackbone, type Features } from './features';
 import { validationSplit } from './split';
 import { headSpec, retargetTopology, type HeadSpec } from './topology';
 import { trainHead, type EpochRecord, type HeadWeight } from './train-head';
@@ -72,7 +72,7 @@ export async function retargetLayersModel(artifacts: tf.io.ModelArtifacts, data:
     const truncated = tf.model({ inputs: model.inputs, outputs: model.getLayer(cut.name).output as tf.SymbolicTensor });
     // The stock loader matches manifest entries to variables by these names.
     keptWeights = new Set(truncated.weights.map((w) => w.originalName));
-    features = await computeFeatures(truncated, data, { where: hooks.where, checkAbort: hooks.checkAbort, tick: hooks.tick });
+    features = await computeFeatures(layersBackbone(truncated), data, { where: hooks.where, checkAbort: hooks.checkAbort, tick: hooks.tick });
   } finally {
     model.dispose();
   }
