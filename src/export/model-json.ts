@@ -70,6 +70,17 @@ function retargetMetadata(variant: Variant): Record<string, unknown> {
   return { labels, ...(preprocessing ? { preprocessing } : {}), retarget: made };
 }
 
+/** A signature whose outputs now give `classes` scores (a retargeted graph model); unchanged without. */
+function withOutputWidth(signature: unknown, classes: number | undefined): unknown {
+  const outputs = (signature as { outputs?: Record<string, { tensorShape?: { dim?: { size: string }[] } }> } | null)?.outputs;
+  if (classes === undefined || !outputs) return signature;
+  const resized = Object.fromEntries(Object.entries(outputs).map(([k, o]) => {
+    const dim = o.tensorShape?.dim;
+    return [k, dim?.length ? { ...o, tensorShape: { ...o.tensorShape, dim: [...dim.slice(0, -1), { size: String(classes) }] } } : o];
+  }));
+  return { ...(signature as object), outputs: resized };
+}
+
 /**
  * Builds the model.json object for `variant` of `model`, whose shards are `paths`. Keeps format (writing the
  * model's format when an old input had none), generatedBy, convertedBy, signature, modelInitializer,
@@ -107,8 +118,10 @@ export function buildModelJson(
   const json: Record<string, unknown> = { format: variant.format === model.format ? (a.format ?? model.format) : variant.format };
   if (a.generatedBy != null) json.generatedBy = a.generatedBy;
   if (a.convertedBy != null) json.convertedBy = a.convertedBy;
-  if (a.signature !== undefined) json.signature = a.signature;
-  json.userDefinedMetadata = { ...(a.userDefinedMetadata ?? {}), pare };
+  const classes = variant.retarget?.labels.length;
+  if (a.signature !== undefined) json.signature = withOutputWidth(a.signature, classes);
+  const udm = Object.entries(a.userDefinedMetadata ?? {}).map(([k, v]) => [k, k === 'signature' ? withOutputWidth(v, classes) : v]);
+  json.userDefinedMetadata = { ...Object.fromEntries(udm), pare };
   json.modelTopology = variant.modelTopology;
   // The input's training config names the loss of the head a retarget replaced.
   if (a.trainingConfig !== undefined && !variant.retarget) json.trainingConfig = a.trainingConfig;

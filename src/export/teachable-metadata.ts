@@ -11,10 +11,11 @@ import type { ExportFile } from './types';
 
 export const TEACHABLE_METADATA_NAME = 'metadata.json';
 
-/** The metadata.json of a retargeted variant, or null when the variant has no new classes. */
+/** The metadata.json of a retargeted layers variant, or null (no new classes, or a graph model). */
 export function teachableMetadataFile(model: OpenedModel, variant: Variant): ExportFile | null {
   const r = variant.retarget;
-  if (!r) return null;
+  // Teachable Machine's libraries load layers models only.
+  if (!r || variant.format !== 'layers-model') return null;
   const json = {
     modelName: `${model.sourceName ?? 'model'}-retarget`,
     labels: r.labels,

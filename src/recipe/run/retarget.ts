@@ -3,9 +3,10 @@
  * working model with a new topology (the source's layers up to the cut, then a new head), the kept layers'
  * weights exactly as they were (shared arrays, storage unchanged) and the head's new weights, and the new class
  * labels, which export writes into the model's metadata. Later steps (prune, quantize) treat it like any model.
+ * Layers models are cut at a layer; graph models (without a signature, one input and one output) at an op node.
  */
 import { PareError } from '../../errors';
-import { layersWeightRoles } from '../../model/prunable';
+import { weightRoles } from '../../model/prunable';
 import { featureBatches } from '../../train/retarget/features';
 import type { RetargetStep } from '../steps';
 import type { RecipeData } from './context';
@@ -19,30 +20,25 @@ export function retargetUnits(step: RetargetStep, data: RecipeData | undefined):
 
 export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: StepContext): Promise<WorkingModel> {
   ctx.checkAbort();
-  if (model.format !== 'layers-model') {
-    throw new PareError(
-      'unsupported',
-      `${ctx.where} retargets layers models; this is a graph model, whose layers were frozen into one graph of ops ` +
-        `and constants, so there is no layer to cut at and keep below a new head. Retarget the Keras layers model it was converted from.`,
-    );
-  }
   const data = ctx.data.training;
   if (!data) throw new PareError('missing-data', `${ctx.where} needs the training data set (image folders, one per class), and none was given.`);
   // TF.js loads only when a step runs the model.
-  const [tfjs, { retargetLayersModel }] = await Promise.all([import('@tensorflow/tfjs'), import('../../train/retarget/retarget')]);
+  const [tfjs, { retargetLayersModel, retargetGraphModel }] = await Promise.all([import('@tensorflow/tfjs'), import('../../train/retarget/retarget')]);
   ctx.noteModelRun(tfjs.getBackend());
-  const r = await retargetLayersModel(workingArtifacts(model), data.dataset, step, {
+  const retarget = model.format === 'layers-model' ? retargetLayersModel : retargetGraphModel;
+  const r = await retarget(workingArtifacts(model), data.dataset, step, {
     where: ctx.where,
     checkAbort: ctx.checkAbort,
     tick: () => ctx.tick('retarget'),
   });
   const pre = data.dataset.preprocessing;
   const kept = model.weights.filter((w) => r.keptWeights.has(w.name));
-  const roles = layersWeightRoles(r.topology, r.weights.map((w) => ({ name: w.name, dtype: 'float32' })));
-  const head: WorkingWeight[] = r.weights.map((w, i) => ({
+  const added = [...r.weights.map((w) => ({ ...w, dtype: 'float32' as const })), ...r.constants.map((c) => ({ ...c, dtype: 'int32' as const }))];
+  const roles = weightRoles(model.format, r.topology, added);
+  const head: WorkingWeight[] = added.map((w, i) => ({
     name: w.name,
     shape: [...w.shape],
-    dtype: 'float32',
+    dtype: w.dtype,
     values: w.values,
     storedBytes: 0,
     ...roles[i]!,

@@ -46,10 +46,10 @@ export function cutPoints(model: tf.LayersModel): CutPoint[] {
 }
 
 /** "fc1 [null, 120], fc2 [null, 84] and 3 earlier layers", the layers nearest the output first. */
-export function cutPointsText(points: readonly CutPoint[], max = 12): string {
+export function cutPointsText(points: readonly CutPoint[], noun = 'layer', max = 12): string {
   const shown = [...points].reverse().slice(0, max).map((p) => `${p.name} ${shapeText(p.shape)}`);
   const rest = points.length - shown.length;
-  return rest > 0 ? `${shown.join(', ')} and ${rest} earlier layer${rest === 1 ? '' : 's'}` : shown.join(', ');
+  return rest > 0 ? `${shown.join(', ')} and ${rest} earlier ${noun}${rest === 1 ? '' : 's'}` : shown.join(', ');
 }
 
 /** The default cut: the last pooling or flatten layer before the last Dense layer, with trained layers below it. */

@@ -146,19 +146,58 @@ describe('retarget on the sample CNN', () => {
     );
   });
 
+  it('a graph cut that names no op node lists the nodes it could cut at, with their shapes', async () => {
+    const { openModel } = await import('../../formats');
+    const { readInput } = await import('../../cli/read-input');
+    const emotion = await openModel(await readInput('.fixtures/real/human-emotion'));
+    const e = await errorOf(applyRecipe(emotion, recipe({ step: 'retarget', data: 'training', cut: 'unknown_26', epochs: 1 }), { data: training(emotion, 2) }));
+    expect(e.code).toBe('bad-recipe');
+    expect(e.message).toMatch(/^recipe\.steps\[0\]\.cut is 'unknown_26', not an op node of this graph with an output of fixed size; cut at one of: Identity \[null, 7\], StatefulPartitionedCall\/model_1\/predictions\/Softmax \[null, 7\], .* and \d+ earlier nodes\.$/);
+  });
+
   it('one class is not enough to learn from', async () => {
     const dataset = openDataset(fashionFolders('train', [BAG], 5), newClassesTarget(cnn), { decoder: nodeImageDecoder });
     const e = await errorOf(applyRecipe(cnn, recipe({ step: 'retarget', data: 'training', epochs: 1 }), { data: { training: { fingerprint: 'x', dataset } } }));
     expect(e.message).toBe("recipe.steps[0] needs at least 2 classes to learn; the data has only 'Bag'.");
   });
 
-  it('a graph model is refused with the reason', async () => {
+  it('a graph model (human emotion) is cut at its classifier\'s input; the export loads in stock TF.js and keeps its output name', async () => {
     const { openModel } = await import('../../formats');
     const { readInput } = await import('../../cli/read-input');
     const emotion = await openModel(await readInput('.fixtures/real/human-emotion'));
-    const e = await errorOf(applyRecipe(emotion, recipe({ step: 'retarget', data: 'training', epochs: 1 }), { data: training(cnn, 2) }));
-    expect(e.code).toBe('unsupported');
-    expect(e.message).toMatch(/^recipe\.steps\[0\] retargets layers models; this is a graph model, whose layers were frozen/);
+    const r = recipe({ step: 'retarget', data: 'training', epochs: 10, learningRate: 0.01, seed: 4 });
+    const variant = await applyRecipe(emotion, r, { data: training(emotion, 10) });
+    expect(variant.retarget!.cut).toEqual({ layer: 'StatefulPartitionedCall/model_1/add_2/add', shape: [null, 8, 8, 256] });
+    const names = (variant.modelTopology as { node: { name: string; op: string }[] }).node.map((n) => `${n.op} ${n.name}`);
+    expect(names.slice(-8)).toEqual([
+      'Const retarget_flatten/shape', 'Reshape retarget_flatten', 'Const retarget_classes/kernel', 'Const retarget_classes/bias',
+      'MatMul retarget_classes/MatMul', 'BiasAdd retarget_classes/BiasAdd', 'Softmax retarget_classes/Softmax', 'Identity Identity',
+    ]);
+    expect(names.some((n) => n.includes('conv2d_5'))).toBe(false);
+    const head = variant.stats.tensors.find((t) => t.name === 'retarget_classes/kernel')!;
+    expect(head).toMatchObject({ prunable: true, params: 16384 * 2 });
+    const files = exportVariant(emotion, variant, r).files;
+    expect(files.map((f) => f.name)).toEqual(['model.json', 'group1-shard1of1.bin']);
+    const stock = await tf.loadGraphModel(tf.io.fromMemory(exportArtifacts(files)));
+    const test = openDataset(fashionFolders('t10k', [SANDAL, BAG], 10), newClassesTarget(emotion), { decoder: nodeImageDecoder });
+    const batch = await test.batch(0, test.size);
+    const out = stock.predict(tf.tensor(batch.inputs, [batch.count, 64, 64, 1])) as tf.Tensor;
+    expect(out.shape).toEqual([20, 2]);
+    // The export's scores are the original graph's features at the cut through the trained head.
+    const original = await tf.loadGraphModel(tf.io.fromMemory(emotion.artifacts));
+    const w = new Map(variant.weights.map((v) => [v.name, v.values as Float32Array]));
+    const want = tf.tidy(() => {
+      const f = (original.execute(tf.tensor(batch.inputs, [batch.count, 64, 64, 1]), variant.retarget!.cut.layer) as tf.Tensor).reshape([batch.count, 16384]);
+      return tf.softmax(tf.add(tf.matMul(f as tf.Tensor2D, tf.tensor2d(w.get('retarget_classes/kernel')!, [16384, 2])), tf.tensor1d(w.get('retarget_classes/bias')!))).dataSync();
+    });
+    const got = out.dataSync();
+    for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-5);
+    original.dispose();
+    const reopened = await openModel(files);
+    expect(reopened.format).toBe('graph-model');
+    expect(reopened.labels).toEqual(['Bag', 'Sandal']);
+    expect(reopened.outputs[0]).toMatchObject({ name: 'Identity', shape: [null, 2] });
+    [stock, out].forEach((t) => t.dispose());
   });
 });
 

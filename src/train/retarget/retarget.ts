@@ -10,6 +10,9 @@ import type { Dataset } from '../../evaluate/dataset';
 import { loadTfModel } from '../../model/load-tf';
 import type { RetargetStep } from '../../recipe/steps';
 import { chooseCut, type CutPoint } from './cut';
+import { chooseGraphCut, defaultGraphCut, graphCutPoints } from './graph-cut';
+import { retargetGraphTopology } from './graph-topology';
+import { indexGraph, nodeNameOf } from '../../model/graph-topology';
 import { computeFeatures, layersBackbone, type Features } from './features';
 import { validationSplit } from './split';
 import { headSpec, retargetTopology, type HeadSpec } from './topology';
@@ -32,6 +35,8 @@ export interface RetargetOutcome {
   head: HeadSpec;
   /** The head's trained weights (kernel, bias per Dense layer). */
   weights: HeadWeight[];
+  /** Other new constants (a graph head's int32 reshape target). */
+  constants: { name: string; shape: number[]; values: Int32Array }[];
   labels: string[];
   classSource: Dataset['classSource'];
   history: EpochRecord[];
@@ -76,10 +81,17 @@ export async function retargetLayersModel(artifacts: tf.io.ModelArtifacts, data:
   } finally {
     model.dispose();
   }
+  const head = headSpec(cut.shape, data.classNames.length, step.hidden, layerNames);
+  const trained = await trainOnFeatures(features, head, data, step, hooks);
+  const { topology } = retargetTopology(artifacts.modelTopology, cut.name, head);
+  return { ...trained, topology, keptWeights, cut, head, constants: [] };
+}
+
+/** Split, train and keep the best epoch: the part of retarget that never touches the backbone. */
+async function trainOnFeatures(features: Features, head: HeadSpec, data: Dataset, step: RetargetStep, hooks: RetargetHooks) {
   checkClasses(data, features.labels, hooks.where);
   const split = validationSplit(features.labels, step.validationSplit, step.seed);
   if (split.train.length === 0) throw new PareError('bad-data', `${hooks.where}: no samples are left to train on after the validation split.`);
-  const head = headSpec(cut.shape, data.classNames.length, step.hidden, layerNames);
   const trained = await trainHead(features, head, split, {
     epochs: step.epochs,
     batch: step.batch,
@@ -91,13 +103,8 @@ export async function retargetLayersModel(artifacts: tf.io.ModelArtifacts, data:
       await hooks.tick();
     },
   });
-  const { topology } = retargetTopology(artifacts.modelTopology, cut.name, head);
   const best = trained.history[trained.bestEpoch - 1]!;
   return {
-    topology,
-    keptWeights,
-    cut,
-    head,
     weights: trained.weights,
     labels: [...data.classNames],
     classSource: data.classSource,
@@ -106,4 +113,34 @@ export async function retargetLayersModel(artifacts: tf.io.ModelArtifacts, data:
     trainSamples: split.train.length,
     validation: split.validation.length ? { samples: split.validation.length, accuracy: best.validationAccuracy!, loss: best.validationLoss! } : null,
   };
+}
+
+/**
+ * Retargets the graph model in `artifacts` (float32 weights, one input, one output): the cut is an op node, the
+ * head plain ops after it, ending in a node named as the old output.
+ */
+export async function retargetGraphModel(artifacts: tf.io.ModelArtifacts, data: Dataset, step: RetargetStep, hooks: RetargetHooks): Promise<RetargetOutcome> {
+  checkLabelled(data, hooks.where);
+  const model = await loadTfModel(artifacts, 'graph-model');
+  let features: Features;
+  let cut: CutPoint;
+  const output = nodeNameOf(model.outputNodes[0] ?? '');
+  try {
+    if (model.inputNodes.length !== 1 || model.outputNodes.length !== 1) {
+      throw new PareError('unsupported', `${hooks.where}: this graph model has ${model.inputNodes.length} inputs and ${model.outputNodes.length} outputs; retarget needs one of each.`);
+    }
+    const points = graphCutPoints(model, artifacts.modelTopology, data.sampleShape);
+    cut = chooseGraphCut(points, step.cut, defaultGraphCut(artifacts.modelTopology, output), hooks.where);
+    const at = cut.name;
+    const dim = (cut.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+    features = await computeFeatures({ run: (x) => model.execute(x, at) as tf.Tensor, dim }, data, { where: hooks.where, checkAbort: hooks.checkAbort, tick: hooks.tick });
+  } finally {
+    model.dispose();
+  }
+  const names = indexGraph(artifacts.modelTopology).nodes.keys();
+  const head = headSpec(cut.shape, data.classNames.length, step.hidden, names);
+  const trained = await trainOnFeatures(features, head, data, step, hooks);
+  const { topology, keptConsts } = retargetGraphTopology(artifacts.modelTopology, cut.name, head, output);
+  const constants = head.flatten ? [{ name: `${head.flatten}/shape`, shape: [2], values: Int32Array.from([-1, head.inputDim]) }] : [];
+  return { ...trained, topology, keptWeights: keptConsts, cut, head, constants };
 }
