@@ -146,21 +146,24 @@ describe('retarget on the sample CNN', () => {
     );
   });
 
-  it('a graph cut that names no op node lists the nodes it could cut at, with their shapes', async () => {
-    const { openModel } = await import('../../formats');
-    const { readInput } = await import('../../cli/read-input');
-    const emotion = await openModel(await readInput('.fixtures/real/human-emotion'));
-    const e = await errorOf(applyRecipe(emotion, recipe({ step: 'retarget', data: 'training', cut: 'unknown_26', epochs: 1 }), { data: training(emotion, 2) }));
-    expect(e.code).toBe('bad-recipe');
-    expect(e.message).toMatch(/^recipe\.steps\[0\]\.cut is 'unknown_26', not an op node of this graph with an output of fixed size; cut at one of: Identity \[null, 7\], StatefulPartitionedCall\/model_1\/predictions\/Softmax \[null, 7\], .* and \d+ earlier nodes\.$/);
-  });
-
   it('one class is not enough to learn from', async () => {
     const dataset = openDataset(fashionFolders('train', [BAG], 5), newClassesTarget(cnn), { decoder: nodeImageDecoder });
     const e = await errorOf(applyRecipe(cnn, recipe({ step: 'retarget', data: 'training', epochs: 1 }), { data: { training: { fingerprint: 'x', dataset } } }));
     expect(e.message).toBe("recipe.steps[0] needs at least 2 classes to learn; the data has only 'Bag'.");
   });
 
+});
+
+describe('retarget on the sample MLP', () => {
+  it('defaults to the classifier\'s input (its only Flatten has no trained layer below it)', async () => {
+    const r = recipe({ step: 'retarget', data: 'training', epochs: 2 });
+    const variant = await applyRecipe(mlp, r, { data: training(mlp, 10) });
+    expect(layerList(variant.modelTopology)).toEqual([['Flatten', 'flatten'], ['Dense', 'fc1'], ['Dense', 'fc2'], ['Dense', 'retarget_classes']]);
+    expect(variant.retarget!.cut).toEqual({ layer: 'fc2', shape: [null, 100] });
+  });
+});
+
+describe('retarget on a published graph model', () => {
   it('a graph model (human emotion) is cut at its classifier\'s input; the export loads in stock TF.js and keeps its output name', async () => {
     const { openModel } = await import('../../formats');
     const { readInput } = await import('../../cli/read-input');
@@ -199,13 +202,13 @@ describe('retarget on the sample CNN', () => {
     expect(reopened.outputs[0]).toMatchObject({ name: 'Identity', shape: [null, 2] });
     [stock, out].forEach((t) => t.dispose());
   });
-});
 
-describe('retarget on the sample MLP', () => {
-  it('defaults to the classifier\'s input (its only Flatten has no trained layer below it)', async () => {
-    const r = recipe({ step: 'retarget', data: 'training', epochs: 2 });
-    const variant = await applyRecipe(mlp, r, { data: training(mlp, 10) });
-    expect(layerList(variant.modelTopology)).toEqual([['Flatten', 'flatten'], ['Dense', 'fc1'], ['Dense', 'fc2'], ['Dense', 'retarget_classes']]);
-    expect(variant.retarget!.cut).toEqual({ layer: 'fc2', shape: [null, 100] });
+  it('a graph cut that names no op node lists the nodes it could cut at, with their shapes', async () => {
+    const { openModel } = await import('../../formats');
+    const { readInput } = await import('../../cli/read-input');
+    const emotion = await openModel(await readInput('.fixtures/real/human-emotion'));
+    const e = await errorOf(applyRecipe(emotion, recipe({ step: 'retarget', data: 'training', cut: 'unknown_26', epochs: 1 }), { data: training(emotion, 2) }));
+    expect(e.code).toBe('bad-recipe');
+    expect(e.message).toMatch(/^recipe\.steps\[0\]\.cut is 'unknown_26', not an op node of this graph with an output of fixed size; cut at one of: Identity \[null, 7\], StatefulPartitionedCall\/model_1\/predictions\/Softmax \[null, 7\], .* and \d+ earlier nodes\.$/);
   });
 });
