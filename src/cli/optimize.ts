@@ -157,10 +157,12 @@ export interface OptimizeSummary {
   sparsity: { prunableParams: number; pruned: number; final: number };
   tensors: TensorStats[];
   warnings: PareWarning[];
+  /** What a retarget step made: the new classes, the cut, validation accuracy per epoch and at the epoch kept. */
+  retarget?: Variant['retarget'];
 }
 
 /** What the summary needs of a variant once its weights are written: its statistics, not its arrays. */
-type VariantReport = Pick<Variant, 'stats' | 'warnings' | 'format'>;
+type VariantReport = Pick<Variant, 'stats' | 'warnings' | 'format' | 'retarget'>;
 
 function summaryOf(
   path: string,
@@ -186,6 +188,7 @@ function summaryOf(
     sparsity: { prunableParams: variant.stats.prunableParams, pruned: variant.stats.prunedSparsity, final: variant.stats.sparsity },
     tensors: variant.stats.tensors,
     warnings,
+    ...(variant.retarget ? { retarget: variant.retarget } : {}),
   };
 }
 
@@ -219,6 +222,7 @@ export function renderSummary(s: OptimizeSummary): string {
     ),
     ...(s.gzip ? [`gzip sizes: each shard on its own, ${s.gzip.library} level ${s.gzip.level}`] : ['sizes over the wire (gzip): add --gzip-sizes']),
     '',
+    ...(s.retarget ? [retargetText(s.retarget), ''] : []),
     `sparsity: ${pct(s.sparsity.final)} of ${count(s.sparsity.prunableParams)} prunable weights are zero` +
       (s.sparsity.final !== s.sparsity.pruned ? ` (${pct(s.sparsity.pruned)} from pruning, the rest rounded to zero when quantized)` : ''),
     '',
@@ -239,6 +243,18 @@ export function renderSummary(s: OptimizeSummary): string {
   ];
   for (const w of s.warnings) lines.push(`warning: ${w.message}`);
   return lines.join('\n');
+}
+
+/** The retarget step's outcome in two lines: the classes and the cut, then the validation accuracy. */
+function retargetText(r: NonNullable<Variant['retarget']>): string {
+  const classes = `${r.labels.length} classes (${r.labels.join(', ')}) from ${r.classSource === 'labels-file' ? 'a labels file' : r.classSource}`;
+  const shape = `[${r.cut.shape.map((d) => d ?? 'null').join(', ')}]`;
+  const head = r.hidden ? `a ${r.hidden}-unit ReLU layer and a softmax` : 'a softmax';
+  const v = r.validation;
+  const val = v
+    ? `validation accuracy: ${pct(v.accuracy)} of ${count(v.samples)} held-apart images (epoch ${v.bestEpoch} of ${r.history.length}, kept as the best)`
+    : 'validation accuracy: none (too few images to hold some apart)';
+  return `retarget: ${classes}; head (${head}) on '${r.cut.layer}' ${shape}, trained on ${count(r.trainSamples)} images\n${val}`;
 }
 
 /** A global target holds over all globally pruned tensors together, not for each one: say so. */
@@ -275,9 +291,11 @@ Options:
                        convolutions and matrix products run with bias and activation fused (load it with
                        tf.loadGraphModel): faster inference, the same outputs. Adds {"step": "fuse"} before
                        quantization; a recipe's own fuse step (e.g. "format": "layers-model") wins.
-  --data <path...>     Data for the recipe's steps that name it ("data": "calibration"): an image folder, a zip,
-                       a CSV, or an IDX images file and its labels file. Pruning with "method": "obs" or "wanda"
-                       and quantizing with "method": "gptq" calibrate on its first samples (see "samples").
+  --data <path...>     Data for the recipe's steps that name it ("data": "calibration" or "training"): an image
+                       folder, a zip, a CSV, or an IDX images file and its labels file. Pruning with "method":
+                       "obs" or "wanda" and quantizing with "method": "gptq" calibrate on its first samples (see
+                       "samples"). A "retarget" step (transfer learning) learns the classes of this data: one
+                       folder of images per class (or a labels file), with a share held apart for validation.
   --zip                Write one <dir>/model.zip holding model.json and the shards, instead of loose files.
   --gzip-sizes         Also measure sizes over the wire: the sum of each 4 MB shard's gzip size (${WIRE_GZIP.library}
                        level ${WIRE_GZIP.level}), before and after, what the weights cost from a server that compresses.
@@ -293,7 +311,9 @@ Examples:
   npm run pare -- optimize .fixtures/real/human-emotion --out out/emotion --sparsity 0.5 --quantize uint8
   npm run pare -- optimize model.json --out small --recipe recipe.json --bits 4 --gzip-sizes --zip --json
   npm run pare -- optimize public/samples/fashion-mlp --out out/obs --recipe obs-gptq.json \
-      --data /usr/share/datasets/fashion-mnist/train-{images-idx3,labels-idx1}-ubyte.gz`,
+      --data /usr/share/datasets/fashion-mnist/train-{images-idx3,labels-idx1}-ubyte.gz
+  npm run pare -- optimize public/samples/fashion-cnn --out out/mine --data my-images/ \
+      --recipe retarget.json   # {"pare": "recipe", "version": 2, "steps": [{"step": "retarget", "data": "training"}]}`,
 
   async run(argv: string[], io: CliIO): Promise<number> {
     const { rest: args, data: dataPaths } = splitDataPaths(argv);
@@ -331,7 +351,7 @@ Examples:
       let data: RecipeData | undefined;
       if (roles.length && dataPaths) {
         progress.show('opening the data', true);
-        data = await openRecipeData(dataPaths, model);
+        data = await openRecipeData(dataPaths, model, { newClasses: recipe.steps.some((s) => s.step === 'retarget') });
         // Steps that run the model (calibration, training) run where the studio's do: on wasm.
         await useBackend('wasm');
       } else if (dataPaths) {
@@ -343,7 +363,7 @@ Examples:
       await mkdir(out, { recursive: true });
       for (const f of output) await writeFile(join(out, f.name), f.data);
 
-      // The input's own weights: a fuse step drops batch-norm weights the variant no longer has.
+      // The input's own weights: a fuse step drops batch norms, a retarget the input's head.
       const weightBytesBefore = model.weights.reduce((n, w) => n + w.storedBytes, 0);
       const before: SizeSummary = {
         modelJsonBytes: model.modelJsonBytes,
@@ -407,5 +427,5 @@ async function makeExport(
   });
   const result = exportVariant(model, variant, recipe);
   const { modelJsonBytes, weightBytes, totalBytes } = result.sizes;
-  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings, format: variant.format };
+  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings, format: variant.format, retarget: variant.retarget };
 }

@@ -6,7 +6,8 @@
  * - `prune`: unstructured pruning to an exact sparsity (see schema.ts for the precedence of its rules).
  * - `quantize`: how each tensor is stored (float32, float16, affine uint16/uint8, 2–7-bit codes in uint8).
  * - `fuse`: batch-norm folding and fused graph export (see fuseStepSchema).
- * - `prune-channels`, `finetune`, `retarget`: reserved. Their fields are validated now so recipes can be
+ * - `retarget`: a new head for the training data's classes on the model cut at a layer (transfer learning).
+ * - `prune-channels`, `finetune`: reserved. Their fields are validated now so recipes can be
  *   written and checked today; the pipeline refuses to run them until the step is implemented.
  * A step that needs data names it by role (`"data": "calibration"` or `"training"`); the caller supplies the data
  * sets for those roles, and the applied recipe records each one's fingerprint.
@@ -126,11 +127,16 @@ export const finetuneStepSchema = z.strictObject({
 export const retargetStepSchema = z.strictObject({
   step: z.literal('retarget'),
   data: dataRole('training'),
+  /** The layer whose output the new head reads (default: the last pooling or flatten layer before the classifier). */
   cut: matchSchema.optional(),
   epochs: whole('a whole number of epochs, at least 1', 1).default(20),
   batch: whole('a whole batch size, at least 1', 1).default(32),
   learningRate: positive.default(0.001),
   seed: seed.default(1),
+  /** Units of a ReLU layer between the features and the classes' softmax; 0 for a softmax directly on the features. */
+  hidden: whole('a whole number of hidden units (0 for none)', 0, 65536).default(0),
+  /** Share of each class's samples kept apart to choose the best epoch (never trained on). */
+  validationSplit: z.number({ error: 'must be a number from 0 to 0.9' }).min(0, { error: 'must be a number from 0 to 0.9' }).max(0.9, { error: 'must be a number from 0 to 0.9' }).default(0.2),
 }, OBJ);
 
 /**

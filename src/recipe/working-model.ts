@@ -8,7 +8,7 @@ import { bytesOf, concatBytes } from '../bytes';
 import type { PareWarning } from '../errors';
 import type { ModelFormat, OpenedModel, WeightEntry } from '../model/types';
 import type { PrunePlan } from './plan';
-import type { StoredWeight } from './variant';
+import type { RetargetRecord, StoredWeight } from './variant';
 
 export interface WorkingWeight extends WeightEntry {
   /**
@@ -34,6 +34,8 @@ export interface WorkingModel {
   signature?: tf.io.ModelArtifacts['signature'];
   weights: WorkingWeight[];
   warnings: PareWarning[];
+  /** Set by `retarget`: the model's new classes (its topology and head weights are already here). */
+  retarget?: RetargetRecord;
 }
 
 /** The source model as a working model: its own topology and decoded weights, nothing pruned or stored yet. */

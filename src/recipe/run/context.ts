@@ -43,11 +43,12 @@ function makeYielder(): () => Promise<void> {
 
 /** A progress counter over `total` units, shared by every step of one run. */
 export function progressCounter(
-  total: number,
+  initialTotal: number,
   signal: AbortSignal | undefined,
   onProgress: ((p: ApplyProgress) => void) | undefined,
 ): Pick<StepContext, 'checkAbort' | 'tick' | 'pause'> & { done(): number; resize(total: number): void } {
   let done = 0;
+  let total = initialTotal;
   const yieldNow = makeYielder();
   const checkAbort = () => {
     if (signal?.aborted) {
@@ -56,7 +57,7 @@ export function progressCounter(
   };
   return {
     done: () => done,
-    /** A step that changes the weights (fuse) changes how many units storage takes. */
+    /** A step that changes the model (fuse, retarget) changes how many units the later steps take. */
     resize(units) {
       total = Math.max(units, done);
     },

@@ -54,5 +54,6 @@ export function variantOf(model: WorkingModel, recipeHash: string, applied: Appl
       tensors,
     },
     warnings: model.warnings,
+    ...(model.retarget ? { retarget: model.retarget } : {}),
   };
 }
