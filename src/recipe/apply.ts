@@ -12,6 +12,7 @@ import type { OpenedModel } from '../model/types';
 import { progressCounter, type StepContext } from './run/context';
 import { variantOf } from './run/finish';
 import { pruneUnits, runPrune } from './run/prune';
+import { pruneChannelsUnits, runPruneChannels } from './run/prune-channels';
 import { quantizeUnits, runQuantize } from './run/quantize';
 import { recipeHash, type DataRole, type Recipe, type Step } from './schema';
 import type { AppliedWith, ApplyOptions, Variant } from './variant';
@@ -23,11 +24,13 @@ type Runner = (model: WorkingModel, step: Step, ctx: StepContext) => Promise<Wor
 const RUNNERS: Partial<Record<Step['step'], Runner>> = {
   prune: (m, s, ctx) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx),
   quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx),
+  'prune-channels': (m, s, ctx) => runPruneChannels(m, s as Extract<Step, { step: 'prune-channels' }>, ctx),
 };
 
 function unitsOf(model: WorkingModel, step: Step): number {
   if (step.step === 'prune') return pruneUnits(model, step);
   if (step.step === 'quantize') return quantizeUnits(model, step);
+  if (step.step === 'prune-channels') return pruneChannelsUnits(step);
   return 1;
 }
 

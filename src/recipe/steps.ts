@@ -106,6 +106,10 @@ export const pruneChannelsStepSchema = z.strictObject({
   perGroup: z.array(z.strictObject({ match: matchSchema, ratio: fraction }, OBJ), { error: 'must be a list of {match, ratio}' }).default([]),
   roundTo: z.union([z.literal(1), z.literal(4), z.literal(8)], { error: 'must be 1, 4 or 8' }).default(1),
   data: dataRole('calibration').optional(),
+  /** Refit the layers that read removed channels by least squares on calibration data (needs `data`). */
+  compensate: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Calibration samples the activation criterion and compensation use, from the start of the data (default 512). */
+  samples: whole('a whole number of calibration samples, at least 1', 1).optional(),
 }, OBJ);
 
 export const finetuneStepSchema = z.strictObject({

@@ -1,5 +1,6 @@
 /**
- * Which channels each group keeps: per-group rules (matched against the group's layer names) prune a group to their
+ * Which channels each group keeps: per-group rules (matched against the names of the layers that produce or carry
+ * the group's channels) prune a group to their
  * own ratio; the other prunable groups share one global ratio, ranked across groups on scores normalised per group.
  * A group never loses its last channel, and kept counts round up to a multiple of `roundTo`.
  */
@@ -21,9 +22,20 @@ export interface ChoiceOptions {
   where: string;
 }
 
-/** The rule for a group: one naming a member layer exactly beats every pattern; among patterns the first listed wins. */
+/**
+ * The layers a rule is matched against: those whose outputs carry the group's channels (its producers, their batch
+ * norms, depthwise layers), not the layers that read them, which belong to the next group: 'block_*_expand' names
+ * the expansions, not the residual groups the expansions read.
+ */
+export function ownLayers(group: ChannelGroup): string[] {
+  const own = new Set([...group.producers, ...group.members.filter((m) => m.role !== 'in').map((m) => m.layer)]);
+  return group.layers.filter((l) => own.has(l));
+}
+
+/** The rule for a group: one naming an own layer exactly beats every pattern; among patterns the first listed wins. */
 function ruleFor(group: ChannelGroup, rules: readonly ChannelRule[]): ChannelRule | undefined {
-  return rules.find((r) => !isPattern(r.match) && group.layers.includes(r.match)) ?? rules.find((r) => isPattern(r.match) && group.layers.some((l) => matches(l, r.match)));
+  const own = ownLayers(group);
+  return rules.find((r) => !isPattern(r.match) && own.includes(r.match)) ?? rules.find((r) => isPattern(r.match) && own.some((l) => matches(l, r.match)));
 }
 
 /** The `keep` highest-scoring channels, ascending (ties: the lower index stays). */
@@ -43,7 +55,7 @@ export function chooseChannels(groups: readonly ChannelGroup[], scores: Readonly
   options.perGroup.forEach((rule, i) => {
     const hit = groups.filter((g) => ruleFor(g, [rule]));
     if (!hit.length) {
-      throw new PareError('bad-recipe', `${options.where}.perGroup[${i}] ('${rule.match}') names no layer of a channel group; name a layer that produces or reads channels.`);
+      throw new PareError('bad-recipe', `${options.where}.perGroup[${i}] ('${rule.match}') names no layer that produces channels (or carries them: batch norms, depthwise layers); name one.`);
     }
     const prunable = hit.filter((g) => g.prunable);
     if (!prunable.length) {

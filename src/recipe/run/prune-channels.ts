@@ -1,0 +1,72 @@
+/**
+ * The `prune-channels` step: removes whole channels (with everything that must shrink with them) and writes the
+ * working model's new topology and weights. With calibration data it can rank channels by their activations and
+ * refit the layers that read removed channels (least squares), without retraining. Later steps (prune, quantize)
+ * see the smaller model as if it had been opened that way.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { PareError, type PareWarning } from '../../errors';
+import type { ChannelStats } from '../../structure/capture';
+import { planChannelRemoval, refitTargets, removeChannels, type ChannelPlan, type RefitTarget } from '../../structure/prune-channels';
+import type { PruneChannelsStep } from '../steps';
+import { workingArtifacts, type WorkingModel } from '../working-model';
+import { DEFAULT_CALIBRATION_SAMPLES } from './calibration';
+import type { StepContext } from './context';
+
+/** One unit for scoring and choosing, one for the calibration pass, one for writing the smaller model. */
+export function pruneChannelsUnits(step: PruneChannelsStep): number {
+  return step.criterion === 'activation' || step.compensate ? 3 : 2;
+}
+
+async function measure(model: WorkingModel, step: PruneChannelsStep, ctx: StepContext, probes: string[], targets: RefitTarget[]): Promise<ChannelStats> {
+  const data = ctx.data.calibration;
+  if (!data || step.data !== 'calibration') {
+    const why = step.criterion === 'activation' ? 'criterion "activation"' : 'compensate';
+    throw new PareError('missing-data', `${ctx.where} uses ${why}, which needs calibration data: add "data": "calibration" and give the data set.`);
+  }
+  const [tfjs, { captureChannelStats }, { loadTfModel }] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('../../structure/capture'),
+    import('../../model/load-tf'),
+  ]);
+  ctx.noteModelRun(tfjs.getBackend());
+  const loaded: tf.LayersModel = await loadTfModel(workingArtifacts(model), 'layers-model');
+  try {
+    return await captureChannelStats(loaded, probes, targets, data.dataset, { samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, checkAbort: ctx.checkAbort });
+  } finally {
+    loaded.dispose();
+  }
+}
+
+export async function runPruneChannels(model: WorkingModel, step: PruneChannelsStep, ctx: StepContext): Promise<WorkingModel> {
+  ctx.checkAbort();
+  if (model.format !== 'layers-model') {
+    throw new PareError('unsupported', `${ctx.where} ('prune-channels') covers layers models today; this is a graph model.`);
+  }
+  const options = { ratio: step.ratio, criterion: step.criterion, perGroup: step.perGroup, roundTo: step.roundTo, where: ctx.where };
+  let activations: Map<string, Float64Array> | undefined;
+  if (step.criterion === 'activation') {
+    // Probes come from the groups alone, before any channel is chosen; one pass measures them.
+    const probes = [...new Set(planChannelRemoval(model, { ...options, ratio: 0, perGroup: [], criterion: 'l1' }).analysis.groups.filter((g) => g.prunable).flatMap((g) => g.probes))];
+    activations = (await measure(model, step, ctx, probes, [])).meanAbs;
+  }
+  const plan: ChannelPlan = planChannelRemoval(model, options, activations);
+  await ctx.tick('prune-channels');
+  const warnings: PareWarning[] = plan.notes.map((message) => ({ code: 'note', message }));
+  let refit: Parameters<typeof removeChannels>[2];
+  if (step.compensate) {
+    const { targets, skipped } = refitTargets(model, plan);
+    const masked = new Set(model.weights.filter((w) => w.masked).map((w) => w.name));
+    // A pruned kernel keeps its mask: refitting would revive its zeros.
+    const usable = targets.filter((t) => !masked.has(t.kernel));
+    skipped.push(...targets.filter((t) => masked.has(t.kernel)).map((t) => `'${t.layer}' (its kernel is pruned)`));
+    if (skipped.length) warnings.push({ code: 'note', message: `${ctx.where}: ${skipped.join(', ')} read removed channels and were not refitted (Dense and Conv2D kernels are).` });
+    const stats = await measure(model, step, ctx, [], usable);
+    refit = { targets: usable, grams: stats.gram };
+  }
+  if (activations || refit) await ctx.tick('prune-channels');
+  ctx.checkAbort();
+  const smaller = removeChannels(model, plan, refit);
+  await ctx.tick('prune-channels');
+  return { ...model, modelTopology: smaller.modelTopology as WorkingModel['modelTopology'], weights: smaller.weights, warnings: [...model.warnings, ...warnings] };
+}
