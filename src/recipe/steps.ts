@@ -5,7 +5,8 @@
  * Step kinds and the names of their fields are a contract with downstream tools (extend, don't rename):
  * - `prune`: unstructured pruning to an exact sparsity (see schema.ts for the precedence of its rules).
  * - `quantize`: how each tensor is stored (float32, float16, affine uint16/uint8, 2–7-bit codes in uint8).
- * - `prune-channels`, `finetune`, `retarget`, `fuse`: reserved. Their fields are validated now so recipes can be
+ * - `prune-channels`: removes whole channels of layers models (src/structure/), optionally refitting what reads them.
+ * - `finetune`, `retarget`, `fuse`: reserved. Their fields are validated now so recipes can be
  *   written and checked today; the pipeline refuses to run them until the step is implemented.
  * A step that needs data names it by role (`"data": "calibration"` or `"training"`); the caller supplies the data
  * sets for those roles, and the applied recipe records each one's fingerprint.
