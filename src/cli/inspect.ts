@@ -31,7 +31,7 @@ Options:
   --sort <key>      Order of the weight table: file (manifest order, default), name, params or bytes (largest first).
   --wide            Do not shorten long weight and op names in the table.
   --verify          Also load the model with stock TF.js (cpu backend) and check it agrees on the parameter count.
-  --groups          Also list the channel groups (layers models): which layers shrink together when prune-channels
+  --groups          Also list the channel groups: which layers shrink together when prune-channels
                     removes a channel, their channels and multiply-adds, and why a group cannot shrink. With --json,
                     adds "channelGroups".
   -h, --help        Show this help.
@@ -142,7 +142,6 @@ export function renderInventory(inv: ModelInventory, options: { sort: (typeof SO
 
 /** The channel groups: one row each, the layers that shrink together named by the first and how many more. */
 export function renderGroups(inv: ChannelInventory, wide: boolean): string {
-  if (!inv.supported) return `channel groups: ${inv.reason}`;
   const prunable = inv.groups.filter((g) => g.prunable);
   const head = `channel groups: ${count(inv.groups.length)} (${count(prunable.length)} can shrink); ${count(inv.totalMacs)} multiply-adds per sample`;
   const layers = (g: ChannelInventory['groups'][number]) => {

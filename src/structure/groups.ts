@@ -2,9 +2,9 @@
  * Channel groups of a model: what must shrink together when a channel goes, which groups Pare can shrink (and why
  * not, for the others), and the multiply-adds each group's layers cost.
  */
-import { PareError } from '../errors';
 import type { ModelFormat } from '../model/types';
 import type { GroupAnalysis } from './group-types';
+import { graphGroups } from './groups-graph';
 import { layersGroups, type WeightRef } from './groups-layers';
 
 export type { ChannelGroup, GroupAnalysis, GroupMember, ChannelLayout } from './group-types';
@@ -13,6 +13,8 @@ export interface StructuredModel {
   format: ModelFormat;
   modelTopology: unknown;
   weights: readonly WeightRef[];
+  /** Output tensor names ('Identity:0'), for graph models: their channels must stay. */
+  outputs?: readonly { name: string }[];
 }
 
 /**
@@ -22,5 +24,5 @@ export interface StructuredModel {
  */
 export function channelGroups(model: StructuredModel): GroupAnalysis {
   if (model.format === 'layers-model') return layersGroups(model.modelTopology, model.weights);
-  throw new PareError('unsupported', 'Channel groups cover layers models today; this is a graph model.');
+  return graphGroups(model.modelTopology, model.weights, (model.outputs ?? []).map((o) => o.name));
 }

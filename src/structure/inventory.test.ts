@@ -29,9 +29,11 @@ describe('channelInventory', () => {
     expect(residual.readers).toEqual(['block_14_expand', 'block_15_expand', 'block_16_expand']);
   });
 
-  it('says that graph models are not covered yet', async () => {
+  it('lists the groups of a graph model by node name', async () => {
     const inv = channelInventory(await open('.fixtures/real/human-emotion'));
-    expect(inv).toMatchObject({ supported: false, groups: [] });
-    expect(renderGroups(inv, false)).toBe('channel groups: Channel groups cover layers models today; this is a graph model.');
+    expect(inv.groups.filter((g) => g.prunable)).toHaveLength(6);
+    const first = inv.groups.find((g) => g.prunable)!;
+    expect(first).toMatchObject({ layers: ['StatefulPartitionedCall/model_1/block1_conv1_act/Relu'], readers: ['StatefulPartitionedCall/model_1/block1_conv2_act/Relu'], channels: 32 });
+    expect(renderGroups(inv, false)).toContain('channel groups: 8 (6 can shrink)');
   });
 });

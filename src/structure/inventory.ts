@@ -18,9 +18,7 @@ export interface GroupRow {
 }
 
 export interface ChannelInventory {
-  /** False when Pare cannot find groups in this model's format yet (`reason` says so). */
-  supported: boolean;
-  reason?: string;
+  /** Multiply-adds per sample of the layers Pare can size (graph models whose shapes get lost count less). */
   totalMacs: number;
   groups: GroupRow[];
 }
@@ -29,12 +27,8 @@ export interface ChannelInventory {
  * @example channelInventory(await openModel(files)).groups.filter((g) => g.prunable).map((g) => g.layers[0]);
  */
 export function channelInventory(model: OpenedModel): ChannelInventory {
-  if (model.format !== 'layers-model') {
-    return { supported: false, reason: 'Channel groups cover layers models today; this is a graph model.', totalMacs: 0, groups: [] };
-  }
-  const analysis = channelGroups({ format: model.format, modelTopology: model.artifacts.modelTopology, weights: model.weights });
+  const analysis = channelGroups({ format: model.format, modelTopology: model.artifacts.modelTopology, weights: model.weights, outputs: model.outputs });
   return {
-    supported: true,
     totalMacs: analysis.totalMacs,
     groups: analysis.groups.map((g) => {
       const own = ownLayers(g);

@@ -10,7 +10,7 @@ import { channelGroups, type StructuredModel } from './groups';
 import { weightScores, type Criterion } from './importance';
 import { layerGraph } from './layer-graph';
 import { refitKernel } from './least-squares';
-import { removedIndices, reshapeTopology, sliceWeights, type ShapedWeight } from './remove';
+import { removedIndices, reshapeGraphConsts, reshapeTopology, sliceWeights, type ShapedWeight } from './remove';
 import type { GramTarget } from './capture';
 
 export interface ChannelPruneOptions {
@@ -140,5 +140,9 @@ export function removeChannels<W extends Weight>(model: ChannelModel & { weights
     removed.get(t.kernel)!.delete(t.axis); // already sliced by the refit
   }
   weights = sliceWeights(weights, removed);
+  if (model.format === 'graph-model') {
+    const shapes = new Map(weights.filter((w, i) => w !== model.weights[i]).map((w) => [w.name, w.shape]));
+    return { modelTopology: reshapeGraphConsts(model.modelTopology, shapes), weights };
+  }
   return { modelTopology: reshapeTopology(model.modelTopology, plan.analysis.groups, plan.keep), weights };
 }

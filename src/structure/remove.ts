@@ -74,3 +74,17 @@ export function reshapeTopology(topology: unknown, groups: readonly ChannelGroup
   if (done !== counts.size) throw new Error(`Internal error: ${counts.size - done} shrunk layers were not found in the topology.`);
   return copy;
 }
+
+/**
+ * A copy of a graph topology whose Const nodes state the new shapes of the weights that shrank (the manifest is
+ * what the loader reads; the node's own tensorShape is kept truthful for tools that read it).
+ */
+export function reshapeGraphConsts(topology: unknown, shapes: ReadonlyMap<string, readonly number[]>): unknown {
+  const copy = structuredClone(topology) as { node?: { name: string; op: string; attr?: Record<string, { tensor?: { tensorShape?: { dim?: { size?: string }[] } } }> }[] };
+  for (const node of copy.node ?? []) {
+    const shape = node.op === 'Const' ? shapes.get(node.name) : undefined;
+    const proto = shape && node.attr?.value?.tensor?.tensorShape;
+    if (proto) proto.dim = shape.map((d) => ({ size: String(d) }));
+  }
+  return copy;
+}

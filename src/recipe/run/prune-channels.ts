@@ -40,22 +40,25 @@ async function measure(model: WorkingModel, step: PruneChannelsStep, ctx: StepCo
 
 export async function runPruneChannels(model: WorkingModel, step: PruneChannelsStep, ctx: StepContext): Promise<WorkingModel> {
   ctx.checkAbort();
-  if (model.format !== 'layers-model') {
-    throw new PareError('unsupported', `${ctx.where} ('prune-channels') covers layers models today; this is a graph model.`);
+  if (model.format !== 'layers-model' && (step.criterion === 'activation' || step.compensate)) {
+    const what = step.criterion === 'activation' ? 'criterion "activation"' : 'compensate';
+    throw new PareError('unsupported', `${ctx.where} uses ${what}, which covers layers models today; use "l1", "l2" or "bn-scale" without compensate for this graph model.`);
   }
+  // Graph models keep the channels of their outputs: the walk needs their names.
+  const structured = { ...model, outputs: model.source.outputs };
   const options = { ratio: step.ratio, criterion: step.criterion, perGroup: step.perGroup, roundTo: step.roundTo, where: ctx.where };
   let activations: Map<string, Float64Array> | undefined;
   if (step.criterion === 'activation') {
     // Probes come from the groups alone, before any channel is chosen; one pass measures them.
-    const probes = [...new Set(planChannelRemoval(model, { ...options, ratio: 0, perGroup: [], criterion: 'l1' }).analysis.groups.filter((g) => g.prunable).flatMap((g) => g.probes))];
+    const probes = [...new Set(planChannelRemoval(structured, { ...options, ratio: 0, perGroup: [], criterion: 'l1' }).analysis.groups.filter((g) => g.prunable).flatMap((g) => g.probes))];
     activations = (await measure(model, step, ctx, probes, [])).meanAbs;
   }
-  const plan: ChannelPlan = planChannelRemoval(model, options, activations);
+  const plan: ChannelPlan = planChannelRemoval(structured, options, activations);
   await ctx.tick('prune-channels');
   const warnings: PareWarning[] = plan.notes.map((message) => ({ code: 'note', message }));
   let refit: Parameters<typeof removeChannels>[2];
   if (step.compensate) {
-    const { targets, skipped } = refitTargets(model, plan);
+    const { targets, skipped } = refitTargets(structured, plan);
     const masked = new Set(model.weights.filter((w) => w.masked).map((w) => w.name));
     // A pruned kernel keeps its mask: refitting would revive its zeros.
     const usable = targets.filter((t) => !masked.has(t.kernel));
@@ -66,7 +69,7 @@ export async function runPruneChannels(model: WorkingModel, step: PruneChannelsS
   }
   if (activations || refit) await ctx.tick('prune-channels');
   ctx.checkAbort();
-  const smaller = removeChannels(model, plan, refit);
+  const smaller = removeChannels(structured, plan, refit);
   await ctx.tick('prune-channels');
   return { ...model, modelTopology: smaller.modelTopology as WorkingModel['modelTopology'], weights: smaller.weights, warnings: [...model.warnings, ...warnings] };
 }

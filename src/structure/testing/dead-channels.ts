@@ -17,12 +17,12 @@ function scaleAlong(values: Float32Array, shape: readonly number[], axis: number
 
 /** The model with `dead` channels (by group id) made inert, stored as plain float32 (no quantization grid). */
 export function withDeadChannels(model: OpenedModel, groups: readonly ChannelGroup[], dead: ReadonlyMap<number, readonly number[]>): OpenedModel {
-  const values = new Map(model.weights.map((w) => [w.name, Float32Array.from(w.values as Float32Array)]));
+  const values = new Map(model.weights.map((w) => [w.name, w.dtype === 'float32' ? Float32Array.from(w.values as Float32Array) : w.values]));
   const shapes = new Map(model.weights.map((w) => [w.name, w.shape]));
   for (const g of groups) {
     for (const c of dead.get(g.id) ?? []) {
       for (const m of g.members) {
-        const v = values.get(m.weight)!;
+        const v = values.get(m.weight)! as Float32Array;
         if (m.role === 'in') for (const i of indicesOf(m.layout, c)) scaleAlong(v, shapes.get(m.weight)!, m.axis, i, 0);
         else if (m.role === 'out') for (const i of indicesOf(m.layout, c)) scaleAlong(v, shapes.get(m.weight)!, m.axis, i, 1e-4);
       }
