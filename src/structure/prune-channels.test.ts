@@ -119,6 +119,14 @@ describe('prune-channels on the sample CNN', () => {
     expect(kept.reduce((a, b) => a + b, 0)).toBe(226 - Math.round(0.25 * 226));
   });
 
+  it('leaves the opened model untouched: its topology text and every weight byte', async () => {
+    const topology = JSON.stringify(cnn.artifacts.modelTopology);
+    const bytes = cnn.weights.map((w) => Buffer.from(w.values.buffer, w.values.byteOffset, w.values.byteLength).toString('base64'));
+    await applyRecipe(cnn, recipe({ ratio: 0.5, roundTo: 4 }));
+    expect(JSON.stringify(cnn.artifacts.modelTopology)).toBe(topology);
+    expect(cnn.weights.map((w) => Buffer.from(w.values.buffer, w.values.byteOffset, w.values.byteLength).toString('base64'))).toEqual(bytes);
+  });
+
   it('says which rule selects nothing or only channels Pare cannot remove', async () => {
     await expect(applyRecipe(cnn, recipe({ ratio: 0, perGroup: [{ match: 'nope*', ratio: 0.5 }] }))).rejects.toThrow("recipe.steps[0].perGroup[0] ('nope*') names no layer that produces channels");
     await expect(applyRecipe(cnn, recipe({ ratio: 0, perGroup: [{ match: 'fc3', ratio: 0.5 }] }))).rejects.toThrow("selects only channels Pare cannot remove: 'fc3' (Dense) ends in a softmax over its channels");
