@@ -1,8 +1,8 @@
 /**
- * Compensating removed input channels without retraining: the consumer's kernel rows that remain (and its bias)
- * are refitted by least squares so that, on the calibration inputs, its pre-activation output stays as close as
- * possible to what the full kernel computed: min ‖X_K W' + 1 b' − (X W + 1 b)‖², solved from the Gram matrix of
- * [X 1] captured once.
+ * Compensating removed input channels without retraining: the kernel rows that remain (and the bias) of a layer
+ * that read removed channels are refitted by least squares so that, on the calibration samples, its pre-activation
+ * output stays as close as possible to what the original layer computed: min ‖A W' + 1 b' − (B W + 1 b)‖², with A
+ * its inputs in the smaller model and B those in the original.
  */
 import { cholesky, dampedGram } from '../calibrate/cholesky';
 
@@ -10,35 +10,11 @@ import { cholesky, dampedGram } from '../calibrate/cholesky';
 const RIDGE = 1e-4;
 
 /**
- * @param gram (d+1)² Gram of [X 1] (row-major; index d is the constant column)
- * @param kernel d x cout, row-major (a Conv2D kernel [kh, kw, cin, cout] is already in that order)
- * @param bias cout values, or null when the layer has none (no intercept is fitted then)
- * @param kept the kernel rows that remain, ascending
- * @returns the new kernel (kept.length x cout) and bias
+ * Solves (H + ridge) X = rhs for X in place (rhs: n x cout, row-major), H symmetric positive semi-definite: one
+ * Cholesky factorisation, then forward and backward substitution over whole rows.
  */
-export function refitKernel(gram: Float64Array, d: number, kernel: Float32Array, bias: Float32Array | null, kept: readonly number[], cout: number): { kernel: Float32Array; bias: Float32Array | null } {
-  const full = d + 1;
-  const idx = bias ? [...kept, d] : [...kept];
-  const n = idx.length;
-  const h = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) h[a * n + b] = gram[idx[a]! * full + idx[b]!]!;
+export function solveInPlace(h: Float64Array, n: number, rhs: Float64Array, cout: number): void {
   const l = cholesky(dampedGram(h, n, RIDGE), n, 'Gram matrix of the kept inputs');
-  // Right-hand side: G[idx, all] · [W; b], n x cout.
-  const rhs = new Float64Array(n * cout);
-  for (let a = 0; a < n; a++) {
-    const g = idx[a]! * full;
-    const row = rhs.subarray(a * cout, (a + 1) * cout);
-    for (let r = 0; r < d; r++) {
-      const v = gram[g + r]!;
-      if (v === 0) continue;
-      const w = r * cout;
-      for (let o = 0; o < cout; o++) row[o] += v * kernel[w + o]!;
-    }
-    if (bias) {
-      const v = gram[g + d]!;
-      for (let o = 0; o < cout; o++) row[o] += v * bias[o]!;
-    }
-  }
   // L Lᵀ x = rhs, all columns at once: forward then backward substitution over rows.
   for (let i = 0; i < n; i++) {
     const ri = rhs.subarray(i * cout, (i + 1) * cout);
@@ -62,8 +38,33 @@ export function refitKernel(gram: Float64Array, d: number, kernel: Float32Array,
     const lii = l[i * n + i]!;
     for (let o = 0; o < cout; o++) ri[o] /= lii;
   }
-  const out = new Float32Array(kept.length * cout);
-  for (let a = 0; a < kept.length; a++) for (let o = 0; o < cout; o++) out[a * cout + o] = rhs[a * cout + o]!;
-  const newBias = bias ? Float32Array.from(rhs.subarray(kept.length * cout, (kept.length + 1) * cout)) : null;
-  return { kernel: out, bias: newBias };
+}
+
+/**
+ * The sequential form: the kept inputs A are what the layer receives in the smaller model (earlier layers already
+ * changed), the target is what the original layer computed from its original inputs B. From H = [A 1]ᵀ[A 1]
+ * ((a+1)²) and C = [A 1]ᵀ[B 1] ((a+1) x (b+1)): X = H⁻¹ C [W; b], over the output columns `keptOut` of the
+ * original kernel W (b x cout).
+ */
+export function refitFromCross(h: Float64Array, c: Float64Array, a: number, b: number, kernel: Float32Array, bias: Float32Array | null, keptOut: readonly number[], cout: number): { kernel: Float32Array; bias: Float32Array | null } {
+  const n = bias ? a + 1 : a;
+  const hh = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) hh[i * n + j] = h[i * (a + 1) + j]!;
+  const k = keptOut.length;
+  const rhs = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const row = rhs.subarray(i * k, (i + 1) * k);
+    const ci = i * (b + 1);
+    for (let r = 0; r < b; r++) {
+      const v = c[ci + r]!;
+      if (v === 0) continue;
+      for (let o = 0; o < k; o++) row[o] += v * kernel[r * cout + keptOut[o]!]!;
+    }
+    if (bias) {
+      const v = c[ci + b]!;
+      for (let o = 0; o < k; o++) row[o] += v * bias[keptOut[o]!]!;
+    }
+  }
+  solveInPlace(hh, n, rhs, k);
+  return { kernel: Float32Array.from(rhs.subarray(0, a * k)), bias: bias ? Float32Array.from(rhs.subarray(a * k, (a + 1) * k)) : null };
 }

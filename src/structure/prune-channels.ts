@@ -1,6 +1,6 @@
 /**
- * Channel removal on a model: score each prunable group's channels, choose the ones to keep, optionally refit the
- * layers that read removed channels (least squares on calibration statistics), and write the smaller model:
+ * Channel removal on a model: score each prunable group's channels, choose the ones to keep, and write the smaller
+ * model (refitting what reads removed channels is refit.ts's job):
  * sliced tensors in manifest order and a topology whose layers name their new channel counts.
  */
 import type { ConvGeometry } from '../calibrate/patches';
@@ -9,9 +9,7 @@ import type { GroupAnalysis } from './group-types';
 import { channelGroups, type StructuredModel } from './groups';
 import { weightScores, type Criterion } from './importance';
 import { layerGraph } from './layer-graph';
-import { refitKernel } from './least-squares';
 import { removedIndices, reshapeGraphConsts, reshapeTopology, sliceWeights, type ShapedWeight } from './remove';
-import type { GramTarget } from './capture';
 
 export interface ChannelPruneOptions {
   ratio: number;
@@ -70,12 +68,18 @@ export function planChannelRemoval(model: ChannelModel, options: ChannelPruneOpt
 }
 
 /** A layer whose input rows lose channels and that least squares can refit: Dense and Conv2D kernels. */
-export interface RefitTarget extends GramTarget {
+export interface RefitTarget {
+  layer: string;
+  /** Rows the original kernel reads: input features, or kh*kw*cin. */
+  dIn: number;
+  conv?: ConvGeometry;
   kernel: string;
   bias?: string;
   /** The kernel's input axis, and the input channels that remain along it (ascending). */
   axis: number;
   keptIn: number[];
+  /** Output channels the layer keeps (its own group may lose some too). */
+  keptOut: number[];
 }
 
 const pair = (v: unknown): [number, number] => (typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [Number(v[0]), Number(v[1])] : [1, 1]);
@@ -95,51 +99,31 @@ export function refitTargets(model: ChannelModel, plan: ChannelPlan): { targets:
       const w = byName.get(m.weight)!;
       const gone = removed.get(m.weight)!.get(m.axis)!;
       const keptIn = [...Array(w.shape[m.axis]).keys()].filter((i) => !gone.has(i));
+      const goneOut = removed.get(m.weight)!.get(w.shape.length - 1) ?? new Set<number>();
+      const keptOut = [...Array(w.shape[w.shape.length - 1]).keys()].filter((i) => !goneOut.has(i));
       const dIn = w.shape.slice(0, -1).reduce((a, b) => a * b, 1);
       const bias = model.weights.find((b) => b.owner === m.layer && b.name.endsWith('/bias'))?.name;
       const config = configs.get(m.layer) ?? {};
       if (w.ownerType === 'Dense' && w.shape.length === 2) {
-        targets.push({ layer: m.layer, dIn, kernel: w.name, ...(bias ? { bias } : {}), axis: m.axis, keptIn });
+        targets.push({ layer: m.layer, dIn, kernel: w.name, ...(bias ? { bias } : {}), axis: m.axis, keptIn, keptOut });
       } else if (w.ownerType === 'Conv2D' && w.shape.length === 4) {
         const conv: ConvGeometry = { kernelSize: [w.shape[0]!, w.shape[1]!], strides: pair(config.strides), dilation: pair(config.dilation_rate), padding: config.padding === 'same' ? 'same' : 'valid' };
-        targets.push({ layer: m.layer, dIn, conv, kernel: w.name, ...(bias ? { bias } : {}), axis: m.axis, keptIn });
+        targets.push({ layer: m.layer, dIn, conv, kernel: w.name, ...(bias ? { bias } : {}), axis: m.axis, keptIn, keptOut });
       } else skipped.push(`'${m.layer}' (${w.ownerType})`);
     }
   }
+  // Model order: each refit sees the layers before it as already refitted.
+  const order = new Map(plan.analysis.layers.map((l, i) => [l.layer, i]));
+  targets.sort((x, y) => order.get(x.layer)! - order.get(y.layer)!);
   return { targets, skipped };
 }
 
-/** The kernel rows (of the d x cout matrix view) that remain when `keptIn` channels remain along `axis`. */
-function keptRows(shape: readonly number[], axis: number, keptIn: readonly number[]): number[] {
-  const cin = shape[axis]!;
-  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const rows: number[] = [];
-  for (let p = 0; p < outer; p++) for (const c of keptIn) rows.push(p * cin + c);
-  return rows;
-}
-
 /**
- * The smaller model: refitted kernels (when Gram matrices are given), then every member sliced, and the topology
- * with the new channel counts. Tensors nothing touches keep their arrays.
+ * The smaller model: every member sliced, and the topology with the new channel counts (graph models: the new
+ * shapes of their constants). Tensors nothing touches keep their arrays.
  */
-export function removeChannels<W extends Weight>(model: ChannelModel & { weights: readonly W[] }, plan: ChannelPlan, refit?: { targets: RefitTarget[]; grams: ReadonlyMap<string, Float64Array> }): { modelTopology: unknown; weights: W[] } {
-  const removed = removedIndices(plan.analysis.groups, plan.keep);
-  let weights = [...model.weights];
-  const index = new Map(weights.map((w, i) => [w.name, i]));
-  for (const t of refit?.targets ?? []) {
-    const gram = refit!.grams.get(t.layer);
-    if (!gram) continue;
-    const k = weights[index.get(t.kernel)!]!;
-    const b = t.bias !== undefined ? weights[index.get(t.bias)!]! : undefined;
-    const cout = k.shape[k.shape.length - 1]!;
-    const r = refitKernel(gram, t.dIn, k.values as Float32Array, (b?.values as Float32Array | undefined) ?? null, keptRows(k.shape, t.axis, t.keptIn), cout);
-    const shape = [...k.shape];
-    shape[t.axis] = t.keptIn.length;
-    weights[index.get(t.kernel)!] = { ...k, values: r.kernel, shape };
-    if (b && r.bias) weights[index.get(t.bias!)!] = { ...b, values: r.bias };
-    removed.get(t.kernel)!.delete(t.axis); // already sliced by the refit
-  }
-  weights = sliceWeights(weights, removed);
+export function removeChannels<W extends Weight>(model: ChannelModel & { weights: readonly W[] }, plan: ChannelPlan): { modelTopology: unknown; weights: W[] } {
+  const weights = sliceWeights(model.weights, removedIndices(plan.analysis.groups, plan.keep));
   if (model.format === 'graph-model') {
     const shapes = new Map(weights.filter((w, i) => w !== model.weights[i]).map((w) => [w.name, w.shape]));
     return { modelTopology: reshapeGraphConsts(model.modelTopology, shapes), weights };
