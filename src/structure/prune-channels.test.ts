@@ -151,6 +151,18 @@ describe('prune-channels on MobileNetV2 (nsfwjs)', () => {
     x.forEach((t) => t.dispose());
   });
 
+  it('bn-scale keeps the channels whose batch norms scale most (|gamma| summed over the group)', async () => {
+    const v = await applyRecipe(mobilenet, recipe({ ratio: 0, criterion: 'bn-scale', perGroup: [{ match: 'block_5_expand', ratio: 0.75 }] }));
+    const gamma = (name: string) => (mobilenet.weights.find((w) => w.name === name)!.values as Float32Array);
+    const g1 = gamma('block_5_expand_BN/gamma');
+    const g2 = gamma('block_5_depthwise_BN/gamma');
+    const score = [...g1.keys()].map((c) => Math.abs(g1[c]!) + Math.abs(g2[c]!));
+    const expected = [...score.keys()].sort((a, b) => score[b]! - score[a]! || a - b).slice(0, 48).sort((a, b) => a - b);
+    expect(Array.from(v.weights.find((w) => w.name === 'block_5_expand_BN/gamma')!.values)).toEqual(expected.map((c) => g1[c]));
+    const cnnRun = await applyRecipe(cnn, recipe({ ratio: 0.2, criterion: 'bn-scale' }));
+    expect(cnnRun.warnings.map((w) => w.message)).toContain("recipe.steps[0]: 4 groups without a batch norm ('conv1', 'conv2', 'fc1', ...) ranked by L1 instead of \"bn-scale\".");
+  });
+
   it('removing inert channels of expansions and of a residual group (three producers, three readers) keeps the outputs', async () => {
     const groups = groupsOf(mobilenet.format, mobilenet.artifacts.modelTopology, mobilenet.weights, mobilenet.weights);
     const id = (p: string) => groups.find((g) => g.producers[0] === p)!.id;
