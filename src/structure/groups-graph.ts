@@ -8,7 +8,7 @@
  */
 import { indexGraph, nodeNameOf, shapeFromProto, type GraphNode } from '../model/graph-topology';
 import type { Shape } from '../model/layer-shapes';
-import { attrBool, attrInts, attrString, attrStrings, windowOutput } from './graph-attrs';
+import { attrBool, attrInts, attrString, attrStrings, opaqueShape, windowOutput } from './graph-attrs';
 import type { GroupAnalysis, LayerMacs } from './group-types';
 import { SpaceTable, type Flow, type Seg, type WeightRef } from './spaces';
 
@@ -152,7 +152,7 @@ export function graphGroups(topology: unknown, weights: readonly WeightRef[], ou
       }
       return { shape: shape ? [...shape.slice(0, -1), offset] : undefined, segs, width: offset, repeat: 1 };
     }
-    return opaque(`${where} is an op Pare cannot see through`);
+    return opaque(`${where} is an op Pare cannot see through`, opaqueShape(node, shape, (i) => constOf(i)?.values));
   }
 
   function elementwise(node: GraphNode, inputs: string[], ins: Flow[], where: string, opaque: (why: string, shape?: Shape) => Flow): Flow {
