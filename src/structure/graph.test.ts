@@ -105,10 +105,10 @@ describe('channel groups of graph models', () => {
 });
 
 describe('prune-channels on graph models', () => {
-  it('emotion at ratio 0 is unchanged; at 30% stock tf.loadGraphModel loads the export and runs it', async () => {
+  it('emotion at ratio 0 is unchanged; at 30% plus uint8 storage stock tf.loadGraphModel loads the export and runs it', async () => {
     const same = await applyRecipe(emotion, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune-channels', ratio: 0 }] }));
     same.weights.forEach((w, i) => expect(w.values).toBe(emotion.weights[i]!.values));
-    const r = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune-channels', ratio: 0.3, roundTo: 4 }] });
+    const r = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune-channels', ratio: 0.3, roundTo: 4 }, { step: 'quantize', default: 'uint8' }] });
     const v = await applyRecipe(emotion, r);
     const after = channelGroups({ format: 'graph-model', modelTopology: v.modelTopology, weights: v.weights.map((w, i) => ({ ...w, owner: emotion.weights[i]!.owner })), outputs: emotion.outputs });
     expect(after.groups.filter((g) => g.prunable).every((g) => g.channels % 4 === 0)).toBe(true);
