@@ -13,6 +13,7 @@ import { progressCounter, type StepContext } from './run/context';
 import { variantOf } from './run/finish';
 import { runFuse } from './run/fuse';
 import { pruneUnits, runPrune } from './run/prune';
+import { pruneChannelsUnits, runPruneChannels } from './run/prune-channels';
 import { quantizeUnits, runQuantize } from './run/quantize';
 import { retargetUnits, runRetarget } from './run/retarget';
 import { recipeHash, type DataRole, type Recipe, type Step } from './schema';
@@ -27,6 +28,7 @@ const RUNNERS: Partial<Record<Step['step'], Runner>> = {
   quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx),
   fuse: (m, s, ctx) => runFuse(m, s as Extract<Step, { step: 'fuse' }>, ctx),
   retarget: (m, s, ctx) => runRetarget(m, s as Extract<Step, { step: 'retarget' }>, ctx),
+  'prune-channels': (m, s, ctx) => runPruneChannels(m, s as Extract<Step, { step: 'prune-channels' }>, ctx),
 };
 
 /** Steps after which the model has other tensors (or other shapes), so the later steps' units are counted again. */
@@ -44,6 +46,7 @@ function unitsOf(model: WorkingModel, step: Step, options: ApplyOptions, afterRe
   }
   if (step.step === 'prune') return pruneUnits(model, step);
   if (step.step === 'quantize') return quantizeUnits(model, step);
+  if (step.step === 'prune-channels') return pruneChannelsUnits(step);
   return 1;
 }
 

@@ -7,7 +7,8 @@
  * - `quantize`: how each tensor is stored (float32, float16, affine uint16/uint8, 2–7-bit codes in uint8).
  * - `fuse`: batch-norm folding and fused graph export (see fuseStepSchema).
  * - `retarget`: a new head for the training data's classes on the model cut at a layer (transfer learning).
- * - `prune-channels`, `finetune`: reserved. Their fields are validated now so recipes can be
+ * - `prune-channels`: removes whole channels (src/structure/), optionally refitting what reads them.
+ * - `finetune`: reserved. Its fields are validated now so recipes can be
  *   written and checked today; the pipeline refuses to run them until the step is implemented.
  * A step that needs data names it by role (`"data": "calibration"` or `"training"`); the caller supplies the data
  * sets for those roles, and the applied recipe records each one's fingerprint.
@@ -111,6 +112,10 @@ export const pruneChannelsStepSchema = z.strictObject({
   perGroup: z.array(z.strictObject({ match: matchSchema, ratio: fraction }, OBJ), { error: 'must be a list of {match, ratio}' }).default([]),
   roundTo: z.union([z.literal(1), z.literal(4), z.literal(8)], { error: 'must be 1, 4 or 8' }).default(1),
   data: dataRole('calibration').optional(),
+  /** Refit the layers that read removed channels by least squares on calibration data (needs `data`). */
+  compensate: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Calibration samples the activation criterion and compensation use, from the start of the data (default 512). */
+  samples: whole('a whole number of calibration samples, at least 1', 1).optional(),
 }, OBJ);
 
 export const finetuneStepSchema = z.strictObject({
