@@ -19,6 +19,7 @@ import { JobError, JobStatus } from './JobStatus';
 import { LayerTable } from './LayerTable';
 import { MethodChoice } from './MethodChoice';
 import { FindRecipe } from './FindRecipe';
+import { SpeedChoice } from './SpeedChoice';
 import { PrecisionSelect } from './PrecisionSelect';
 import { SparsitySlider } from './SparsitySlider';
 import { VariantWarnings } from './VariantWarnings';
@@ -109,6 +110,8 @@ export function CompressPanel() {
 
         <EstimateReadout />
       </div>
+
+      <SpeedChoice />
 
       <div className="apply-row">
         {/* aria-disabled, not disabled: a disabled button drops the focus to <body> the moment the job starts. */}

@@ -25,7 +25,8 @@ export function MethodChoice() {
   const data = useStudio((s) => s.data);
   const pruneMethod = controls.pruneMethod ?? 'magnitude';
   const rounding = controls.rounding ?? 'nearest';
-  const calibrated = pruneMethod !== 'magnitude' || rounding === 'gptq';
+  // Channel refitting reads the same samples, so their count shows for it too.
+  const calibrated = pruneMethod !== 'magnitude' || rounding === 'gptq' || ((controls.channelRatio ?? 0) > 0 && controls.channelRefit === true);
   const samples = controls.calibrationSamples ?? STUDIO_CALIBRATION_SAMPLES;
   const size = data?.summary.size ?? 0;
 

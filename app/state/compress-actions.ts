@@ -72,6 +72,23 @@ export function setCalibrationSamples(samples: number): void {
   studio.setState((s) => ({ controls: { ...s.controls, calibrationSamples }, loadedRecipe: null }));
 }
 
+/** Share of channels removed from every group that can shrink, whole percents from 0 to 90%. */
+export function setChannelRatio(fraction: number): void {
+  if (!Number.isFinite(fraction)) return;
+  const channelRatio = Math.min(0.9, Math.max(0, Math.round(fraction * 100) / 100));
+  studio.setState((s) => ({ controls: { ...s.controls, channelRatio }, loadedRecipe: null }));
+}
+
+/** Whether channel removal refits the layers after it from the data. */
+export function setChannelRefit(channelRefit: boolean): void {
+  studio.setState((s) => ({ controls: { ...s.controls, channelRefit }, loadedRecipe: null }));
+}
+
+/** Whether the variant folds batch norms and fuses activations (a graph model). */
+export function setFuse(fuse: boolean): void {
+  studio.setState((s) => ({ controls: { ...s.controls, fuse }, loadedRecipe: null }));
+}
+
 /** One threshold over all layers, or the same sparsity in every layer (see PruneScope). */
 export function setPruneScope(pruneScope: PruneScope): void {
   studio.setState((s) => ({ controls: { ...s.controls, pruneScope }, loadedRecipe: null }));

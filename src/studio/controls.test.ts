@@ -70,6 +70,21 @@ describe('calibrated methods in the controls', () => {
   });
 });
 
+describe('speed controls', () => {
+  it('put channel removal first and fusion before storage, and round-trip', () => {
+    const controls = { ...defaultControls(), globalSparsity: 0.5, precision: 'float16' as const, channelRatio: 0.3, channelRefit: true, fuse: true, calibrationSamples: 100 };
+    const recipe = recipeFromControls(controls);
+    expect(recipe.steps.map((s) => s.step)).toEqual(['prune-channels', 'prune', 'fuse', 'quantize']);
+    expect(recipe.steps[0]).toMatchObject({ ratio: 0.3, compensate: true, data: 'calibration', samples: 100 });
+    expect(controlsUseCalibration(controls)).toBe(true);
+    expect(controlsUseCalibration({ ...controls, channelRefit: false })).toBe(false);
+    const back = controlsFromRecipe(recipe, tensors);
+    expect(back.exact).toBe(true);
+    expect(back.controls).toEqual(controls);
+    expect(recipeFromControls({ ...defaultControls(), channelRatio: 0 }).steps.map((s) => s.step)).toEqual([]);
+  });
+});
+
 describe('controlsFromRecipe', () => {
   it('round-trips the studio own recipes exactly', () => {
     const controls = {

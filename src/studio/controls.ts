@@ -4,7 +4,7 @@
  */
 import type { PlannedTensor } from '../recipe/plan';
 import { planRecipe } from '../recipe/plan';
-import { lastPruneStepOf, parseRecipe, quantizeStepOf, recipeHash, type ClipMethod, type Precision, type Recipe } from '../recipe/schema';
+import { lastPruneStepOf, parseRecipe, quantizeStepOf, recipeHash, stepsOfKind, type ClipMethod, type Precision, type Recipe } from '../recipe/schema';
 
 export interface LayerOverride {
   /** The tensor's own sparsity in [0, 1]; it then leaves the global threshold. */
@@ -44,6 +44,12 @@ export interface CompressControls {
   rounding?: RoundingMethod;
   /** Samples the calibrated methods read from the start of the data (default STUDIO_CALIBRATION_SAMPLES). */
   calibrationSamples?: number;
+  /** Share of channels removed from every group that can shrink (the prune-channels step), 0 or absent for none. */
+  channelRatio?: number;
+  /** Refit the layers that read removed channels by least squares on the data's first samples. */
+  channelRefit?: boolean;
+  /** Fold batch norms and fuse activations, exporting a graph model (the fuse step). */
+  fuse?: boolean;
 }
 
 const isAffine = (p: Precision | undefined) => p !== undefined && (typeof p === 'object' || p === 'uint8' || p === 'uint16');
@@ -56,7 +62,8 @@ export function controlsUseCalibration(c: CompressControls): boolean {
   const layers = Object.values(c.layers);
   const prunes = c.globalSparsity > 0 || layers.some((o) => (o.sparsity ?? 0) > 0);
   const rounds = isAffine(c.precision) || layers.some((o) => isAffine(o.precision));
-  return ((c.pruneMethod ?? 'magnitude') !== 'magnitude' && prunes) || ((c.rounding ?? 'nearest') === 'gptq' && rounds);
+  const refits = (c.channelRatio ?? 0) > 0 && c.channelRefit === true;
+  return ((c.pruneMethod ?? 'magnitude') !== 'magnitude' && prunes) || ((c.rounding ?? 'nearest') === 'gptq' && rounds) || refits;
 }
 
 /** No pruning, every tensor kept as the input stored it. */
@@ -85,10 +92,13 @@ export function recipeFromControls(c: CompressControls): Recipe {
   const pruneMethod = c.pruneMethod ?? 'magnitude';
   const prunesSomething = c.globalSparsity > 0 || prunes.some((r) => r.sparsity > 0);
   const rounds = isAffine(c.precision) || quants.some((r) => isAffine(r.precision));
+  const channelRatio = c.channelRatio ?? 0;
   return parseRecipe({
     pare: 'recipe',
     version: 2,
     steps: [
+      // Channels first (the later steps work on the smaller model), then weights, then fusion; storage ends it.
+      ...(channelRatio > 0 ? [{ step: 'prune-channels' as const, ratio: channelRatio, ...(c.channelRefit ? { compensate: true, ...calibrated } : {}) }] : []),
       {
         step: 'prune',
         ...(c.globalSparsity > 0 ? { [c.pruneScope === 'each' ? 'default' : 'sparsity']: c.globalSparsity } : {}),
@@ -96,6 +106,7 @@ export function recipeFromControls(c: CompressControls): Recipe {
         // Only a step that prunes names data: a calibrated step with nothing to do would still ask for it.
         ...(pruneMethod !== 'magnitude' && prunesSomething ? { method: pruneMethod, ...calibrated } : {}),
       },
+      ...(c.fuse ? [{ step: 'fuse' as const }] : []),
       {
         step: 'quantize',
         default: c.precision,
@@ -132,8 +143,15 @@ export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTens
     layers: {},
   };
   if (prune && prune.method !== 'magnitude') controls.pruneMethod = prune.method;
+  const channels = stepsOfKind(recipe, 'prune-channels')[0];
+  if (channels) {
+    controls.channelRatio = channels.ratio;
+    if (channels.compensate) controls.channelRefit = true;
+  }
+  if (stepsOfKind(recipe, 'fuse').length > 0) controls.fuse = true;
   if (quantize?.method === 'gptq') controls.rounding = 'gptq';
-  const samples = (prune?.method !== 'magnitude' ? prune?.samples : undefined) ?? (quantize?.method === 'gptq' ? quantize.samples : undefined);
+  const samples =
+    (prune?.method !== 'magnitude' ? prune?.samples : undefined) ?? (quantize?.method === 'gptq' ? quantize.samples : undefined) ?? (channels?.compensate ? channels.samples : undefined);
   if (samples !== undefined && samples !== STUDIO_CALIBRATION_SAMPLES) controls.calibrationSamples = samples;
   const defaultStore = planRecipe(tensors, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: controls.precision }] }));
   plan.tensors.forEach((t, i) => {
