@@ -12,12 +12,18 @@ export interface UnpackLimits {
   maxDepth: number;
   /** Entries one archive may hold (default 100,000). */
   maxEntries: number;
+  /**
+   * Bytes an opened model may take in memory: its shards, plus float32 copies of weights stored quantized
+   * (default 2 GiB, which a 100-million-parameter float32 model fits five times over).
+   */
+  maxModelBytes: number;
 }
 
 export const DEFAULT_UNPACK_LIMITS: Readonly<UnpackLimits> = {
   maxBytes: 1024 * 1024 * 1024,
   maxDepth: 3,
   maxEntries: 100_000,
+  maxModelBytes: 2 * 1024 * 1024 * 1024,
 };
 
 /** The budget one drop draws on while its archives unpack. */
