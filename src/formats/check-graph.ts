@@ -91,7 +91,7 @@ function checkAcyclic(nodes: ReadonlyMap<string, GraphNode>, file: string): void
     current = inputsOf(nodes.get(current)!).find((src) => pending.has(src))!;
   }
   const cycle = path.slice(at.get(current)).reverse();
-  const shown = [...cycle.slice(0, 6), ...(cycle.length > 6 ? ['…'] : []), cycle[0]].map((n) => (n === '…' ? n : quoteName(n))).join(' -> ');
+  const shown = [...cycle.slice(0, 3), ...(cycle.length > 3 ? ['…'] : []), cycle[0]].map((n) => (n === '…' ? n : quoteName(n))).join(' -> ');
   throw new PareError(
     'graph-cycle',
     `The graph in ${quoteName(file)} has a cycle of ${cycle.length} nodes (${shown}) outside any while loop; stock TF.js cannot run it.`,

@@ -40,6 +40,7 @@ export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, optio
   const manifest = json.weightsManifest ?? [];
   const specs: WeightSpecJson[] = manifest.flatMap((group) => group.weights);
   for (const spec of specs) checkWeightSpec(spec, file);
+  checkDecodedSize(specs, file, ctx.limits.maxModelBytes);
   const warnings: PareWarning[] = [];
   if (format === 'layers-model') {
     const layers = checkLayerStructure(json.modelTopology, file);
@@ -48,7 +49,6 @@ export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, optio
     warnings.push(...checkGraph(json.modelTopology, specs, file), ...duplicateWarnings(specs, file));
   }
   checkTopologyShapes(format, json.modelTopology, specs, file);
-  checkDecodedSize(specs, file, ctx.limits.maxModelBytes);
   warnings.push(...quantizationWarnings(specs, file));
   const shards = readShards(ctx, file, manifest);
 
