@@ -232,7 +232,8 @@ export function layersCases(base: string, parts: ModelParts): ErrorCase[] {
 /** Cases for graph models (TF GraphDefs). */
 export function graphCases(base: string, parts: ModelParts): ErrorCase[] {
   const json = parts.jsonName;
-  const nodes = (p: ModelParts) => p.json.modelTopology.node as Json[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const nodes = (p: ModelParts): any[] => p.json.modelTopology.node;
   const all = nodes(parts);
   const ops = all.filter((n) => n.op !== 'Const' && n.op !== 'Placeholder' && (n.input ?? []).length > 0);
   const [a, b] = [ops[0], ops[ops.length - 1]];

@@ -64,7 +64,8 @@ export function copyParts(parts: ModelParts): ModelParts {
 }
 
 /** The layer list of a layers model's JSON (Sequential or functional, with or without the model_config envelope). */
-export function layerList(json: Json): Json[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function layerList(json: Json): any[] {
   const top = json.modelTopology.model_config ?? json.modelTopology;
   return top.config.layers;
 }
