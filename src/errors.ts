@@ -26,6 +26,7 @@ export type PareErrorCode =
   | 'unknown-layer' // a layer class TF.js's own registry does not know (stock: "Unknown layer: ...")
   | 'graph-cycle' // a graph whose nodes feed themselves (a cycle or a self-loop) outside a while loop
   | 'bad-graph' // a graph's node list is broken: empty, not objects, unnamed, inputs naming nodes that do not exist
+  | 'stock-refuses' // the stock loader itself refuses the topology (an initializer, attribute or shape it cannot use)
   | 'too-deep' // JSON or nested models deeper than Pare walks
   | 'bad-encoding' // a text file in an encoding other than UTF-8 (UTF-16, UTF-32)
   | 'bad-recipe' // a recipe that fails validation

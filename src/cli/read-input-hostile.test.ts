@@ -17,7 +17,7 @@ const SHARD = new Uint8Array(8);
 
 function modelJson(paths: string[]): string {
   return JSON.stringify({
-    modelTopology: { node: [{ name: 'w', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' } } }] },
+    modelTopology: { node: [{ name: 'w', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' } } }], versions: { producer: 1 } },
     weightsManifest: [{ paths, weights: [{ name: 'w', shape: [2], dtype: 'float32' }] }],
   });
 }

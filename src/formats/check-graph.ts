@@ -4,20 +4,28 @@
  * graph with a cycle or a Const node without its weight; all of these are refused by name. What stock loads and
  * only fails on if that node runs — an op its executor does not know, a weight no node uses — is a warning.
  */
-import * as tf from '@tensorflow/tfjs';
 import { PareError, type PareWarning } from '../errors';
 import { quoteName } from '../files/quote';
 import { nodeNameOf, type GraphNode } from '../model/graph-topology';
 import type { WeightSpecJson } from './model-json-schema';
+import type { StockRegistry } from './stock-check';
 
 /**
  * @throws PareError 'bad-graph' (empty list, a node that is not a named object with an op, an input naming no
  *   node), 'graph-cycle' (a node reached again through its own inputs), 'missing-weight' (a Const without weight)
  */
-export function checkGraph(topology: Record<string, unknown>, specs: readonly WeightSpecJson[], file: string): PareWarning[] {
+export function checkGraph(topology: Record<string, unknown>, specs: readonly WeightSpecJson[], file: string, registry: StockRegistry): PareWarning[] {
   const list = topology.node as unknown[];
   if (list.length === 0) {
     throw new PareError('bad-graph', `${quoteName(file)} has an empty node list (modelTopology.node is []); a graph model needs its nodes.`, { file });
+  }
+  const versions = topology.versions;
+  if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) {
+    throw new PareError(
+      'bad-graph',
+      `${quoteName(file)} has no modelTopology.versions (found ${kindOf(versions)}); stock TF.js reads the graph's producer version from it and cannot load the model without it.`,
+      { file },
+    );
   }
   const nodes = new Map<string, GraphNode>();
   list.forEach((node, i) => {
@@ -49,7 +57,7 @@ export function checkGraph(topology: Record<string, unknown>, specs: readonly We
     }
   }
   checkAcyclic(nodes, file);
-  return [...checkConstWeights(nodes, specs, file), ...unknownOpWarnings(nodes, file)];
+  return [...checkConstWeights(nodes, specs, file), ...unknownOpWarnings(nodes, file, registry)];
 }
 
 /**
@@ -123,38 +131,17 @@ function checkConstWeights(nodes: ReadonlyMap<string, GraphNode>, specs: readonl
   ];
 }
 
-const known = new Map<string, boolean>();
-
-/**
- * Ops TF.js's graph executor has no kernel mapping for. The converter keeps its op list internal, so the
- * executor itself is asked: a graph of one node per op is loaded, and a node whose op it does not know gets no
- * category (registerOp'd custom ops count as known, as they do for stock).
- */
-function unknownOpWarnings(nodes: ReadonlyMap<string, GraphNode>, file: string): PareWarning[] {
+/** Ops TF.js's graph executor does not know: stock loads the graph and fails only if such a node runs. */
+function unknownOpWarnings(nodes: ReadonlyMap<string, GraphNode>, file: string, registry: StockRegistry): PareWarning[] {
   const ops = [...new Set([...nodes.values()].map((n) => n.op))];
-  const fresh = ops.filter((op) => !known.has(op));
-  if (fresh.length > 0) {
-    const topology = { node: fresh.map((op, i) => ({ name: `n${i}`, op, attr: {} })), versions: { producer: 1, minConsumer: 0 } };
-    let mapped: Record<string, { category?: string }> | undefined;
-    try {
-      const model = tf.loadGraphModelSync(tf.io.fromMemorySync({ modelTopology: topology, weightSpecs: [], weightData: new ArrayBuffer(0) }));
-      mapped = (model as unknown as { executor?: { graph?: { nodes?: Record<string, { category?: string }> } } }).executor?.graph?.nodes;
-    } catch {
-      mapped = undefined;
-    }
-    // If the executor's shape ever changes, say nothing rather than warn about every op.
-    fresh.forEach((op, i) => known.set(op, mapped ? mapped[`n${i}`]?.category !== undefined : true));
-  }
-  return ops
-    .filter((op) => !known.get(op))
-    .map((op) => {
-      const users = [...nodes.values()].filter((n) => n.op === op);
-      return {
-        code: 'unknown-op' as const,
-        message: `Node ${quoteName(users[0].name)}${users.length > 1 ? ` (and ${users.length - 1} more)` : ''} in ${quoteName(file)} uses op ${quoteName(op)}, which TF.js's graph executor does not know; stock TF.js loads the model but fails if that node runs.`,
-        file,
-      };
-    });
+  return registry.unknownOps(ops).map((op) => {
+    const users = [...nodes.values()].filter((n) => n.op === op);
+    return {
+      code: 'unknown-op' as const,
+      message: `Node ${quoteName(users[0].name)}${users.length > 1 ? ` (and ${users.length - 1} more)` : ''} in ${quoteName(file)} uses op ${quoteName(op)}, which TF.js's graph executor does not know; stock TF.js loads the model but fails if that node runs.`,
+      file,
+    };
+  });
 }
 
 function kindOf(value: unknown): string {

@@ -4,12 +4,13 @@
  * manifest ("N of M weights are not set") and every manifest weight must belong to a layer ("no target
  * variable"). Duplicate names stock loads (the last copy wins), so they are a warning.
  */
-import * as tf from '@tensorflow/tfjs';
 import { PareError, type PareWarning } from '../errors';
 import { quoteName } from '../files/quote';
 import { isLayerJson, isModelClass, layerName, modelConfigOf, type LayerNode } from '../model/layers-topology';
 import { resolveLayerWeight } from '../model/prunable';
 import type { WeightSpecJson } from './model-json-schema';
+import type { BuiltWeight, StockRegistry } from './stock-check';
+import { shownShape } from './weight-specs';
 
 type Config = Record<string, unknown>;
 
@@ -59,10 +60,10 @@ const WEIGHTLESS = new Set([
  * registry. Returns every layer, nested models' included.
  * @throws PareError 'bad-model-json' naming the field, 'unknown-layer' naming the layer and its class
  */
-export function checkLayerStructure(topology: unknown, file: string): LayerNode[] {
+export function checkLayerStructure(topology: unknown, file: string, registry: StockRegistry): LayerNode[] {
   const model = modelConfigOf(topology);
   if (!model) return [];
-  checkClass(model.class_name, layerName(model) || 'the model', file);
+  checkClass(registry, model.class_name, layerName(model) || 'the model', file);
   const out: LayerNode[] = [];
   // Iterative, nested models included: depth is already bounded, but a loop needs no such bound.
   const queue: { config: unknown; where: string }[] = [{ config: model.config, where: 'modelTopology' }];
@@ -82,11 +83,11 @@ export function checkLayerStructure(topology: unknown, file: string): LayerNode[
         );
       }
       const name = layerName(layer);
-      checkClass(layer.class_name, name, file);
+      checkClass(registry, layer.class_name, name, file);
       const node: LayerNode = { name, className: layer.class_name, config: Array.isArray(layer.config) ? {} : layer.config };
       const wrapped = (layer.config as Config).layer;
       if (isLayerJson(wrapped)) {
-        checkClass(wrapped.class_name, layerName(wrapped) || name, file);
+        checkClass(registry, wrapped.class_name, layerName(wrapped) || name, file);
         node.innerClassName = wrapped.class_name;
       }
       out.push(node);
@@ -151,9 +152,8 @@ export function duplicateWarnings(specs: readonly WeightSpecJson[], file: string
   }));
 }
 
-function checkClass(className: string, layer: string, file: string): void {
-  const registered = tf.serialization.SerializationMap.getMap().classNameMap[className];
-  if (registered && registered[0].prototype instanceof tf.layers.Layer) return;
+function checkClass(registry: StockRegistry, className: string, layer: string, file: string): void {
+  if (registry.isLayerClass(className)) return;
   throw new PareError(
     'unknown-layer',
     `Layer ${quoteName(layer)} in ${quoteName(file)} has class ${quoteName(className)}, which TF.js does not know ` +
@@ -168,4 +168,49 @@ function kindOf(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return 'a string';
   return `the ${typeof value} ${String(value).slice(0, 20)}`;
+}
+
+/**
+ * The manifest against the weights stock TF.js built from the topology (stock-check.ts), as its loader matches
+ * them: by name, each once, with the shape it built.
+ * @throws PareError 'bad-model-json' (two layers share a weight name), 'missing-weight', 'unowned-weight', 'shape-mismatch'
+ */
+export function checkAgainstBuilt(built: readonly BuiltWeight[], specs: readonly WeightSpecJson[], file: string): void {
+  const byName = new Map<string, BuiltWeight>();
+  for (const w of built) {
+    if (byName.has(w.name)) {
+      throw new PareError(
+        'bad-model-json',
+        `Two layers of ${quoteName(file)} make a weight named ${quoteName(w.name)} (two layers share a name); stock TF.js refuses it ("Duplicate weight name").`,
+        { file, weight: w.name },
+      );
+    }
+    byName.set(w.name, w);
+  }
+  const listed = new Set(specs.map((s) => s.name));
+  for (const spec of specs) {
+    const w = byName.get(spec.name);
+    if (!w) {
+      throw new PareError(
+        'unowned-weight',
+        `Weight ${quoteName(spec.name)} in the manifest of ${quoteName(file)} is not one of the weights stock TF.js builds from the topology; it refuses it too ("no target variable").`,
+        { file, weight: spec.name },
+      );
+    }
+    if (w.shape.length !== spec.shape.length || w.shape.some((d, i) => d !== spec.shape[i])) {
+      throw new PareError(
+        'shape-mismatch',
+        `Weight ${quoteName(spec.name)} in ${quoteName(file)} has shape [${shownShape(spec.shape)}]; the topology builds it as [${shownShape(w.shape)}] (stock TF.js: "Shape mismatch").`,
+        { file, weight: spec.name },
+      );
+    }
+  }
+  const missing = built.find((w) => !listed.has(w.name));
+  if (missing) {
+    throw new PareError(
+      'missing-weight',
+      `The topology of ${quoteName(file)} builds weight ${quoteName(missing.name)} [${shownShape(missing.shape)}], which is not in the manifest; stock TF.js refuses it too ("weights are not set").`,
+      { file, weight: missing.name },
+    );
+  }
 }

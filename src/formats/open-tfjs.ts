@@ -11,9 +11,10 @@ import { graphModelIO } from '../model/graph-io';
 import { validateModelJson, type WeightSpecJson } from './model-json-schema';
 import { checkWeightSpec, elementCount, storedByteLength } from './weight-specs';
 import { checkTopologyShapes } from './check-topology-shapes';
-import { checkLayerStructure, checkLayersWeights, duplicateWarnings } from './check-layers-weights';
+import { checkAgainstBuilt, checkLayerStructure, checkLayersWeights, duplicateWarnings } from './check-layers-weights';
 import { checkGraph } from './check-graph';
 import { checkDecodedSize, quantizationWarnings } from './model-budget';
+import { checkWithStockLoader, stockRegistry } from './stock-check';
 import { readShards } from './shards';
 import { countNonFinite, countNonFiniteStored, decodeWeightValues } from './decode-weights';
 import { isRecord } from './context';
@@ -30,9 +31,9 @@ export interface OpenOptions {
  * Opens the chosen model JSON as a TF.js model of the kind its topology shows.
  *
  * @example
- *   const model = openTfjsModel(ctx, ctx.modelJson()!, { reader: 'tfjs-layers' });
+ *   const model = await openTfjsModel(ctx, ctx.modelJson()!, { reader: 'tfjs-layers' });
  */
-export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, options: OpenOptions): OpenedModel {
+export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, options: OpenOptions): Promise<OpenedModel> {
   const file = choice.name;
   const json = validateModelJson(choice.json, file);
   const format = formatOf(choice, json.format);
@@ -42,13 +43,16 @@ export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, optio
   for (const spec of specs) checkWeightSpec(spec, file);
   checkDecodedSize(specs, file, ctx.limits.maxModelBytes);
   const warnings: PareWarning[] = [];
+  const registry = await stockRegistry();
   if (format === 'layers-model') {
-    const layers = checkLayerStructure(json.modelTopology, file);
+    const layers = checkLayerStructure(json.modelTopology, file, registry);
     warnings.push(...checkLayersWeights(layers, specs, json.weightsManifest !== undefined, file));
   } else {
-    warnings.push(...checkGraph(json.modelTopology, specs, file), ...duplicateWarnings(specs, file));
+    warnings.push(...checkGraph(json.modelTopology, specs, file, registry), ...duplicateWarnings(specs, file));
   }
   checkTopologyShapes(format, json.modelTopology, specs, file);
+  const built = await checkWithStockLoader(format, json.modelTopology, specs.reduce((n, s) => n + elementCount(s.shape), 0), file);
+  if (built && json.weightsManifest !== undefined) checkAgainstBuilt(built, specs, file);
   warnings.push(...quantizationWarnings(specs, file));
   const shards = readShards(ctx, file, manifest);
 

@@ -272,6 +272,12 @@ export function graphCases(base: string, parts: ModelParts): ErrorCase[] {
       says: [`'${json}' has an empty node list`],
     },
     {
+      name: `${base}: no versions`,
+      files: () => edited(parts, (p) => delete p.json.modelTopology.versions),
+      code: 'bad-graph',
+      says: [`'${json}' has no modelTopology.versions (found nothing)`],
+    },
+    {
       name: `${base}: a node that is a number`,
       files: () => edited(parts, (p) => nodes(p).splice(2, 0, 5)),
       code: 'bad-graph',
