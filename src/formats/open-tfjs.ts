@@ -68,7 +68,9 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
     if (bad > 0) {
       warnings.push({
         code: 'non-finite-weights',
-        message: `Weight ${quoteName(spec.name)} has ${bad.toLocaleString('en-US')} NaN or infinite value${bad === 1 ? '' : 's'} out of ${elementCount(spec.shape).toLocaleString('en-US')}; the model may give NaN outputs.`,
+        message: `Weight ${quoteName(spec.name)} has ${bad.toLocaleString('en-US')} NaN or infinite value${bad === 1 ? '' : 's'} out of ${elementCount(spec.shape).toLocaleString('en-US')}; the model may give NaN outputs. ` +
+          `Exports keep them as they are while the weight stays float32 or float16; stored as 8 bits or fewer, or uint16, ` +
+          `±Infinity becomes the ends of the weight's range and NaN the code nearest 0.`,
         file,
         weight: spec.name,
       });
