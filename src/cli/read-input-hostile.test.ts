@@ -136,3 +136,24 @@ describe('shards that are not regular files', () => {
     expect(await failure(readInput('/dev/zero'))).toMatchObject({ code: 'not-a-file', message: "'/dev/zero' is a device, not a regular file; expected a model file, a folder or a .zip." });
   });
 });
+
+describe('budgets from the environment', () => {
+  it('PARE_MAX_MODEL_BYTES bounds what a model may take once open; a value that is no size is refused by name', async () => {
+    const { applyEnvLimits } = await import('./read-input');
+    const mlp = join(process.cwd(), 'public/samples/fashion-mlp');
+    try {
+      process.env.PARE_MAX_MODEL_BYTES = '1M';
+      expect(await failure(openFromDisk(mlp))).toMatchObject({
+        code: 'too-large',
+        message:
+          "'fashion-mlp/model.json' describes a model that needs about 1,066,440 bytes in memory once open (6 weights; the largest, 'fc1/kernel', 940,800 bytes); Pare opens models of at most 1,048,576 bytes.",
+      });
+      process.env.PARE_MAX_MODEL_BYTES = '2M';
+      expect((await openFromDisk(mlp)).weights).toHaveLength(6);
+      expect(() => applyEnvLimits({ PARE_MAX_MODEL_BYTES: 'lots' })).toThrow("PARE_MAX_MODEL_BYTES must be a size in bytes, or with K, M or G (such as 512M or 4G); found 'lots'.");
+    } finally {
+      delete process.env.PARE_MAX_MODEL_BYTES;
+      applyEnvLimits({});
+    }
+  });
+});

@@ -11,6 +11,7 @@ import type { InputFile } from '../model/types';
 import { isJunkPath, normalizePath } from '../files/paths';
 import { quoteName } from '../files/quote';
 import { shardPathEscape } from '../files/shard-path';
+import { setDefaultLimits, type UnpackLimits } from '../files/limits';
 
 /**
  * @example
@@ -18,6 +19,7 @@ import { shardPathEscape } from '../files/shard-path';
  *   files.map((f) => f.name); // ['nsfwjs-mobilenet-v2/group1-shard1of1', 'nsfwjs-mobilenet-v2/model.json']
  */
 export async function readInput(path: string): Promise<InputFile[]> {
+  applyEnvLimits(process.env);
   const info = await stat(path).catch(() => null);
   if (!info) throw new PareError('bad-options', `There is no file or folder at '${path}'.`, { file: path });
   if (info.isDirectory()) return readFolder(path);
@@ -157,4 +159,30 @@ function safeDecode(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** Environment variables that set the CLI's budgets, and the limit each one sets. */
+const ENV_LIMITS: Record<string, keyof UnpackLimits> = {
+  PARE_MAX_MODEL_BYTES: 'maxModelBytes',
+  PARE_MAX_UNPACK_BYTES: 'maxBytes',
+};
+
+/**
+ * The CLI's budgets from its environment: PARE_MAX_MODEL_BYTES (what an opened model may take in memory) and
+ * PARE_MAX_UNPACK_BYTES (what archives may inflate to), as bytes or with a K, M or G suffix (powers of 1024).
+ * @throws PareError('bad-options') naming the variable and its value when it is no size
+ */
+export function applyEnvLimits(env: Record<string, string | undefined>): void {
+  const limits: Partial<UnpackLimits> = {};
+  for (const [variable, key] of Object.entries(ENV_LIMITS)) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$/i.exec(value);
+    const bytes = m ? Math.floor(Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase())) : NaN;
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw new PareError('bad-options', `${variable} must be a size in bytes, or with K, M or G (such as 512M or 4G); found ${quoteName(value)}.`);
+    }
+    limits[key] = bytes;
+  }
+  setDefaultLimits(limits);
 }

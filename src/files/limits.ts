@@ -26,13 +26,28 @@ export const DEFAULT_UNPACK_LIMITS: Readonly<UnpackLimits> = {
   maxModelBytes: 2 * 1024 * 1024 * 1024,
 };
 
+let processDefaults: Readonly<UnpackLimits> = DEFAULT_UNPACK_LIMITS;
+
+/**
+ * Changes the limits every later drop of this process is opened under, where a call gives none of its own: the
+ * CLI sets them from its environment (src/cli/read-input.ts). `{}` restores the defaults.
+ */
+export function setDefaultLimits(limits: Partial<UnpackLimits>): void {
+  processDefaults = { ...DEFAULT_UNPACK_LIMITS, ...limits };
+}
+
+/** The limits a drop is opened under when the call gives none. */
+export function defaultLimits(): Readonly<UnpackLimits> {
+  return processDefaults;
+}
+
 /** The budget one drop draws on while its archives unpack. */
 export class UnpackBudget {
   readonly limits: UnpackLimits;
   private used = 0;
 
   constructor(limits: Partial<UnpackLimits> = {}) {
-    this.limits = { ...DEFAULT_UNPACK_LIMITS, ...limits };
+    this.limits = { ...processDefaults, ...limits };
   }
 
   get remaining(): number {

@@ -3,7 +3,7 @@
  * JSON.
  */
 import { PareError } from '../errors';
-import { DEFAULT_UNPACK_LIMITS, type UnpackedDrop, type UnpackLimits } from '../files';
+import { defaultLimits, type UnpackedDrop, type UnpackLimits } from '../files';
 import type { InputFile } from '../model/types';
 import { basenameOf, normalizePath } from '../files/paths';
 import type { FormatContext, ModelJsonChoice } from './types';
@@ -37,7 +37,7 @@ export function makeContext(drop: UnpackedDrop, limits: Partial<UnpackLimits> = 
   return {
     files,
     dropName: drop.name,
-    limits: { ...DEFAULT_UNPACK_LIMITS, ...limits },
+    limits: { ...defaultLimits(), ...limits },
     // Shard paths from a manifest are looked up in drop coordinates ('./a.bin' and 'a.bin' name one file).
     file: (name) => byName.get(normalizePath(name)),
     json,
