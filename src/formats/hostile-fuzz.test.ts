@@ -32,12 +32,9 @@ interface Mutation {
 type Path = (string | number)[];
 
 /** Paths into modelTopology and weightsManifest, iteratively, at most `limit` of them (shallow first). */
-function paths(json: Json, limit = 4000): Path[] {
+function paths(json: Json, roots: readonly string[], limit = 4000): Path[] {
   const out: Path[] = [];
-  const queue: { value: unknown; path: Path }[] = [
-    { value: json.modelTopology, path: ['modelTopology'] },
-    { value: json.weightsManifest, path: ['weightsManifest'] },
-  ];
+  const queue: { value: unknown; path: Path }[] = roots.map((root) => ({ value: json[root], path: [root] }));
   while (queue.length > 0 && out.length < limit) {
     const { value, path } = queue.shift()!;
     out.push(path);
@@ -103,14 +100,15 @@ async function stockParams(files: InputFile[], jsonName: string, graph: boolean)
   }
 }
 
-function fuzz(name: string, files: () => InputFile[], graph: boolean, runs: number) {
-  it(`${name}: ${runs} mutations, each refused with a PareError, warned about, or opened as stock TF.js opens it`, { timeout: 55_000 }, async () => {
+function fuzz(name: string, files: () => InputFile[], graph: boolean, runs: number, roots = ['modelTopology', 'weightsManifest']) {
+  it(`${name}: ${runs} mutations of ${roots.join(' and ')}, each refused with a PareError, warned about, or opened as stock TF.js opens it`, { timeout: 55_000 }, async () => {
     const base = files();
     const jsonFile = base.find((f) => f.name.endsWith('.json'))!;
     const json = JSON.parse(new TextDecoder().decode(jsonFile.data)) as Json;
-    const all = paths(json);
+    const all = paths(json, roots);
     const silent: string[] = [];
     const crashed: string[] = [];
+    const outcomes = { refused: 0, warned: 0, opened: 0 };
     await fc.assert(
       fc.asyncProperty(mutation, async (m) => {
         const mutated = mutate(json, all, m);
@@ -122,16 +120,19 @@ function fuzz(name: string, files: () => InputFile[], graph: boolean, runs: numb
         );
         if (!(result instanceof Error) && 'weights' in (result as object)) {
           const model = result as Awaited<ReturnType<typeof openModel>>;
-          if (model.warnings.length > 0) return; // said, not silent
+          if (model.warnings.length > 0) return void outcomes.warned++; // said, not silent
+          outcomes.opened++;
           const params = model.weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
           const stock = await stockParams(dropped, jsonFile.name, graph);
           if (stock instanceof Error || stock !== params) silent.push(`${where}: Pare ${params}, stock ${stock instanceof Error ? stock.message.slice(0, 120) : stock}`);
           return;
         }
+        outcomes.refused++;
         if (!(result instanceof PareError) || !/\.$/.test(result.message)) crashed.push(`${where}: ${String(result).slice(0, 200)}`);
       }),
       { numRuns: runs, seed: 12 },
     );
+    if (process.env.PARE_FUZZ_STATS) console.info(`${name} ${roots.join('+')}: ${JSON.stringify(outcomes)}`);
     expect(crashed, crashed.join('\n')).toEqual([]);
     expect(silent, silent.join('\n')).toEqual([]);
   });
@@ -140,7 +141,9 @@ function fuzz(name: string, files: () => InputFile[], graph: boolean, runs: numb
 beforeAll(() => useCpu());
 
 describe('fuzzing model.json and the manifest', () => {
-  fuzz('fashion-mlp (layers)', () => sample('fashion-mlp'), false, 150);
-  fuzz('fashion-cnn (layers)', () => sample('fashion-cnn'), false, 150);
-  fuzz('human-emotion (graph)', () => realFiles('human-emotion'), true, 150);
+  fuzz('fashion-mlp (layers)', () => sample('fashion-mlp'), false, 250);
+  fuzz('fashion-cnn (layers)', () => sample('fashion-cnn'), false, 250);
+  fuzz('human-emotion (graph)', () => realFiles('human-emotion'), true, 250);
+  fuzz('fashion-cnn (layers)', () => sample('fashion-cnn'), false, 150, ['weightsManifest']);
+  fuzz('human-blazeface (graph)', () => realFiles('human-blazeface'), true, 150, ['weightsManifest']);
 });
