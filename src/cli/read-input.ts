@@ -21,7 +21,7 @@ import { setDefaultLimits, type UnpackLimits } from '../files/limits';
 export async function readInput(path: string): Promise<InputFile[]> {
   applyEnvLimits(process.env);
   const info = await stat(path).catch(() => null);
-  if (!info) throw new PareError('bad-options', `There is no file or folder at '${path}'.`, { file: path });
+  if (!info) throw new PareError('bad-options', `There is no file or folder at ${quoteName(path)}.`, { file: path });
   if (info.isDirectory()) return readFolder(path);
   if (!info.isFile()) {
     throw new PareError('not-a-file', `${quoteName(path)} is ${kindOf(info)}, not a regular file; expected a model file, a folder or a .zip.`, { file: path });
