@@ -11,7 +11,8 @@ import { PareError } from '../errors';
 import type { InputFile } from '../model/types';
 import { realFiles } from './testing/files';
 import { assemble, explode } from './testing/model-edit';
-import { anyModelCases, containerCases, graphCases, layersCases, warningCases, type ErrorCase, type WarningCase } from './testing/hostile-cases';
+import { anyModelCases, containerCases, warningCases, type ErrorCase, type WarningCase } from './testing/hostile-cases';
+import { graphCases, layersCases } from './testing/hostile-structure-cases';
 
 const SAMPLES = join(process.cwd(), 'public/samples');
 const sample = (name: string): InputFile[] =>
