@@ -48,7 +48,7 @@ describe('hostile corpus', () => {
       new Set([
         'not-a-model', 'bad-encoding', 'unsafe-path', 'too-deep', 'shape-mismatch', 'too-large', 'unknown-dtype', 'shard-length',
         'missing-shard', 'missing-weight', 'unowned-weight', 'unknown-layer', 'bad-model-json', 'graph-cycle', 'bad-graph',
-        'empty-input', 'zip-bomb', 'zip-overlap', 'bad-zip-size', 'zip-nesting', 'bad-crc', 'bad-zip',
+        'stock-refuses', 'empty-input', 'zip-bomb', 'zip-overlap', 'bad-zip-size', 'zip-nesting', 'bad-crc', 'bad-zip',
       ]),
     );
   });

@@ -98,6 +98,12 @@ export function layersCases(base: string, parts: ModelParts): ErrorCase[] {
       says: [`Weight '${name}/kernel' in '${json}' has shape`, `for ${weighted.class_name} '${name}'`],
     },
     {
+      name: `${base}: an activation stock TF.js does not know`,
+      files: () => edited(parts, (p) => (layers(p).find((l) => l.config.name === name)!.config.activation = 'no_such_activation')),
+      code: 'stock-refuses',
+      says: [`Stock TF.js cannot load '${json}': it says 'Unknown activation: noSuchActivation`],
+    },
+    {
       name: `${base}: a weight name of 100,000 characters`,
       files: () => edited(parts, (p) => p.weights.push({ spec: { name: long, shape: [1], dtype: 'float32' }, bytes: new Uint8Array(4) })),
       code: 'unowned-weight',
@@ -205,6 +211,15 @@ export function graphCases(base: string, parts: ModelParts): ErrorCase[] {
         }),
       code: 'shape-mismatch',
       says: [`Weight '${constName}' in '${json}' has shape`, 'as its Const node in the graph declares'],
+    },
+    {
+      name: `${base}: strides that are not a list`,
+      files: () => edited(parts, (p) => {
+        const conv = nodes(p).find((n) => n.attr?.strides?.list)!;
+        conv.attr.strides.list.i = -1;
+      }),
+      code: 'stock-refuses',
+      says: [`Stock TF.js cannot load '${json}': it says`],
     },
     {
       name: `${base}: a node list nested 1,000 deep in an attr`,
