@@ -73,6 +73,7 @@ export interface PareWarning {
     // Opened as stock TF.js would, but worth knowing (src/formats/check-topology-weights.ts, open-tfjs.ts):
     | 'unknown-op'
     | 'duplicate-weight'
+    | 'duplicate-node'
     | 'unowned-weight'
     | 'bad-quantization';
   message: string;

@@ -28,6 +28,7 @@ export function checkGraph(topology: Record<string, unknown>, specs: readonly We
     );
   }
   const nodes = new Map<string, GraphNode>();
+  const repeated = new Set<string>();
   list.forEach((node, i) => {
     const where = `modelTopology.node[${i}]`;
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
@@ -43,6 +44,7 @@ export function checkGraph(topology: Record<string, unknown>, specs: readonly We
     if (n.input !== undefined && !(Array.isArray(n.input) && n.input.every((x) => typeof x === 'string'))) {
       throw new PareError('bad-graph', `${quoteName(file)}: the inputs of node ${quoteName(n.name)} should be a list of node names; found ${kindOf(n.input)}.`, { file });
     }
+    if (nodes.has(n.name)) repeated.add(n.name);
     nodes.set(n.name, n as unknown as GraphNode);
   });
   for (const node of nodes.values()) {
@@ -57,7 +59,7 @@ export function checkGraph(topology: Record<string, unknown>, specs: readonly We
     }
   }
   checkAcyclic(nodes, file);
-  return [...checkConstWeights(nodes, specs, file), ...unknownOpWarnings(nodes, file, registry)];
+  return [...repeatedNodeWarnings(repeated, file), ...checkConstWeights(nodes, specs, file), ...unknownOpWarnings(nodes, file, registry)];
 }
 
 /**
@@ -105,6 +107,20 @@ function checkAcyclic(nodes: ReadonlyMap<string, GraphNode>, file: string): void
     `The graph in ${quoteName(file)} has a cycle of ${cycle.length} nodes (${shown}) outside any while loop; stock TF.js cannot run it.`,
     { file },
   );
+}
+
+/** Stock TF.js keys nodes by name: of several nodes with one name, the last one is the graph's. */
+function repeatedNodeWarnings(repeated: ReadonlySet<string>, file: string): PareWarning[] {
+  if (repeated.size === 0) return [];
+  const names = [...repeated];
+  const shown = names.slice(0, 3).map(quoteName).join(', ') + (names.length > 3 ? ', …' : '');
+  return [
+    {
+      code: 'duplicate-node',
+      message: `${names.length === 1 ? 'A node name appears' : `${names.length} node names appear`} more than once in ${quoteName(file)} (${shown}); stock TF.js keeps the last node of each name, and so does Pare.`,
+      file,
+    },
+  ];
 }
 
 function checkConstWeights(nodes: ReadonlyMap<string, GraphNode>, specs: readonly WeightSpecJson[], file: string): PareWarning[] {

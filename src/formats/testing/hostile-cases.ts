@@ -167,6 +167,12 @@ export function warningCases(base: string, parts: ModelParts, graph: boolean): W
         says: [`Node '${a.name}' in '${json}' uses op 'FancyOp', which TF.js's graph executor does not know`],
       },
       {
+        name: `${base}: a node listed twice`,
+        files: () => edited(parts, (p) => (p.json.modelTopology.node as Json[]).push(structuredClone(a))),
+        warning: 'duplicate-node',
+        says: [`A node name appears more than once in '${json}' ('${a.name}'); stock TF.js keeps the last node of each name`],
+      },
+      {
         name: `${base}: a weight no node uses`,
         files: () => edited(parts, (p) => p.weights.push({ spec: { name: 'orphan', shape: [3], dtype: 'float32' }, bytes: new Uint8Array(12) })),
         warning: 'unowned-weight',
