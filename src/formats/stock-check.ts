@@ -92,6 +92,8 @@ export async function checkWithStockLoader(
     return built;
   } catch (e) {
     const said = e instanceof Error ? e.message : String(e);
+    // A kernel the current backend lacks (wasm has fewer than cpu) says nothing about the file: not built, not refused.
+    if (format === 'layers-model' && /kernel '[^']*' not registered|not registered for backend/i.test(said)) return null;
     const first = said.split('\n')[0].trim();
     throw new PareError(
       'stock-refuses',
