@@ -16,10 +16,19 @@ export type PareErrorCode =
   | 'zip-nesting' // archives nested deeper than Pare unpacks
   | 'too-large' // declared sizes past the unpacking budget, refused before anything is inflated
   | 'unsafe-path' // an archive entry whose name leaves its folder ('../', absolute, a drive letter)
+  | 'not-a-file' // a path naming a device, a FIFO, a socket or a folder where a file's bytes are expected
   | 'missing-shard' // a shard named in the manifest is not among the files
   | 'shard-length' // shards are shorter or longer than the manifest needs
   | 'unknown-dtype' // a dtype or quantization dtype the stock loader does not know
   | 'shape-mismatch' // a shape that does not match the bytes or the topology
+  | 'missing-weight' // a weight the topology needs is not in the manifest
+  | 'unowned-weight' // a manifest weight that no layer of a layers model owns (stock refuses it too)
+  | 'unknown-layer' // a layer class TF.js's own registry does not know (stock: "Unknown layer: ...")
+  | 'graph-cycle' // a graph whose nodes feed themselves (a cycle or a self-loop) outside a while loop
+  | 'bad-graph' // a graph's node list is broken: empty, not objects, unnamed, inputs naming nodes that do not exist
+  | 'stock-refuses' // the stock loader itself refuses the topology (an initializer, attribute or shape it cannot use)
+  | 'too-deep' // JSON or nested models deeper than Pare walks
+  | 'bad-encoding' // a text file in an encoding other than UTF-8 (UTF-16, UTF-32)
   | 'bad-recipe' // a recipe that fails validation
   | 'bad-options' // invalid command-line or API options
   | 'bad-data' // evaluation data that cannot be used
@@ -54,7 +63,19 @@ export class PareError extends Error implements PareErrorInfo {
 
 /** Something worth telling the user that does not stop the work (for example NaN weights). */
 export interface PareWarning {
-  code: 'non-finite-weights' | 'unused-file' | 'skipped' | 'weak-proxy' | 'emptied-tensor' | 'note';
+  code:
+    | 'non-finite-weights'
+    | 'unused-file'
+    | 'skipped'
+    | 'weak-proxy'
+    | 'emptied-tensor'
+    | 'note'
+    // Opened as stock TF.js would, but worth knowing (src/formats/check-topology-weights.ts, open-tfjs.ts):
+    | 'unknown-op'
+    | 'duplicate-weight'
+    | 'duplicate-node'
+    | 'unowned-weight'
+    | 'bad-quantization';
   message: string;
   file?: string;
   weight?: string;

@@ -3,8 +3,6 @@
  * searches for the smallest recipe that meets the target (see src/auto/search.ts), on a calibration part and a
  * separate validation part of the data, and writes the export it names with its recipe.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { openModel } from '../formats/index';
 import { canonicalJson } from '../recipe/schema';
 import { bytesText, PareError } from '../errors';
@@ -14,6 +12,7 @@ import type { CliIO, Command } from './command';
 import { splitDataPaths } from './eval-data';
 import { positiveIntFlag } from './eval';
 import { readInput } from './read-input';
+import { checkOutOverlap, writeOutputFiles } from './write-output';
 import { openRecipeData } from './recipe-data';
 import { textTable, type Column } from './text-table';
 import { formatPercent } from '../text/wording';
@@ -125,6 +124,7 @@ Example:
     const calibrationSamples = positiveIntFlag('--calibration', values.calibration, 512);
     const validationSamples = positiveIntFlag('--validation', values.validation, 2000);
 
+    await checkOutOverlap([path, ...dataPaths], values.out);
     const model = await openModel(await readInput(path));
     const data = await openRecipeData(dataPaths, model);
     await useBackend('wasm');
@@ -145,9 +145,8 @@ Example:
     if (io.errIsTTY) io.err('\n');
     const best = result.best;
     if (best && result.bestFiles) {
-      await mkdir(values.out, { recursive: true });
-      for (const f of result.bestFiles) await writeFile(join(values.out, f.name), f.data);
-      await writeFile(join(values.out, 'recipe.json'), `${JSON.stringify(JSON.parse(canonicalJson(best.recipe)), null, 2)}\n`);
+      const recipeJson = `${JSON.stringify(JSON.parse(canonicalJson(best.recipe)), null, 2)}\n`;
+      await writeOutputFiles(values.out, [...result.bestFiles, { name: 'recipe.json', data: recipeJson }]);
     }
     const summary = {
       model: path,

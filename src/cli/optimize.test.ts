@@ -183,7 +183,8 @@ describe('pare optimize', () => {
     [['--out', 'x', '--bits', '12'], 2, "pare: --bits must be a whole number from 2 to 8; found '12'. For 16 bits use --quantize uint16.\n"],
     [['--out', 'x', '--bits', '4', '--quantize', 'float16'], 2, 'pare: --bits 4 and --quantize float16 ask for two different precisions; give one of them.\n'],
     [['--out', 'x', '--clip', 'max'], 2, "pare: --clip must be one of minmax, percentile, mse; found 'max'.\n"],
-    [['--out', EMOTION], 2, `pare: --out '${EMOTION}' is the input model's own folder; write the export to another folder so the original stays intact.\n`],
+    [['--out', EMOTION], 2, `pare: --out '${EMOTION}' is the folder of the input '${EMOTION}'; write to a folder outside it, so the originals stay as they are.\n`],
+    [['--out', join(EMOTION, 'smaller')], 2, `pare: --out '${join(EMOTION, 'smaller')}' lies inside ('smaller') the folder of the input '${EMOTION}'; write to a folder outside it, so the originals stay as they are.\n`],
     [['--out', 'x', '--recipe', '/no/such/recipe.json'], 2, "pare: Cannot read the recipe '/no/such/recipe.json' (ENOENT).\n"],
   ])('rejects %j with status %i', async (args, status, message) => {
     const r = await pare(EMOTION, ...args);

@@ -7,8 +7,8 @@
  * --gzip-sizes, and then with native zlib in parallel with the recipe; arrays the rest of the command does not need
  * (the input files, the joined input shards, the variant's decoded values) are let go as soon as it can.
  */
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PareError, type PareWarning } from '../errors';
 import { exportVariant, zipExport, type ExportFile } from '../export/index';
 import { sourcePieces } from '../export/sizes';
@@ -24,6 +24,7 @@ import { WIRE_GZIP, wireGzipBytes } from './wire-sizes';
 import { onePositional, parseCommandArgs } from './args';
 import type { CliIO, Command } from './command';
 import { readInput } from './read-input';
+import { checkOutOverlap, writeOutputFiles } from './write-output';
 import { useBackend } from './backend';
 import { splitDataPaths } from './eval-data';
 import { dataRolesOf, openRecipeData } from './recipe-data';
@@ -116,11 +117,7 @@ async function loadRecipeFile(path: string): Promise<Recipe> {
 
 /** Refuses to write the export over the model it was made from. */
 async function checkOutDir(input: string, out: string): Promise<void> {
-  const info = await stat(input);
-  const inputDir = resolve(info.isDirectory() ? input : dirname(input));
-  if (resolve(out) === inputDir) {
-    throw new PareError('bad-options', `--out '${out}' is the input model's own folder; write the export to another folder so the original stays intact.`);
-  }
+  await checkOutOverlap([input], out);
   const outInfo = await stat(out).catch(() => null);
   if (outInfo && !outInfo.isDirectory()) {
     throw new PareError('bad-options', `--out '${out}' is a file; it must be a folder (created if missing).`);
@@ -274,7 +271,7 @@ unchanged. The recipe is recorded in model.json under userDefinedMetadata.pare. 
 always give byte-identical files.
 
 Options:
-  --out <dir>          Folder to write to (created if missing; must not be the input's own folder).
+  --out <dir>          Folder to write to (created if missing; not the input's folder nor inside it).
   --sparsity <s>       Global magnitude pruning: one |w| threshold over all prunable tensors (kernels and weight
                        matrices), leaving exactly round(s * n) of their n weights zero. 0..1 or a percentage (50%).
   --quantize <p>       How float32 weights are stored: keep (as the input stored them; the default), none
@@ -360,8 +357,7 @@ Examples:
       const made = await makeExport(model, recipe, progress, data);
       progress.show(`writing ${out}`, true);
       const output = values.zip ? [{ name: 'model.zip', data: zipExport(made.files) }] : made.files;
-      await mkdir(out, { recursive: true });
-      for (const f of output) await writeFile(join(out, f.name), f.data);
+      await writeOutputFiles(out, output);
 
       // The input's own weights: a fuse step drops batch norms, a retarget the input's head.
       const weightBytesBefore = model.weights.reduce((n, w) => n + w.storedBytes, 0);

@@ -12,13 +12,34 @@ export interface UnpackLimits {
   maxDepth: number;
   /** Entries one archive may hold (default 100,000). */
   maxEntries: number;
+  /**
+   * Bytes an opened model may take in memory: its shards, plus float32 copies of weights stored quantized
+   * (default 2 GiB, which a 100-million-parameter float32 model fits five times over).
+   */
+  maxModelBytes: number;
 }
 
 export const DEFAULT_UNPACK_LIMITS: Readonly<UnpackLimits> = {
   maxBytes: 1024 * 1024 * 1024,
   maxDepth: 3,
   maxEntries: 100_000,
+  maxModelBytes: 2 * 1024 * 1024 * 1024,
 };
+
+let processDefaults: Readonly<UnpackLimits> = DEFAULT_UNPACK_LIMITS;
+
+/**
+ * Changes the limits every later drop of this process is opened under, where a call gives none of its own: the
+ * CLI sets them from its environment (src/cli/read-input.ts). `{}` restores the defaults.
+ */
+export function setDefaultLimits(limits: Partial<UnpackLimits>): void {
+  processDefaults = { ...DEFAULT_UNPACK_LIMITS, ...limits };
+}
+
+/** The limits a drop is opened under when the call gives none. */
+export function defaultLimits(): Readonly<UnpackLimits> {
+  return processDefaults;
+}
 
 /** The budget one drop draws on while its archives unpack. */
 export class UnpackBudget {
@@ -26,7 +47,7 @@ export class UnpackBudget {
   private used = 0;
 
   constructor(limits: Partial<UnpackLimits> = {}) {
-    this.limits = { ...DEFAULT_UNPACK_LIMITS, ...limits };
+    this.limits = { ...processDefaults, ...limits };
   }
 
   get remaining(): number {

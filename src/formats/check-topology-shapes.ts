@@ -5,6 +5,8 @@
  * kernel_size. Graph models: each weight against its Const node's declared tensor shape.
  */
 import { PareError } from '../errors';
+import { quoteName } from '../files/quote';
+import { shownShape } from './weight-specs';
 import type { ModelFormat } from '../model/types';
 import { collectLayers, type LayerNode } from '../model/layers-topology';
 import { resolveLayerWeight } from '../model/prunable';
@@ -38,7 +40,7 @@ function checkLayers(topology: unknown, specs: readonly WeightSpecJson[], file: 
     if (!layer) continue;
     const expected = expectedLayerShape(layer, kind);
     if (expected && !matches(spec.shape, expected.shape)) {
-      throw mismatch(spec, file, `${pattern(expected.shape)} for ${layer.className} '${layer.name}' (${expected.why})`);
+      throw mismatch(spec, file, `${pattern(expected.shape)} for ${layer.className} ${quoteName(layer.name)} (${expected.why})`);
     }
   }
 }
@@ -115,7 +117,7 @@ function pattern(shape: Expected): string {
 function mismatch(spec: WeightSpecJson, file: string, expected: string): PareError {
   return new PareError(
     'shape-mismatch',
-    `Weight '${spec.name}' in '${file}' has shape [${spec.shape.join(', ')}]; expected ${expected}.`,
+    `Weight ${quoteName(spec.name)} in ${quoteName(file)} has shape [${shownShape(spec.shape)}]; expected ${expected}.`,
     { file, weight: spec.name },
   );
 }

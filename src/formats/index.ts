@@ -6,7 +6,7 @@
 import { PareError } from '../errors';
 import { basenameOf, normalizePath, quoteName, unpackDrop, type UnpackLimits } from '../files';
 import type { InputFile, OpenedModel } from '../model/types';
-import { makeContext } from './context';
+import { isRecord, makeContext } from './context';
 import { explainUnopenable } from './open-tfjs';
 import { teachableMachineReader } from './teachable-machine';
 import { tfjsGraphReader } from './tfjs-graph';
@@ -33,7 +33,7 @@ const EXPECTED = 'expected a TF.js model JSON (model.json) with its weight files
  *   model.format; // 'layers-model'
  */
 export async function openModel(files: InputFile[], options: { limits?: Partial<UnpackLimits> } = {}): Promise<OpenedModel> {
-  const ctx = makeContext(unpackDrop(files, options.limits));
+  const ctx = makeContext(unpackDrop(files, options.limits), options.limits);
   if (ctx.files.length === 0) throw emptyInput(files);
   const reader = readers.find((r) => r.match(ctx));
   if (reader) {
@@ -60,20 +60,35 @@ function emptyInput(files: InputFile[]): PareError {
 function notAModel(ctx: FormatContext): PareError {
   const files = ctx.files;
   const json = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
-  if (json.length === 1 && files.length === 1) {
+  // The JSON the user most likely meant as the model: model.json, else the only JSON file alone or beside shards.
+  const beside = files.length === 1 || files.some((f) => /\.bin$/i.test(f.name));
+  const meant = json.find((f) => basenameOf(f.name) === 'model.json') ?? (json.length === 1 && beside ? json[0] : undefined);
+  if (meant) {
+    const value = ctx.json(meant.name);
+    const holds = isRecord(value) ? 'an object with neither modelTopology nor weightsManifest' : describeJson(value);
     return new PareError(
       'not-a-model',
-      `'${json[0].name}' is JSON but not a TF.js model: it has no modelTopology or weightsManifest.`,
-      { file: json[0].name },
+      `${quoteName(meant.name)} is JSON but not a TF.js model: it holds ${holds}; expected an object with modelTopology and weightsManifest.`,
+      { file: meant.name },
     );
   }
   if (files.length === 1) {
-    return new PareError('not-a-model', `'${files[0].name}' is not a TF.js model; ${EXPECTED}.`, { file: files[0].name });
+    return new PareError('not-a-model', `${quoteName(files[0].name)} is not a TF.js model; ${EXPECTED}.`, { file: files[0].name });
   }
-  const shown = files.slice(0, 4).map((f) => `'${f.name}'`).join(', ');
+  const shown = files.slice(0, 4).map((f) => quoteName(f.name)).join(', ');
   return new PareError(
     'not-a-model',
     `None of the ${files.length} dropped files (${shown}${files.length > 4 ? ', …' : ''}) is a TF.js model; ${EXPECTED}.`,
     { file: files[0].name },
   );
+}
+
+/** What a top-level JSON value is, in words ("an array of 3 items", "null", "the number 42"). */
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length.toLocaleString('en-US')} item${value.length === 1 ? '' : 's'}`;
+  if (typeof value === 'string') return `a string (${quoteName(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return `the value ${value}`;
+  return 'an object';
 }

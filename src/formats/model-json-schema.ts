@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PareError } from '../errors';
+import { quoteName } from '../files/quote';
 
 const quantizationSchema = z.looseObject({
   dtype: z.string(),
@@ -74,13 +75,13 @@ export function validateModelJson(json: unknown, file: string): ModelJson {
   const issue = result.error.issues[0];
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const weight = weightNameAt(json, path);
-  const where = `${pathText(path)}${weight ? ` (weight '${weight}')` : ''}`;
+  const where = `${pathText(path)}${weight ? ` (weight ${quoteName(weight)})` : ''}`;
   const found = valueAt(json, path);
   const what =
     issue.code === 'invalid_type'
       ? `should be ${article(issue.expected)}; found ${describe(found)}`
       : `is invalid: ${issue.message}`;
-  throw new PareError('bad-model-json', `'${file}' is not a valid TF.js model file: ${where} ${what}.`, {
+  throw new PareError('bad-model-json', `${quoteName(file)} is not a valid TF.js model file: ${where} ${what}.`, {
     file,
     weight,
   });
@@ -88,7 +89,8 @@ export function validateModelJson(json: unknown, file: string): ModelJson {
 
 function pathText(path: (string | number)[]): string {
   if (path.length === 0) return 'the top level';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  const key = (p: string) => quoteName(p).slice(1, -1);
+  return path.slice(0, 8).map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? key(p) : `.${key(p)}`)).join('') + (path.length > 8 ? '…' : '');
 }
 
 function valueAt(json: unknown, path: (string | number)[]): unknown {

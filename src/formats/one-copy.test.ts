@@ -10,7 +10,7 @@ import { openModel } from './index';
 import { jsonFile } from './testing/encode';
 
 function modelWith(weights: { name: string; shape: number[]; dtype: string; quantization?: object }[], bytes: Uint8Array) {
-  const topology = { node: [{ name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '1' }] } } } }] };
+  const topology = { node: [{ name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '1' }] } } } }], versions: { producer: 1 } };
   return [
     jsonFile('m/model.json', { format: 'graph-model', modelTopology: topology, weightsManifest: [{ paths: ['w.bin'], weights }] }),
     { name: 'm/w.bin', data: bytes },

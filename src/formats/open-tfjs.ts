@@ -11,9 +11,14 @@ import { graphModelIO } from '../model/graph-io';
 import { validateModelJson, type WeightSpecJson } from './model-json-schema';
 import { checkWeightSpec, elementCount, storedByteLength } from './weight-specs';
 import { checkTopologyShapes } from './check-topology-shapes';
+import { checkAgainstBuilt, checkLayerStructure, checkLayersWeights, duplicateWarnings } from './check-layers-weights';
+import { checkGraph } from './check-graph';
+import { checkDecodedSize, quantizationWarnings } from './model-budget';
+import { checkWithStockLoader, stockRegistry } from './stock-check';
 import { readShards } from './shards';
 import { countNonFinite, countNonFiniteStored, decodeWeightValues } from './decode-weights';
 import { isRecord } from './context';
+import { quoteName } from '../files/quote';
 import type { FormatContext, ModelJsonChoice } from './types';
 
 export interface OpenOptions {
@@ -26,9 +31,9 @@ export interface OpenOptions {
  * Opens the chosen model JSON as a TF.js model of the kind its topology shows.
  *
  * @example
- *   const model = openTfjsModel(ctx, ctx.modelJson()!, { reader: 'tfjs-layers' });
+ *   const model = await openTfjsModel(ctx, ctx.modelJson()!, { reader: 'tfjs-layers' });
  */
-export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, options: OpenOptions): OpenedModel {
+export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, options: OpenOptions): Promise<OpenedModel> {
   const file = choice.name;
   const json = validateModelJson(choice.json, file);
   const format = formatOf(choice, json.format);
@@ -36,11 +41,22 @@ export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, optio
   const manifest = json.weightsManifest ?? [];
   const specs: WeightSpecJson[] = manifest.flatMap((group) => group.weights);
   for (const spec of specs) checkWeightSpec(spec, file);
+  checkDecodedSize(specs, file, ctx.limits.maxModelBytes);
+  const warnings: PareWarning[] = [];
+  const registry = await stockRegistry();
+  if (format === 'layers-model') {
+    const layers = checkLayerStructure(json.modelTopology, file, registry);
+    warnings.push(...checkLayersWeights(layers, specs, json.weightsManifest !== undefined, file));
+  } else {
+    warnings.push(...checkGraph(json.modelTopology, specs, file, registry), ...duplicateWarnings(specs, file));
+  }
   checkTopologyShapes(format, json.modelTopology, specs, file);
+  const built = await checkWithStockLoader(format, json.modelTopology, specs.reduce((n, s) => n + elementCount(s.shape), 0), file);
+  if (built && json.weightsManifest !== undefined) checkAgainstBuilt(built, specs, file);
+  warnings.push(...quantizationWarnings(specs, file));
   const shards = readShards(ctx, file, manifest);
 
   const roles = weightRoles(format, json.modelTopology, specs);
-  const warnings: PareWarning[] = [];
   const bytes = new Uint8Array(shards.weightData);
   let offset = 0;
   const weights: WeightEntry[] = specs.map((spec, i) => {
@@ -52,7 +68,9 @@ export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, optio
     if (bad > 0) {
       warnings.push({
         code: 'non-finite-weights',
-        message: `Weight '${spec.name}' has ${bad.toLocaleString('en-US')} NaN or infinite value${bad === 1 ? '' : 's'} out of ${elementCount(spec.shape).toLocaleString('en-US')}; the model may give NaN outputs.`,
+        message: `Weight ${quoteName(spec.name)} has ${bad.toLocaleString('en-US')} NaN or infinite value${bad === 1 ? '' : 's'} out of ${elementCount(spec.shape).toLocaleString('en-US')}; the model may give NaN outputs. ` +
+          `Exports keep them as they are while the weight stays float32 or float16; stored as 8 bits or fewer, or uint16, ` +
+          `±Infinity becomes the ends of the weight's range and NaN the code nearest 0.`,
         file,
         weight: spec.name,
       });
@@ -87,7 +105,7 @@ export function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice, optio
   }
 
   const used = new Set([file, ...shards.files, ...(options.alsoUsed ?? [])]);
-  const unused = ctx.files.filter((f) => !used.has(f.name)).map((f) => `'${f.name}'`);
+  const unused = ctx.files.filter((f) => !used.has(f.name)).map((f) => quoteName(f.name));
   if (unused.length > 0) {
     warnings.push({
       code: 'unused-file',
@@ -147,7 +165,7 @@ function plainView(spec: WeightSpecJson, weightData: ArrayBuffer, offset: number
  */
 export function explainUnopenable(choice: ModelJsonChoice): never {
   formatOf(choice, validateModelJson(choice.json, choice.name).format);
-  throw new PareError('unsupported', `'${choice.name}' looks like a TF.js model, but no reader opens it.`, { file: choice.name });
+  throw new PareError('unsupported', `${quoteName(choice.name)} looks like a TF.js model, but no reader opens it.`, { file: choice.name });
 }
 
 /** The format the topology shows; a `format` field that says otherwise is an error, not something to guess past. */
@@ -155,7 +173,7 @@ function formatOf(choice: ModelJsonChoice, declared: string | undefined): ModelF
   if (choice.kind === 'unknown') {
     throw new PareError(
       'bad-model-json',
-      `'${choice.name}' has a modelTopology that is neither a Keras layers model (class_name and config) nor a graph (a node list).`,
+      `${quoteName(choice.name)} has a modelTopology that is neither a Keras layers model (class_name and config) nor a graph (a node list).`,
       { file: choice.name },
     );
   }
@@ -163,7 +181,7 @@ function formatOf(choice: ModelJsonChoice, declared: string | undefined): ModelF
   if (declared !== undefined && declared !== format && (declared === 'layers-model' || declared === 'graph-model')) {
     throw new PareError(
       'bad-model-json',
-      `'${choice.name}' says format '${declared}' but its modelTopology is a ${choice.kind === 'layers' ? 'Keras layers model' : 'graph (a node list)'}.`,
+      `${quoteName(choice.name)} says format ${quoteName(declared)} but its modelTopology is a ${choice.kind === 'layers' ? 'Keras layers model' : 'graph (a node list)'}.`,
       { file: choice.name },
     );
   }

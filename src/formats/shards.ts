@@ -7,6 +7,8 @@ import { PareError, bytesText } from '../errors';
 import type { InputFile } from '../model/types';
 import type { ManifestGroup } from './model-json-schema';
 import { basenameOf, dirnameOf, joinPath } from '../files/paths';
+import { quoteName } from '../files/quote';
+import { checkShardPath } from '../files/shard-path';
 import type { FormatContext } from './types';
 import { storedByteLength } from './weight-specs';
 
@@ -30,7 +32,7 @@ export function readShards(ctx: FormatContext, modelJsonName: string, manifest: 
     if (group.paths.length === 0 && group.weights.length > 0) {
       throw new PareError(
         'bad-model-json',
-        `Weight group ${g + 1} in '${modelJsonName}' lists ${group.weights.length} weights (first '${group.weights[0].name}') but no shard files in its paths.`,
+        `Weight group ${g + 1} in ${quoteName(modelJsonName)} lists ${group.weights.length} weights (first ${quoteName(group.weights[0].name)}) but no shard files in its paths.`,
         { file: modelJsonName, weight: group.weights[0].name },
       );
     }
@@ -50,6 +52,7 @@ export function readShards(ctx: FormatContext, modelJsonName: string, manifest: 
  * 'my%20model.bin'), and failing that, the only dropped file with the same base name (a flat drop).
  */
 function findShard(ctx: FormatContext, dir: string, path: string, modelJsonName: string): InputFile {
+  checkShardPath(path, modelJsonName);
   const expected = joinPath(dir, path);
   let decoded = path;
   try {
@@ -66,7 +69,7 @@ function findShard(ctx: FormatContext, dir: string, path: string, modelJsonName:
     ctx.files.length === 1 ? ' Drop the model file together with its weight files, or their folder or a zip.' : '';
   throw new PareError(
     'missing-shard',
-    `Shard '${path}' named in '${modelJsonName}' is missing; expected it at '${expected}'.${hint}`,
+    `Shard ${quoteName(path)} named in ${quoteName(modelJsonName)} is missing; expected it at ${quoteName(expected)}.${hint}`,
     { file: expected },
   );
 }
@@ -84,7 +87,7 @@ function lengthError(
     // Which weight the bytes run out in tells the user how much of the model is there.
     let end = 0;
     const cut = group.weights.find((w) => (end += storedByteLength(w)) > have);
-    detail = cut ? `; the bytes run out in weight '${cut.name}'` : '';
+    detail = cut ? `; the bytes run out in weight ${quoteName(cut.name)}` : '';
   } else {
     detail = `; ${bytesText(have - need)} too many`;
   }
@@ -92,17 +95,17 @@ function lengthError(
     const [shard] = shards;
     return new PareError(
       'shard-length',
-      `Shard '${basenameOf(shard.name)}' is ${bytesText(have)}; the manifest in '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}.`,
+      `Shard ${quoteName(basenameOf(shard.name))} is ${bytesText(have)}; the manifest in ${quoteName(basenameOf(modelJsonName))} needs ${need.toLocaleString('en-US')}${detail}.`,
       { file: shard.name },
     );
   }
   // The converter cuts a group into equal shards and a shorter last one; a shard breaking that is the suspect.
   const odd = shards.find((s, i) => i < shards.length - 1 && s.data.byteLength !== shards[0].data.byteLength);
   const suspect = odd ?? shards[shards.length - 1];
-  const list = shards.map((s) => `'${basenameOf(s.name)}' ${s.data.byteLength.toLocaleString('en-US')}`).join(', ');
+  const list = shards.map((s) => `${quoteName(basenameOf(s.name))} ${s.data.byteLength.toLocaleString('en-US')}`).join(', ');
   return new PareError(
     'shard-length',
-    `Shards of weight group ${g + 1} (${list}) hold ${bytesText(have)}; the manifest in '${basenameOf(modelJsonName)}' needs ${need.toLocaleString('en-US')}${detail}; check '${basenameOf(suspect.name)}'.`,
+    `Shards of weight group ${g + 1} (${list}) hold ${bytesText(have)}; the manifest in ${quoteName(basenameOf(modelJsonName))} needs ${need.toLocaleString('en-US')}${detail}; check ${quoteName(basenameOf(suspect.name))}.`,
     { file: suspect.name },
   );
 }

@@ -33,7 +33,7 @@ export const teachableMachineReader: FormatReader = {
   open: async (ctx) => {
     const metadata = teachableMetadata(ctx);
     if (!metadata) throw new PareError('not-a-model', 'This drop is not a Teachable Machine export: metadata.json has no labels.');
-    const model = openTfjsModel(ctx, ctx.modelJson()!, { reader: 'teachable-machine', alsoUsed: [metadata.name] });
+    const model = await openTfjsModel(ctx, ctx.modelJson()!, { reader: 'teachable-machine', alsoUsed: [metadata.name] });
     return { ...model, labels: metadata.labels };
   },
 };

@@ -4,6 +4,7 @@
  * so a model.json finds its shards relative to its own folder.
  */
 import type { InputFile, OpenedModel } from '../model/types';
+import type { UnpackLimits } from '../files/limits';
 
 /** The model JSON file chosen among the dropped files, parsed but not yet validated. */
 export interface ModelJsonChoice {
@@ -22,6 +23,8 @@ export interface FormatContext {
   readonly files: readonly InputFile[];
   /** The drop's common top folder or archive name ('mymodel'), what a model is best called; null when none. */
   readonly dropName: string | null;
+  /** The budgets this drop is opened under (src/files/limits.ts). */
+  readonly limits: Readonly<UnpackLimits>;
   /** The file at a normalised path, if it was dropped. */
   file(name: string): InputFile | undefined;
   /** A file's parsed JSON (cached), undefined when there is no such file. Throws 'bad-json' naming the file. */

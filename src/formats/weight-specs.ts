@@ -3,6 +3,7 @@
  * Run before any byte is read, so a bad entry is reported by name instead of as a length mismatch.
  */
 import { PareError } from '../errors';
+import { quoteName } from '../files/quote';
 import type { WeightDtype } from '../model/types';
 import type { WeightSpecJson } from './model-json-schema';
 
@@ -34,21 +35,29 @@ export function checkWeightSpec(spec: WeightSpecJson, file: string): asserts spe
   if (bad >= 0) {
     throw new PareError(
       'shape-mismatch',
-      `Weight '${spec.name}' in '${file}' has shape [${spec.shape.join(', ')}]; dimension ${bad} is ${spec.shape[bad]}, expected a whole number ≥ 0.`,
+      `Weight ${quoteName(spec.name)} in ${quoteName(file)} has shape [${shownShape(spec.shape)}]; dimension ${bad} is ${spec.shape[bad]}, expected a whole number ≥ 0.`,
+      where,
+    );
+  }
+  const count = elementCount(spec.shape);
+  if (!Number.isSafeInteger(count)) {
+    throw new PareError(
+      'shape-mismatch',
+      `Weight ${quoteName(spec.name)} in ${quoteName(file)} has shape [${shownShape(spec.shape)}], whose element count (${count}) is not a finite whole number a file could hold.`,
       where,
     );
   }
   if (spec.dtype === 'string' || spec.dtype === 'complex64') {
     throw new PareError(
       'unsupported',
-      `Weight '${spec.name}' in '${file}' has dtype '${spec.dtype}'; Pare handles float32, int32 and bool weights.`,
+      `Weight ${quoteName(spec.name)} in ${quoteName(file)} has dtype ${quoteName(spec.dtype)}; Pare handles float32, int32 and bool weights.`,
       where,
     );
   }
   if (!VALUE_DTYPES.includes(spec.dtype)) {
     throw new PareError(
       'unknown-dtype',
-      `Weight '${spec.name}' in '${file}' has dtype '${spec.dtype}'; expected float32, int32 or bool.`,
+      `Weight ${quoteName(spec.name)} in ${quoteName(file)} has dtype ${quoteName(spec.dtype)}; expected float32, int32 or bool.`,
       where,
     );
   }
@@ -57,14 +66,14 @@ export function checkWeightSpec(spec: WeightSpecJson, file: string): asserts spe
   if (!QUANTIZED_DTYPES.includes(q.dtype)) {
     throw new PareError(
       'unknown-dtype',
-      `Weight '${spec.name}' in '${file}' is quantized as '${q.dtype}'; the stock loader knows uint8, uint16 and float16.`,
+      `Weight ${quoteName(spec.name)} in ${quoteName(file)} is quantized as ${quoteName(q.dtype)}; the stock loader knows uint8, uint16 and float16.`,
       where,
     );
   }
   if (q.dtype === 'float16' && spec.dtype !== 'float32') {
     throw new PareError(
       'unknown-dtype',
-      `Weight '${spec.name}' in '${file}' is ${spec.dtype} quantized as float16; the stock loader decodes float16 only into float32.`,
+      `Weight ${quoteName(spec.name)} in ${quoteName(file)} is ${spec.dtype} quantized as float16; the stock loader decodes float16 only into float32.`,
       where,
     );
   }
@@ -72,16 +81,21 @@ export function checkWeightSpec(spec: WeightSpecJson, file: string): asserts spe
     if (spec.dtype === 'bool') {
       throw new PareError(
         'unknown-dtype',
-        `Weight '${spec.name}' in '${file}' is bool quantized as ${q.dtype}; the stock loader dequantizes only float32 and int32.`,
+        `Weight ${quoteName(spec.name)} in ${quoteName(file)} is bool quantized as ${q.dtype}; the stock loader dequantizes only float32 and int32.`,
         where,
       );
     }
     if (!Number.isFinite(q.scale) || !Number.isFinite(q.min)) {
       throw new PareError(
         'bad-model-json',
-        `Weight '${spec.name}' in '${file}' is quantized as ${q.dtype} but its quantization has no numeric scale and min.`,
+        `Weight ${quoteName(spec.name)} in ${quoteName(file)} is quantized as ${q.dtype} but its quantization has no numeric scale and min.`,
         where,
       );
     }
   }
+}
+
+/** A shape for a message: at most 8 dimensions shown, so a 100,000-dimension shape is not a 100 KB message. */
+export function shownShape(shape: readonly unknown[]): string {
+  return shape.slice(0, 8).map(String).join(', ') + (shape.length > 8 ? `, … (${shape.length} dimensions)` : '');
 }

@@ -77,10 +77,13 @@ export function tfDtypeName(dtype: unknown): string {
 /** A TensorShapeProto as JSON to a shape; -1 (any size) becomes null, an omitted size is proto3's default 0. Undefined for an unknown rank. */
 export function shapeFromProto(shape: unknown): (number | null)[] | undefined {
   if (typeof shape !== 'object' || shape === null) return undefined;
-  const proto = shape as { dim?: { size?: string | number }[]; unknownRank?: boolean };
+  const proto = shape as { dim?: unknown; unknownRank?: boolean };
   if (proto.unknownRank) return undefined;
-  return (proto.dim ?? []).map((d) => {
-    const size = typeof d.size === 'number' ? d.size : parseInt(d.size ?? '0', 10);
+  // A file's dim list may be anything; what is not a list of {size} says nothing about the shape.
+  if (proto.dim !== undefined && !Array.isArray(proto.dim)) return undefined;
+  return ((proto.dim ?? []) as unknown[]).map((d) => {
+    const raw = typeof d === 'object' && d !== null ? (d as { size?: unknown }).size : undefined;
+    const size = typeof raw === 'number' ? raw : parseInt(typeof raw === 'string' ? raw : '0', 10);
     return Number.isFinite(size) && size >= 0 ? size : null;
   });
 }

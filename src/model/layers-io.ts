@@ -57,22 +57,29 @@ function inferSequential(model: LayerJson, given: Shape[] | undefined): Inferred
   const layers = layersOf(model);
   if (layers.length === 0) return { inputs: [], outputs: [] };
   const [first] = layers;
+  const last = layers[layers.length - 1];
+  if (isModelClass(first.class_name)) {
+    // Inferred once and its output taken as is: applying it again as a layer would make each level of nesting
+    // double the work, and a model nested 40 deep would never open.
+    const inner = inferModel(asModel(first), given);
+    let input = inner.inputs[0] ?? { name: `${layerName(first)}_input`, shape: undefined, dtype: 'float32' };
+    if (given?.[0]) input = { ...input, shape: given[0] };
+    let shape = inner.outputs[0]?.shape;
+    for (const layer of layers.slice(1)) shape = shape && applyLayer(layer, [shape]);
+    return { inputs: [input], outputs: [{ name: layerName(last), shape }] };
+  }
   let input: Inferred['inputs'][number];
   let rest = layers;
   if (first.class_name === 'InputLayer') {
     input = { name: layerName(first), shape: batchShapeOf(first.config), dtype: dtypeOf(first.config) };
     rest = layers.slice(1);
-  } else if (isModelClass(first.class_name)) {
-    const inner = inferModel(asModel(first), given)
-      .inputs[0];
-    input = inner ?? { name: `${layerName(first)}_input`, shape: undefined, dtype: 'float32' };
   } else {
     input = { name: `${layerName(first)}_input`, shape: batchShapeOf(first.config), dtype: dtypeOf(first.config) };
   }
   if (given?.[0]) input = { ...input, shape: given[0] };
   let shape = input.shape;
   for (const layer of rest) shape = shape && applyLayer(layer, [shape]);
-  return { inputs: [input], outputs: [{ name: layerName(layers[layers.length - 1]), shape }] };
+  return { inputs: [input], outputs: [{ name: layerName(last), shape }] };
 }
 
 function inferFunctional(model: LayerJson, given: Shape[] | undefined): Inferred {
