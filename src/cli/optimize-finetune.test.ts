@@ -70,7 +70,7 @@ describe('pare optimize with a finetune step', () => {
     const labels = gunzipSync(await readFile(VAL[1]!)).subarray(8);
     const images = gunzipSync(await readFile(VAL[0]!)).subarray(16);
     const predicted = tf.tidy(() => (model.predict(tf.tensor(Float32Array.from(images, (v) => v / 255), [1000, 28, 28, 1])) as tf.Tensor).argMax(1).dataSync());
-    const right = predicted.reduce((n, p, i) => n + (p === labels[i] ? 1 : 0), 0);
+    const right = Array.from(predicted).reduce((n: number, p: number, i: number) => n + (p === labels[i] ? 1 : 0), 0);
     expect(right / 1000).toBeCloseTo(s.validation!.accuracy!, 6);
   });
 
