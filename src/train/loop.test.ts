@@ -127,6 +127,19 @@ describe('trainLayersModel on wasm', () => {
     model.dispose();
   });
 
+  it('leaves no tensor behind: masks, optimizer state, teacher outputs and batches are all freed', async () => {
+    const model = await loadForTraining(prunedWorking(mlp, 0.8));
+    const teacher = await loadForTraining(prunedWorking(mlp, 0));
+    const before = tf.memory().numTensors;
+    await trainLayersModel(model, firstSamples(train, 200), {
+      epochs: 2, batch: 32, learningRate: 1e-3, seed: 1, output: 'logits', masks: masksOf(model),
+      pruning: { weights: kernels, from: 0.8, to: 0.9 }, teacher: { model: teacher, spec: { loss: 'soft-targets', temperature: 3, alpha: 0.5 } },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    teacher.dispose();
+  });
+
   it('refuses labels the model has no output for, naming the sample', async () => {
     const model = await loadForTraining(prunedWorking(mlp, 0));
     const bad = firstSamples(train, 20);
