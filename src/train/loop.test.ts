@@ -106,6 +106,26 @@ describe('trainLayersModel on wasm', () => {
     expect(bytes(runs[0]!).equals(bytes(runs[2]!))).toBe(false);
   });
 
+  it('repeats runs of a model with Dropout: each step seeds the dropout mask from the run seed', async () => {
+    const data = inMemoryDataset({
+      kind: 'generated', sampleShape: [6], classNames: [], classSource: 'none', labelled: true, preprocessing: null, skipped: [],
+      description: 'random', labels: Int32Array.from({ length: 64 }, (_, i) => i % 3), inputs: Float32Array.from({ length: 384 }, seededRandom(9)),
+    });
+    const make = () => {
+      const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [6], units: 16, activation: 'relu', name: 'a', kernelInitializer: 'ones' }), tf.layers.dropout({ rate: 0.5 }), tf.layers.dense({ units: 3, name: 'b', kernelInitializer: 'ones' })] });
+      return m;
+    };
+    const runs: Float32Array[] = [];
+    for (const seed of [4, 4, 5]) {
+      const m = make();
+      await trainLayersModel(m, data, { epochs: 2, batch: 8, learningRate: 0.01, seed, output: 'logits', validation: 0 });
+      runs.push((m.getLayer('a').getWeights()[0]!.dataSync() as Float32Array).slice());
+      m.dispose();
+    }
+    expect(Buffer.from(runs[0]!.buffer).equals(Buffer.from(runs[1]!.buffer))).toBe(true);
+    expect(Buffer.from(runs[0]!.buffer).equals(Buffer.from(runs[2]!.buffer))).toBe(false);
+  });
+
   it('stops when cancelled, keeps the best checkpoint so far and says so', async () => {
     const model = await loadForTraining(prunedWorking(mlp, 0.9));
     const controller = new AbortController();

@@ -14,6 +14,7 @@ import { PareError } from '../errors';
 import { pruneGlobal } from '../prune';
 import { seededRandom } from '../seeded-random';
 import { restoreWeights, snapshotWeights, type Snapshot } from './checkpoint';
+import { dropoutSeeder } from './dropout-seeds';
 import { labelLoss, distillLoss, totalLoss, type OutputKind } from './losses';
 import { MaskSet, maskOfZeros } from './masks';
 import { gather, samplesOf, shuffled, splitValidation, type SampleSet } from './samples';
@@ -111,6 +112,7 @@ export async function trainLayersModel(model: tf.LayersModel, data: Parameters<t
   let sparsity: number | null = null;
 
   const optimizer = tf.train.adam(options.learningRate);
+  const dropout = dropoutSeeder(model, options.seed);
   const random = seededRandom(options.seed);
   const history: EpochRecord[] = [];
   const monitor = options.monitor ?? (train.labels ? 'accuracy' : 'loss');
@@ -147,6 +149,7 @@ export async function trainLayersModel(model: tf.LayersModel, data: Parameters<t
         const to = Math.min(train.count, from + options.batch);
         const n = to - from;
         const t0 = performance.now();
+        dropout.seedStep(step);
         gather(train, order, from, to, batchInputs, batchLabels);
         const [loss, right] = trainStep(run, optimizer, masks, batchInputs.subarray(0, n * train.per), batchLabels?.subarray(0, n) ?? null, [n, ...train.sampleShape]);
         lossSum += loss * n;
@@ -191,6 +194,7 @@ export async function trainLayersModel(model: tf.LayersModel, data: Parameters<t
     }
     if (checkpoint) restoreWeights(model, checkpoint);
   } finally {
+    dropout.restore();
     masks.dispose();
     optimizer.dispose();
   }
