@@ -12,6 +12,7 @@ import { ModelPanel } from './panels/ModelPanel';
 import { ResultsPanel } from './panels/ResultsPanel';
 import { RuntimePanel } from './panels/RuntimePanel';
 import { SampleStart } from './panels/SampleList';
+import { SensitivityPanel } from './panels/SensitivityPanel';
 import { NewSessionButton } from './panels/NewSessionButton';
 import { dismissStorageError } from './state/actions';
 import { useStudio } from './state/use-studio';
@@ -57,6 +58,7 @@ export function App() {
           <>
             <CompressPanel />
             <ResultsPanel />
+            <SensitivityPanel />
             <HistogramPanel />
             <ExportPanel />
           </>

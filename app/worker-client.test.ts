@@ -60,6 +60,8 @@ function clientOver(api: Partial<StudioApi>, options: WorkerClientOptions = {}) 
     measure: unused,
     histogram: unused,
     exportVariant: unused,
+    findRecipe: unused,
+    sensitivity: unused,
     ...api,
   };
   const client = createWorkerClient(() => {
@@ -150,6 +152,22 @@ describe('createWorkerClient', () => {
     const ref = await client.applyRecipe('model-1', recipe, { onProgress: (p) => seen.push(p.done) });
     expect(ref).toMatchObject({ id: 'variant-1', recipeHash: 'model-1:2' });
     expect(seen).toEqual([1, 2]);
+  });
+
+  it('sends the data binding after the job, and the worker still gets a live job with progress', async () => {
+    let bound: unknown = null;
+    const client = clientOver({
+      applyRecipe: async (_, __, job, data) => {
+        bound = data;
+        await job?.onProgress?.({ phase: 'apply', done: 1, total: 1, etaMs: null });
+        expect(job?.signal?.aborted).toBe(false);
+        return { id: 'variant-1', recipeHash: 'h', stats: {} as VariantRef['stats'], warnings: [] };
+      },
+    });
+    const seen: number[] = [];
+    await client.applyRecipe('model-1', { pare: 'recipe', version: 2, steps: [] }, { onProgress: (p) => seen.push(p.done) }, { calibration: 'data-3' });
+    expect(bound).toEqual({ calibration: 'data-3' });
+    expect(seen).toEqual([1]);
   });
 
   it('transfers data files to the worker like model files', async () => {

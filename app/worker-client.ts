@@ -11,8 +11,10 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { InputFile } from '../src/model/types';
 import type {
+  DataBinding,
   DataRef,
   ExportedVariant,
+  FoundRecipe,
   JobOptions,
   Measurement,
   MeasureOptions,
@@ -20,6 +22,8 @@ import type {
   OpenedModelRef,
   ProgressCallback,
   Recipe,
+  SearchTarget,
+  SensitivityResult,
   StudioApi,
   StudioError,
   StudioWorkerApi,
@@ -84,11 +88,13 @@ type WireJob = [callId: string, onProgress: ProgressCallback | undefined];
 /** The worker's API with each long call's JobOptions spread into the two wire arguments. */
 interface WireApi {
   openModel(files: InputFile[], ...job: WireJob): Promise<OpenedModelRef>;
-  applyRecipe(modelId: string, recipe: Recipe, ...job: WireJob): Promise<VariantRef>;
+  applyRecipe(modelId: string, recipe: Recipe, callId: WireJob[0], onProgress: WireJob[1], data: DataBinding | undefined): Promise<VariantRef>;
   openData(modelId: string, files: InputFile[], options: OpenDataOptions | undefined, ...job: WireJob): Promise<DataRef>;
   measure(modelId: string, variantId: string | null, options: MeasureOptions, ...job: WireJob): Promise<Measurement>;
   histogram(modelId: string, variantId: string | null, tensorName: string, bins: number | undefined, ...job: WireJob): Promise<TensorHistogram>;
   exportVariant(modelId: string, variantId: string, ...job: WireJob): Promise<ExportedVariant>;
+  findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, ...job: WireJob): Promise<FoundRecipe>;
+  sensitivity(modelId: string, dataId: string, samples: number, ...job: WireJob): Promise<SensitivityResult>;
 }
 
 type Wire = Remote<StudioWorkerApi> & Remote<WireApi>;
@@ -191,11 +197,14 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     openModel: (files, job) => long(job, (api, ...wire) => api.openModel(transfer(files, transferablesOf(files)), ...wire)),
     closeModel: (id) => short((api) => api.closeModel(id)),
     estimateSize: (modelId, recipe) => short((api) => api.estimateSize(modelId, recipe)),
-    applyRecipe: (modelId, recipe, job) => long(job, (api, ...wire) => api.applyRecipe(modelId, recipe, ...wire)),
-    registerVariants: (modelId, recipes) => short((api) => api.registerVariants(modelId, recipes)),
+    applyRecipe: (modelId, recipe, job, data) => long(job, (api, ...wire) => api.applyRecipe(modelId, recipe, ...wire, data)),
+    registerVariants: (modelId, recipes, data) => short((api) => api.registerVariants(modelId, recipes, data)),
     openData: (modelId, files, options, job) =>
       long(job, (api, ...wire) => api.openData(modelId, transfer(files, transferablesOf(files)), options, ...wire)),
     closeData: (dataId) => short((api) => api.closeData(dataId)),
+    findRecipe: (modelId, dataId, target, calibrationSamples, job) =>
+      long(job, (api, ...wire) => api.findRecipe(modelId, dataId, target, calibrationSamples, ...wire)),
+    sensitivity: (modelId, dataId, samples, job) => long(job, (api, ...wire) => api.sensitivity(modelId, dataId, samples, ...wire)),
     measure: (modelId, variantId, options, job) =>
       long(job, (api, ...wire) => api.measure(modelId, variantId, options, ...wire)),
     histogram: (modelId, variantId, tensorName, bins, job) =>

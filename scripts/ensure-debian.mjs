@@ -9,10 +9,13 @@ const wanted = process.argv.slice(2);
 const present = {
   chromium: () => Boolean(process.env.PARE_CHROMIUM) || existsSync('/usr/bin/chromium'),
   'dataset-fashion-mnist': () => existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'),
+  // Real photographs (nature/*.jpg) for models that want photos, such as MobileNetV2.
+  'mate-backgrounds': () => existsSync('/usr/share/backgrounds/mate/nature/LadyBird.jpg'),
 };
 const advice = {
   chromium: 'Install Chromium, or set PARE_CHROMIUM to the path of a Chromium or Chrome binary.',
   'dataset-fashion-mnist': "Install Debian's package dataset-fashion-mnist (apt-get install dataset-fashion-mnist).",
+  'mate-backgrounds': "Install Debian's package mate-backgrounds (apt-get install mate-backgrounds).",
 };
 
 const missing = wanted.filter((p) => !(present[p] ?? (() => false))());

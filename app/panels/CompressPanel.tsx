@@ -17,6 +17,8 @@ import { formatBytes, formatCount } from '../../src/text/wording';
 import { EstimateReadout } from './EstimateReadout';
 import { JobError, JobStatus } from './JobStatus';
 import { LayerTable } from './LayerTable';
+import { MethodChoice } from './MethodChoice';
+import { FindRecipe } from './FindRecipe';
 import { PrecisionSelect } from './PrecisionSelect';
 import { SparsitySlider } from './SparsitySlider';
 import { VariantWarnings } from './VariantWarnings';
@@ -103,8 +105,9 @@ export function CompressPanel() {
           </select>
         </div>
 
-        <EstimateReadout />
+        <MethodChoice />
 
+        <EstimateReadout />
       </div>
 
       <div className="apply-row">
@@ -129,8 +132,9 @@ export function CompressPanel() {
           Moving a control switches back to the sliders.
         </p>
       )}
-      <JobStatus kinds={['apply']} />
-      <JobError kinds={['apply']} fallback="Apply failed" />
+      <FindRecipe />
+      <JobStatus kinds={['apply', 'search']} />
+      <JobError kinds={['apply', 'search']} fallback="Apply failed" />
       <VariantWarnings />
 
       <p className="honest small-print">

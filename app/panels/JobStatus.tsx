@@ -14,6 +14,8 @@ const phaseText: Record<JobPhase, string> = {
   latency: 'latency',
   export: 'zipping',
   data: 'reading data',
+  search: 'recipes tried',
+  sensitivity: 'layers measured',
 };
 
 /** The job's status, shown only for the kinds of job started from the panel it sits in. */

@@ -32,6 +32,7 @@ export function LayerTable() {
   const selected = useStudio(selectedEntry);
   const histogramTensor = useStudio((s) => s.histogramTensor);
   const scope = useStudio((s) => s.controls.pruneScope ?? 'global');
+  const sensitivity = useStudio((s) => s.sensitivity);
   const rows = useMemo(() => (inventory ? layerRows(inventory.weights) : []), [inventory]);
   if (!inventory) return null;
   if (rows.length === 0) {
@@ -80,6 +81,7 @@ export function LayerTable() {
             const overridden = own.sparsity !== undefined || own.precision !== undefined;
             const done = achieved?.[w.name];
             const isEmptied = emptied.has(w.name);
+            const sensed = sensitivity?.rows.find((r) => r.tensor === w.name);
             return (
               <tr key={w.name} data-overridden={overridden || undefined} data-emptied={isEmptied || undefined}>
                 <td className="layer-name" title={w.name}>
@@ -87,6 +89,11 @@ export function LayerTable() {
                   <small className="muted layer-facts">
                     {w.ownerType} · {formatShape(w.shape)} · {formatCount(w.params)} params
                   </small>
+                  {sensed && (
+                    <small className="layer-sensitivity" data-testid="layer-sensitivity">
+                      {sensitivity!.original !== null ? `loses up to ${sensed.score.toFixed(1)} points alone` : `cosine down to ${(1 - sensed.score / 100).toFixed(3)} alone`}
+                    </small>
+                  )}
                 </td>
                 <td className="num" title={formatBytes(w.bytes)} data-label="Share">
                   <span className="share">

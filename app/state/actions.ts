@@ -24,8 +24,11 @@ export {
 export {
   resetControls,
   resetLayer,
+  setCalibrationSamples,
   setClip,
   setGlobalSparsity,
+  setPruneMethod,
+  setRounding,
   setLayerPrecision,
   setLayerSparsity,
   setPrecision,
@@ -55,3 +58,5 @@ export {
   saveRecipe,
 } from './export-actions';
 export { dismissStorageError, newSession, restoreSession, startPersistence } from './session-actions';
+export { findSmallest, setSearchTarget, targetText } from './search-actions';
+export { measureSensitivity } from './sensitivity-actions';

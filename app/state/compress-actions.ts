@@ -1,5 +1,5 @@
 /** Actions on the compress slice: slider and select changes. Touching any control drops a loaded recipe. */
-import type { LayerOverride, PruneScope } from '../../src/studio/controls';
+import type { LayerOverride, PruneMethod, PruneScope, RoundingMethod } from '../../src/studio/controls';
 import { defaultControls } from '../../src/studio/controls';
 import type { ClipMethod, Precision } from '../../src/recipe/schema';
 import { studio } from './store';
@@ -53,6 +53,23 @@ export function resetLayer(name: string): void {
 /** Every control back to "no change". */
 export function resetControls(): void {
   studio.setState({ controls: defaultControls(), loadedRecipe: null });
+}
+
+/** How pruning picks its weights; the calibrated methods use the open data. */
+export function setPruneMethod(pruneMethod: PruneMethod): void {
+  studio.setState((s) => ({ controls: { ...s.controls, pruneMethod }, loadedRecipe: null }));
+}
+
+/** Nearest rounding, or error-compensating rounding from the open data. */
+export function setRounding(rounding: RoundingMethod): void {
+  studio.setState((s) => ({ controls: { ...s.controls, rounding }, loadedRecipe: null }));
+}
+
+/** Samples the calibrated methods read from the start of the data (a whole number, at least 1). */
+export function setCalibrationSamples(samples: number): void {
+  if (!Number.isFinite(samples)) return;
+  const calibrationSamples = Math.max(1, Math.round(samples));
+  studio.setState((s) => ({ controls: { ...s.controls, calibrationSamples }, loadedRecipe: null }));
 }
 
 /** One threshold over all layers, or the same sparsity in every layer (see PruneScope). */

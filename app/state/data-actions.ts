@@ -42,8 +42,11 @@ async function openSource(source: DataSource, keepOnFailure: boolean): Promise<O
       return { opened: false, error: null };
     }
     const previous = studio.getState().data;
+    const key = dataKeyOf(source);
+    // The same data opened again (a new model, a restarted worker) keeps its calibration samples apart.
+    const heldOut = previous?.key === key ? previous.heldOut : 0;
     studio.setState({
-      data: { id: ref.id, source, summary: ref.summary, previews: ref.previews, key: dataKeyOf(source) },
+      data: { id: ref.id, source, summary: ref.summary, previews: ref.previews, key, heldOut },
       dataOpening: null,
     });
     if (previous && previous.id !== ref.id) void studioClient().closeData(previous.id).catch(() => {});

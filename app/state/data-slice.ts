@@ -20,6 +20,11 @@ export interface OpenData {
   previews: DataRef['previews'];
   /** Identifies the data across reloads (label and byte count), to tell which measurements used it. */
   key: string;
+  /**
+   * The first samples, which calibrate the calibrated methods and so are left out of every measurement (0 until a
+   * calibrated recipe is applied on this data; it only grows, so figures stay comparable).
+   */
+  heldOut: number;
 }
 
 /** The data as opened for the open model; the files themselves (dataSource) are in the session slice. */

@@ -10,7 +10,7 @@ import { studioClient } from './client';
 import { runJob } from './jobs';
 import { currentRecipe, selectedEntry } from './selectors';
 import { studio } from './store';
-import { handleOf } from './variant-handles';
+import { dataBinding, handleOf } from './variant-handles';
 import { ORIGINAL } from './variants-slice';
 
 function baseName(): string {
@@ -28,7 +28,7 @@ export async function exportSelected(): Promise<boolean> {
   return runJob('export', entry.name, 1, async (ctx) => {
     ctx.step(`Writing ${entry.name}`);
     const modelId = studio.getState().model!.id;
-    const handle = (await handleOf(modelId, entry))!;
+    const handle = (await handleOf(modelId, entry, dataBinding(studio.getState())))!;
     const out = await studioClient().exportVariant(modelId, handle, ctx.job);
     studio.setState({ lastExport: { variantId: entry.id, zipName, files: out.files, zip: out.zip, sizes: out.sizes } });
     saveFile(zipName, out.zip, 'application/zip');

@@ -6,16 +6,20 @@
  * the worker honours the abort, keeps everything open.
  */
 import type { InputFile, ModelInventory, WeightInfo } from '../../src/model/types';
-import { lastPruneStepOf, recipeHash } from '../../src/recipe/schema';
+import { lastPruneStepOf, parseRecipe, recipeHash } from '../../src/recipe/schema';
 import type {
+  DataBinding,
   DataRef,
   ExportedVariant,
+  FoundRecipe,
   JobOptions,
   Measurement,
   MeasureOptions,
   OpenDataOptions,
   OpenedModelRef,
   Recipe,
+  SearchTarget,
+  SensitivityResult,
   RuntimeInfo,
   SizeEstimate,
   StudioError,
@@ -53,6 +57,8 @@ export interface Handlers {
   measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, job?: JobOptions): Promise<Measurement>;
   histogram(modelId: string, recipe: Recipe | null, tensorName: string, bins?: number): Promise<TensorHistogram>;
   exportVariant(modelId: string, recipe: Recipe, job?: JobOptions): Promise<ExportedVariant>;
+  findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job?: JobOptions): Promise<FoundRecipe>;
+  sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult>;
 }
 
 /** The fixture recipes are version 1; this is the one place the fake reads a recipe's fields. */
@@ -106,6 +112,25 @@ function defaultHandlers(): Handlers {
     async histogram(_, recipe, name) {
       return { name, storedAfter: recipe ? 'uint8' : null, min: -1, max: 1, bins: 2, width: 1, before: [1, 1], after: recipe ? [1, 1] : null, zerosBefore: 0, zerosAfter: recipe ? 1 : null, distinctAfter: recipe ? 2 : null, count: 2 };
     },
+    async findRecipe(_, __, ___, samples, job) {
+      await job?.onProgress?.({ phase: 'search', done: 1, total: 1, etaMs: null });
+      const recipe = parseRecipe({
+        pare: 'recipe',
+        version: 2,
+        steps: [
+          { step: 'prune', sparsity: 0.6, method: 'obs', data: 'calibration', samples },
+          { step: 'quantize', default: { bits: 4 }, method: 'gptq', data: 'calibration', samples },
+        ],
+      });
+      const best = { sparsity: 0.6, bits: 4, accuracy: 0.85, agreement: 0.95, cosine: 0.99, wireBytes: 900, meets: true };
+      return { recipe, best, original: { accuracy: 0.86, wireBytes: 9000 }, tried: [best], complete: true, durationMs: 5, validation: { first: samples + 1, last: 100 } };
+    },
+    async sensitivity(_, __, samples, job) {
+      const setting = { kind: 'prune' as const, sparsity: 0.9 };
+      const rows = ['fc1/kernel', 'fc2/kernel'].map((tensor, i) => ({ tensor, params: 1000, points: [{ setting, accuracy: 0.8 - i / 10, agreement: 0.9, cosine: 0.95 }], score: 10 * (i + 1) }));
+      for (const [i, row] of rows.entries()) await job?.onProgress?.({ phase: 'sensitivity', done: i + 1, total: rows.length, etaMs: null, streamed: { kind: 'sensitivity-row', row } });
+      return { original: { accuracy: 0.9 }, rows, data: `sensitivity: samples 1–${samples} of data`, complete: true, durationMs: 5 };
+    },
     async exportVariant() {
       const files = [
         { name: 'model.json', data: new Uint8Array([123, 125]) },
@@ -153,13 +178,14 @@ export class FakeClient implements StudioClient {
     return this.track('estimateSize', [modelId, recipe], undefined, () => this.handlers.estimateSize(modelId, recipe));
   }
 
-  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<VariantRef> {
+  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions, data: DataBinding = {}): Promise<VariantRef> {
     const id = this.handleFor(modelId, recipe);
-    return this.track('applyRecipe', [modelId, recipe], job, async () => ({ ...(await this.handlers.applyRecipe(modelId, recipe, job)), id }));
+    // The data binding is recorded only when there is one, so calls without data read as before.
+    return this.track('applyRecipe', Object.keys(data).length ? [modelId, recipe, data] : [modelId, recipe], job, async () => ({ ...(await this.handlers.applyRecipe(modelId, recipe, job)), id }));
   }
 
-  async registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]> {
-    this.calls.push({ method: 'registerVariants', args: [modelId, recipes.map(recipeHash)] });
+  async registerVariants(modelId: string, recipes: Recipe[], data: DataBinding = {}): Promise<string[]> {
+    this.calls.push({ method: 'registerVariants', args: Object.keys(data).length ? [modelId, recipes.map(recipeHash), data] : [modelId, recipes.map(recipeHash)] });
     return recipes.map((r) => this.handleFor(modelId, r));
   }
 
@@ -187,6 +213,16 @@ export class FakeClient implements StudioClient {
     return this.track('exportVariant', [modelId, variantId], job, () =>
       this.handlers.exportVariant(modelId, this.recipeOf(modelId, variantId)!, job),
     );
+  }
+
+  findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job?: JobOptions): Promise<FoundRecipe> {
+    return this.track('findRecipe', [modelId, dataId, target, calibrationSamples], job, () =>
+      this.handlers.findRecipe(modelId, dataId, target, calibrationSamples, job),
+    );
+  }
+
+  sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult> {
+    return this.track('sensitivity', [modelId, dataId, samples], job, () => this.handlers.sensitivity(modelId, dataId, samples, job));
   }
 
   /** Calls of one method, in order. */

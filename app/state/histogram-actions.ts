@@ -2,7 +2,7 @@
 import type { TensorHistogram } from '../../src/worker/api';
 import { studioClient } from './client';
 import { studio } from './store';
-import { handleOf } from './variant-handles';
+import { dataBinding, handleOf } from './variant-handles';
 
 /** Bins per histogram: fine enough to see quantization levels at 4 bits and the spike of pruned zeros. */
 export const HISTOGRAM_BINS = 80;
@@ -16,6 +16,6 @@ export async function loadHistogram(entryId: string, tensor: string, signal?: Ab
   if (!s.model) throw { code: 'bad-options', message: 'No model is open.' };
   const modelId = s.model.id;
   const entry = s.variants.find((v) => v.id === entryId);
-  const handle = entry ? await handleOf(modelId, entry) : null;
+  const handle = entry ? await handleOf(modelId, entry, dataBinding(studio.getState())) : null;
   return studioClient().histogram(modelId, handle, tensor, HISTOGRAM_BINS, { signal });
 }

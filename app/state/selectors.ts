@@ -50,7 +50,9 @@ export function isMeasuredNow(v: VariantEntry, dataKey: string | null): boolean 
 
 /** The current data's key, or null without data. */
 export function currentDataKey(s: Pick<StudioState, 'data'>): string | null {
-  return s.data?.key ?? null;
+  if (!s.data) return null;
+  // Measured on other samples is other data: measurements made before the hold-out are stale after it.
+  return s.data.heldOut > 0 ? `${s.data.key} · without the first ${s.data.heldOut}` : s.data.key;
 }
 
 /** Whether a job is running (one at a time). */

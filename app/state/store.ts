@@ -19,6 +19,8 @@ import { initialJobsSlice, type JobsSlice } from './jobs-slice';
 import { initialModelSlice, type ModelSlice } from './model-slice';
 import { initialOpeningSlice, type OpeningSlice } from './opening-slice';
 import { initialRuntimeSlice, type RuntimeSlice } from './runtime-slice';
+import { initialSearchSlice, type SearchSlice } from './search-slice';
+import { initialSensitivitySlice, type SensitivitySlice } from './sensitivity-slice';
 import { initialSessionSlice, type SessionSlice } from './session-slice';
 import { initialStorageSlice, type StorageSlice } from './storage-slice';
 import { initialUiSlice, type UiSlice } from './ui-slice';
@@ -26,7 +28,7 @@ import { initialVariantsSlice, type VariantsSlice } from './variants-slice';
 
 export type AppState = RuntimeSlice & UiSlice & OpeningSlice & JobsSlice & StorageSlice;
 export type SessionState = SessionSlice;
-export type ModelState = ModelSlice & DataSlice & CompressSlice & VariantsSlice & ExportSlice & FeedbackSlice;
+export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice;
 export type StudioState = AppState & SessionState & ModelState;
 
 export function initialAppState(): AppState {
@@ -43,6 +45,8 @@ export function initialModelState(): ModelState {
     ...initialModelSlice(),
     ...initialDataSlice(),
     ...initialCompressSlice(),
+    ...initialSearchSlice(),
+    ...initialSensitivitySlice(),
     ...initialVariantsSlice(),
     ...initialExportSlice(),
     ...initialFeedbackSlice(),

@@ -7,7 +7,8 @@ import type { Measurement, MeasureOptions, Recipe } from '../../src/worker/api';
 import { formatStored } from '../../src/text/wording';
 import { studioClient } from './client';
 import { runJob, type JobContext } from './jobs';
-import { handleOf, keepHandle } from './variant-handles';
+import { calibrationSamplesOf, holdOutCalibration } from './hold-out';
+import { dataBinding, handleOf, keepHandle } from './variant-handles';
 import type { MeasureBackend } from '../../src/worker/api';
 import { currentDataKey, currentRecipe, hashOf, isMeasuredNow, originalOf } from './selectors';
 import { studio, type StudioState } from './store';
@@ -27,6 +28,7 @@ function measureOptions(s: StudioState): MeasureOptions {
     latencyRuns: runs,
     warmupRuns: Math.min(3, runs),
   };
+  if (s.data && s.data.heldOut > 0) options.heldOut = s.data.heldOut;
   // A model whose input fixes the batch size gets that one (the worker picks it); the others get small batches.
   const batch = s.model?.inventory.inputs[0]?.shape[0];
   if (typeof batch !== 'number') options.batchSize = MEASURE_BATCH;
@@ -44,7 +46,7 @@ async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measu
   ctx.step(`Measuring ${entry.name}`);
   const dataKey = currentDataKey(s);
   const modelId = s.model.id;
-  const handle = await handleOf(modelId, entry);
+  const handle = await handleOf(modelId, entry, dataBinding(s));
   const m = await studioClient().measure(modelId, handle, measureOptions(s), ctx.job);
   updateEntry(entry.id, { measurement: m, measuredOn: dataKey });
   return m;
@@ -65,9 +67,17 @@ function alreadyThere(entry: VariantEntry, remeasure: boolean): void {
  * and measures it again only when its measurement is stale.
  */
 export async function applyCurrent(): Promise<boolean> {
+  if (!studio.getState().model || studio.getState().job) return false;
+  const recipe: Recipe = currentRecipe(studio.getState());
+  const refused = holdOutCalibration(
+    calibrationSamplesOf(recipe),
+    'This recipe calibrates on data (Wanda, OBS or GPTQ): open data in the Data panel first, or choose magnitude pruning and nearest rounding, which need none.',
+  );
+  if (refused) {
+    studio.setState({ jobError: { ...refused, job: 'apply' } });
+    return false;
+  }
   const s = studio.getState();
-  if (!s.model || s.job) return false;
-  const recipe: Recipe = currentRecipe(s);
   const id = hashOf(recipe);
   if (id === UNCHANGED) {
     // The recipe that changes nothing is the original.
@@ -108,8 +118,8 @@ export async function applyCurrent(): Promise<boolean> {
   const done = await runJob('apply', `${target.name} (${target.summary})`, steps, async (ctx) => {
     ctx.step(`Building ${target.name}`);
     const modelId = studio.getState().model!.id;
-    const ref = await studioClient().applyRecipe(modelId, recipe, ctx.job);
-    keepHandle(modelId, id, ref.id);
+    const ref = await studioClient().applyRecipe(modelId, recipe, ctx.job, dataBinding(studio.getState()));
+    keepHandle(modelId, id, recipe, dataBinding(studio.getState()), ref.id);
     const tensors: Record<string, { sparsity: number; stored: string }> = {};
     for (const t of ref.stats.tensors) {
       if (t.prunable) tensors[t.name] = { sparsity: t.sparsity, stored: formatStored(t) };

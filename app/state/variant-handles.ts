@@ -2,22 +2,41 @@
  * The worker's handle for a variant entry. Apply stores the handle it gets; an entry without one (a session
  * restored from storage, or a worker that was restarted) registers its recipe once and keeps the new handle, so
  * measure, histogram and export always go by handle and never send a recipe.
+ *
+ * A recipe that calibrates on data is a different variant on other data: its handle is kept per data id, so
+ * opening other data registers it again (and the worker builds it from that data).
  */
+import type { DataBinding, Recipe } from '../../src/worker/api';
 import { studioClient } from './client';
-import { studio } from './store';
+import { studio, type StudioState } from './store';
 import type { VariantEntry } from './variants-slice';
 
-/** Remembers `handle` for entry `entryId`, if `modelId` is still the open model. */
-export function keepHandle(modelId: string, entryId: string, handle: string): void {
-  studio.setState((s) => (s.model?.id === modelId ? { variantHandles: { ...s.variantHandles, [entryId]: handle } } : {}));
+/** The open data, for every role a recipe may name: the studio calibrates on the data it measures with. */
+export function dataBinding(s: Pick<StudioState, 'data'>): DataBinding {
+  return s.data ? { calibration: s.data.id } : {};
 }
 
-/** The handle of `entry` for the open model `modelId`; null for the original. */
-export async function handleOf(modelId: string, entry: VariantEntry): Promise<string | null> {
+/** Where an entry's handle is kept: its id, and the data it calibrates on when its recipe names any. */
+function handleKey(entryId: string, recipe: Recipe, data: DataBinding): string {
+  const usesData = recipe.steps.some((s) => 'data' in s && s.data !== undefined);
+  return usesData ? `${entryId} @ ${data.calibration ?? 'no data'}` : entryId;
+}
+
+/** Remembers `handle` for the entry `entryId` of `recipe` on `data`, if `modelId` is still the open model. */
+export function keepHandle(modelId: string, entryId: string, recipe: Recipe, data: DataBinding, handle: string): void {
+  const key = handleKey(entryId, recipe, data);
+  studio.setState((s) => (s.model?.id === modelId ? { variantHandles: { ...s.variantHandles, [key]: handle } } : {}));
+}
+
+/**
+ * The handle of `entry` for the open model `modelId` (its recipe's data roles bound to `data`); null for the
+ * original.
+ */
+export async function handleOf(modelId: string, entry: VariantEntry, data: DataBinding): Promise<string | null> {
   if (entry.recipe === null) return null;
-  const known = studio.getState().variantHandles[entry.id];
+  const known = studio.getState().variantHandles[handleKey(entry.id, entry.recipe, data)];
   if (known !== undefined && studio.getState().model?.id === modelId) return known;
-  const [handle] = await studioClient().registerVariants(modelId, [entry.recipe]);
-  keepHandle(modelId, entry.id, handle);
-  return handle;
+  const [handle] = await studioClient().registerVariants(modelId, [entry.recipe], data);
+  keepHandle(modelId, entry.id, entry.recipe, data, handle!);
+  return handle!;
 }

@@ -134,7 +134,7 @@ export async function searchRecipe(
       const variant = await applyRecipe(model, recipe, { signal: options.signal, data: { calibration: data.calibration } });
       const exported = exportVariant(model, variant, recipe);
       const wireBytes = wireBytesOf(exported);
-      const tfModel = await loadTfModel(variantArtifacts(model, variant), model.format);
+      const tfModel = await loadTfModel(variantArtifacts(model, variant), variant.format);
       let quality: Quality;
       try {
         quality = await measure(tfModel);

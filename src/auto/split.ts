@@ -4,21 +4,7 @@
  */
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
-
-/** Samples `start` to `end` of `data` as a data set of their own (a view: no copy). */
-export function sliceDataset(data: Dataset, start: number, end: number, what: string): Dataset {
-  const s = Math.max(0, Math.min(start, data.size));
-  const e = Math.max(s, Math.min(end, data.size));
-  const per = data.sampleShape.reduce((a, b) => a * b, 1);
-  return {
-    ...data,
-    size: e - s,
-    description: `${what}: samples ${s + 1}–${e} of ${data.description}`,
-    inputs: data.inputs ? data.inputs.subarray(s * per, e * per) : null,
-    labels: data.labels ? data.labels.subarray(s, e) : null,
-    batch: (a, b) => data.batch(s + Math.max(0, a), s + Math.min(b, e - s)),
-  };
-}
+import { sliceDataset } from '../evaluate/dataset-slice';
 
 export interface Split {
   calibration: Dataset;

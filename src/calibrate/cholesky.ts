@@ -4,11 +4,18 @@
  * (hundreds to a few thousand), where this is fast enough and exact to float64.
  */
 import { PareError } from '../errors';
+import { runSteps, type Steps } from './steps';
 
 /** Lower-triangular L with A = L Lᵀ, in place of a copy of `a` (n x n). Throws when A is not positive definite. */
 export function cholesky(a: Float64Array, n: number, what = 'matrix'): Float64Array {
+  return runSteps(choleskySteps(a, n, what));
+}
+
+/** cholesky, yielding after each column. */
+export function* choleskySteps(a: Float64Array, n: number, what = 'matrix'): Steps<Float64Array> {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
+    yield;
     let d = a[j * n + j]!;
     const lj = j * n;
     for (let k = 0; k < j; k++) d -= l[lj + k]! * l[lj + k]!;
@@ -33,13 +40,19 @@ export function cholesky(a: Float64Array, n: number, what = 'matrix'): Float64Ar
  * triangular inverse instead of a full inverse and a second factorisation.
  */
 export function upperCholeskyOfInverse(a: Float64Array, n: number, what?: string): Float64Array {
+  return runSteps(upperCholeskyOfInverseSteps(a, n, what));
+}
+
+/** upperCholeskyOfInverse, yielding after each column of the factorisation and each row of the inverse. */
+export function* upperCholeskyOfInverseSteps(a: Float64Array, n: number, what?: string): Steps<Float64Array> {
   const reversed = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) reversed[i * n + j] = a[(n - 1 - i) * n + (n - 1 - j)]!;
-  const l = cholesky(reversed, n, what);
+  const l = yield* choleskySteps(reversed, n, what);
   // R = P L P (upper): R_ik = L[n-1-i][n-1-k]. Its inverse U is upper too, found row by row from the bottom:
   // (R U)_ij = 0 for j > i gives U_i· = -(1 / R_ii) Σ_{k>i} R_ik U_k·, whole rows at a time (contiguous memory).
   const u = new Float64Array(n * n);
   for (let i = n - 1; i >= 0; i--) {
+    yield;
     const li = (n - 1 - i) * n;
     const rii = l[li + (n - 1 - i)]!;
     const ui = i * n;

@@ -57,7 +57,7 @@ function targetFrom(values: Record<string, unknown>): SearchTarget {
   }
 }
 
-function listOf(flag: string, text: string | undefined, check: (n: number) => boolean): number[] | undefined {
+export function listOf(flag: string, text: string | undefined, check: (n: number) => boolean): number[] | undefined {
   if (text === undefined) return undefined;
   const list = text.split(',').map((t) => Number(t.trim()));
   if (!list.length || list.some((n) => !Number.isFinite(n) || !check(n))) throw new PareError('bad-options', `${flag} must be a comma-separated list; found '${text}'.`);

@@ -8,5 +8,6 @@ import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { inspectCommand } from './inspect';
 import { optimizeCommand } from './optimize';
+import { sensitivityCommand } from './sensitivity';
 
-export const commands: readonly Command[] = [inspectCommand, optimizeCommand, autoCommand, evalCommand, benchCommand];
+export const commands: readonly Command[] = [inspectCommand, optimizeCommand, autoCommand, sensitivityCommand, evalCommand, benchCommand];

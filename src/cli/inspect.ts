@@ -12,6 +12,7 @@ import type { CliIO, Command } from './command';
 import { readInput } from './read-input';
 import { formatBytes, formatShape } from '../text/wording';
 import { count, percent, shapeText, textTable } from './text-table';
+import { channelInventory, type ChannelInventory } from '../structure/inventory';
 
 const SORTS = ['file', 'name', 'params', 'bytes'] as const;
 
@@ -30,6 +31,9 @@ Options:
   --sort <key>      Order of the weight table: file (manifest order, default), name, params or bytes (largest first).
   --wide            Do not shorten long weight and op names in the table.
   --verify          Also load the model with stock TF.js (cpu backend) and check it agrees on the parameter count.
+  --groups          Also list the channel groups: which layers shrink together when prune-channels
+                    removes a channel, their channels and multiply-adds, and why a group cannot shrink. With --json,
+                    adds "channelGroups".
   -h, --help        Show this help.
 
 A model that cannot be opened prints "pare: <what is wrong, and where>" and exits with status 1.
@@ -44,6 +48,7 @@ Examples:
       sort: { type: 'string' },
       wide: { type: 'boolean' },
       verify: { type: 'boolean' },
+      groups: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -58,10 +63,12 @@ Examples:
     const model = await openModel(await readInput(path));
     const inventory = inventoryOf(model);
     const stock = values.verify ? await verifyWithStock(model) : undefined;
+    const groups = values.groups ? channelInventory(model) : undefined;
     if (values.json) {
-      io.out(JSON.stringify(stock ? { ...inventory, stock } : inventory, null, 2) + '\n');
+      io.out(JSON.stringify({ ...inventory, ...(stock ? { stock } : {}), ...(groups ? { channelGroups: groups } : {}) }, null, 2) + '\n');
     } else {
       io.out(renderInventory(inventory, { sort, wide: values.wide === true }) + '\n');
+      if (groups) io.out('\n' + renderGroups(groups, values.wide === true) + '\n');
       if (stock) io.out(`\nstock TF.js: loads it with ${count(stock.params)} parameters${stock.params === inventory.params ? ', as above' : ` — Pare counted ${count(inventory.params)}`}.\n`);
     }
     return stock && stock.params !== inventory.params ? 1 : 0;
@@ -131,6 +138,26 @@ export function renderInventory(inv: ModelInventory, options: { sort: (typeof SO
     ),
   );
   return lines.join('\n');
+}
+
+/** The channel groups: one row each, the layers that shrink together named by the first and how many more. */
+export function renderGroups(inv: ChannelInventory, wide: boolean): string {
+  const prunable = inv.groups.filter((g) => g.prunable);
+  const head = `channel groups: ${count(inv.groups.length)} (${count(prunable.length)} can shrink); ${count(inv.totalMacs)} multiply-adds per sample`;
+  const layers = (g: ChannelInventory['groups'][number]) => {
+    const text = g.layers.join(', ') + (g.readers.length ? ` -> ${g.readers.join(', ')}` : '');
+    return wide || text.length <= 60 ? text : `${text.slice(0, 59)}…`;
+  };
+  return `${head}\n\n${textTable<ChannelInventory['groups'][number]>(
+    [
+      { title: 'group', value: (g) => String(g.id), align: 'right' },
+      { title: 'layers (-> readers)', value: layers },
+      { title: 'channels', value: (g) => count(g.channels), align: 'right' },
+      { title: 'MACs', value: (g) => count(g.macs), align: 'right' },
+      { title: 'prunable', value: (g) => (g.prunable ? 'yes' : `no: ${g.reason}`) },
+    ],
+    inv.groups,
+  )}`;
 }
 
 function storedAs(w: WeightInfo): string {

@@ -41,6 +41,8 @@ export interface RecipeFlags {
   quantize?: string;
   bits?: string;
   clip?: string;
+  /** --fuse: add a fuse step (fold batch norms, write a fused graph model) when the recipe has none. */
+  fuse?: boolean;
 }
 
 function parseSparsity(text: string): number {
@@ -57,7 +59,8 @@ function parseSparsity(text: string): number {
  * Flags override: --sparsity replaces the global target (and a per-tensor `default`) of the last prune step,
  * keeping its per-tensor rules; --quantize / --bits replace the quantize step's `default`; --clip its `clip`.
  * A step a flag needs and the recipe lacks is added: a prune step just before quantization, a quantize step at the
- * end. Per-tensor rules, skip lists and other steps of the recipe file stay.
+ * end; --fuse adds a fuse step just before quantization when the recipe has none. Per-tensor rules, skip lists and
+ * other steps of the recipe file stay.
  */
 export function recipeFromFlags(base: Recipe, flags: RecipeFlags): Recipe {
   const steps: StepInput[] = structuredClone(base.steps);
@@ -92,6 +95,10 @@ export function recipeFromFlags(base: Recipe, flags: RecipeFlags): Recipe {
   }
   if (flags.clip !== undefined && !(CLIPS as readonly string[]).includes(flags.clip)) {
     throw new PareError('bad-options', `--clip must be one of ${CLIPS.join(', ')}; found '${flags.clip}'.`);
+  }
+  if (flags.fuse && !steps.some((s) => s.step === 'fuse')) {
+    const q = quantizeAt();
+    steps.splice(q >= 0 ? q : steps.length, 0, { step: 'fuse' });
   }
   if (precision !== undefined || flags.clip !== undefined) {
     if (quantizeAt() < 0) steps.push({ step: 'quantize' });
@@ -140,6 +147,8 @@ export interface SizeSummary {
 export interface OptimizeSummary {
   input: { path: string; file: string; format: OpenedModel['format'] };
   out: string;
+  /** The export's format: the input's, unless a fuse step wrote a graph model. */
+  format: OpenedModel['format'];
   files: { name: string; bytes: number }[];
   recipe: Recipe;
   recipeHash: string;
@@ -154,10 +163,12 @@ export interface OptimizeSummary {
   /** The final model measured on the --val data (absent without --val). */
   validation?: ValidationFigures;
   warnings: PareWarning[];
+  /** What a retarget step made: the new classes, the cut, validation accuracy per epoch and at the epoch kept. */
+  retarget?: Variant['retarget'];
 }
 
 /** What the summary needs of a variant once its weights are written: its statistics, not its arrays. */
-type VariantReport = Pick<Variant, 'stats' | 'warnings'>;
+type VariantReport = Pick<Variant, 'stats' | 'warnings' | 'format' | 'retarget'>;
 
 function summaryOf(
   path: string,
@@ -173,6 +184,7 @@ function summaryOf(
   return {
     input: { path, file: model.modelJsonName, format: model.format },
     out,
+    format: variant.format,
     files,
     recipe,
     recipeHash: recipeHash(recipe),
@@ -182,6 +194,7 @@ function summaryOf(
     sparsity: { prunableParams: variant.stats.prunableParams, pruned: variant.stats.prunedSparsity, final: variant.stats.sparsity },
     tensors: variant.stats.tensors,
     warnings,
+    ...(variant.retarget ? { retarget: variant.retarget } : {}),
   };
 }
 
@@ -201,7 +214,7 @@ export function renderSummary(s: OptimizeSummary): string {
     ['total', before.totalBytes, after.totalBytes],
   ];
   const lines = [
-    `${s.input.file} (${s.input.format}) -> ${s.out}`,
+    `${s.input.file} (${s.input.format}) -> ${s.out}${s.format !== s.input.format ? ` (${s.format})` : ''}`,
     `recipe: ${s.description}  [${s.recipeHash}]`,
     '',
     textTable<[string, number, number]>(
@@ -215,6 +228,7 @@ export function renderSummary(s: OptimizeSummary): string {
     ),
     ...(s.gzip ? [`gzip sizes: each shard on its own, ${s.gzip.library} level ${s.gzip.level}`] : ['sizes over the wire (gzip): add --gzip-sizes']),
     '',
+    ...(s.retarget ? [retargetText(s.retarget), ''] : []),
     `sparsity: ${pct(s.sparsity.final)} of ${count(s.sparsity.prunableParams)} prunable weights are zero` +
       (s.sparsity.final !== s.sparsity.pruned ? ` (${pct(s.sparsity.pruned)} from pruning, the rest rounded to zero when quantized)` : ''),
     '',
@@ -236,6 +250,18 @@ export function renderSummary(s: OptimizeSummary): string {
   ];
   for (const w of s.warnings) lines.push(`warning: ${w.message}`);
   return lines.join('\n');
+}
+
+/** The retarget step's outcome in two lines: the classes and the cut, then the validation accuracy. */
+function retargetText(r: NonNullable<Variant['retarget']>): string {
+  const classes = `${r.labels.length} classes (${r.labels.join(', ')}) from ${r.classSource === 'labels-file' ? 'a labels file' : r.classSource}`;
+  const shape = `[${r.cut.shape.map((d) => d ?? 'null').join(', ')}]`;
+  const head = r.hidden ? `a ${r.hidden}-unit ReLU layer and a softmax` : 'a softmax';
+  const v = r.validation;
+  const val = v
+    ? `validation accuracy: ${pct(v.accuracy)} of ${count(v.samples)} held-apart images (epoch ${v.bestEpoch} of ${r.history.length}, kept as the best)`
+    : 'validation accuracy: none (too few images to hold some apart)';
+  return `retarget: ${classes}; head (${head}) on '${r.cut.layer}' ${shape}, trained on ${count(r.trainSamples)} images\n${val}`;
 }
 
 /** A global target holds over all globally pruned tensors together, not for each one: say so. */
@@ -268,9 +294,15 @@ Options:
                        version 1 files are read too): steps with per-tensor rules, patterns and skip lists.
                        Flags given with it override it: --sparsity replaces the last prune step's target,
                        --quantize/--bits the quantize step's default precision, --clip its clip; rules stay.
-  --data <path...>     Data for the recipe's steps that name it ("data": "calibration"): an image folder, a zip,
-                       a CSV, or an IDX images file and its labels file. Pruning with "method": "obs" or "wanda"
-                       and quantizing with "method": "gptq" calibrate on its first samples (see "samples").
+  --fuse               Fold batch norms into the convolutions before them and write a graph model whose
+                       convolutions and matrix products run with bias and activation fused (load it with
+                       tf.loadGraphModel): faster inference, the same outputs. Adds {"step": "fuse"} before
+                       quantization; a recipe's own fuse step (e.g. "format": "layers-model") wins.
+  --data <path...>     Data for the recipe's steps that name it ("data": "calibration" or "training"): an image
+                       folder, a zip, a CSV, or an IDX images file and its labels file. Pruning with "method":
+                       "obs" or "wanda" and quantizing with "method": "gptq" calibrate on its first samples (see
+                       "samples"). A "retarget" step (transfer learning) learns the classes of this data: one
+                       folder of images per class (or a labels file), with a share held apart for validation.
   --val <path...>      Held-out data for "finetune" steps (same kinds as --data): picks the best checkpoint
                        instead of a split of the training data, and the final model's accuracy on it is printed.
                        A "finetune" step trains on --data ("data": "training"); progress goes to stderr.
@@ -283,7 +315,7 @@ Options:
   -h, --help           Show this help.
 
 Progress is shown on stderr when it is a terminal. Quantization and unstructured pruning make files smaller, not
-inference faster.
+inference faster; --fuse makes inference faster.
 
 Examples:
   npm run pare -- optimize .fixtures/real/human-emotion --out out/emotion --sparsity 0.5 --quantize uint8
@@ -292,7 +324,9 @@ Examples:
       --data /usr/share/datasets/fashion-mnist/train-{images-idx3,labels-idx1}-ubyte.gz
   npm run pare -- optimize public/samples/fashion-mlp --out out/recovered --recipe finetune.json \
       --data /usr/share/datasets/fashion-mnist/train-{images-idx3,labels-idx1}-ubyte.gz \
-      --val /usr/share/datasets/fashion-mnist/t10k-{images-idx3,labels-idx1}-ubyte.gz`,
+      --val /usr/share/datasets/fashion-mnist/t10k-{images-idx3,labels-idx1}-ubyte.gz
+  npm run pare -- optimize public/samples/fashion-cnn --out out/mine --data my-images/ \
+      --recipe retarget.json   # {"pare": "recipe", "version": 2, "steps": [{"step": "retarget", "data": "training"}]}`,
 
   async run(argv: string[], io: CliIO): Promise<number> {
     const { rest: afterData, data: dataPaths } = splitDataPaths(argv);
@@ -304,6 +338,7 @@ Examples:
       bits: { type: 'string' },
       clip: { type: 'string' },
       recipe: { type: 'string' },
+      fuse: { type: 'boolean' },
       zip: { type: 'boolean' },
       'gzip-sizes': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -330,7 +365,7 @@ Examples:
       let data: RecipeData | undefined;
       if (roles.length && dataPaths) {
         progress.show('opening the data', true);
-        data = await openRecipeData(dataPaths, model);
+        data = await openRecipeData(dataPaths, model, { newClasses: recipe.steps.some((s) => s.step === 'retarget') });
         // Steps that run the model (calibration, training) run where the studio's do: on wasm.
         await useBackend('wasm');
       } else if (dataPaths) {
@@ -349,7 +384,8 @@ Examples:
       await mkdir(out, { recursive: true });
       for (const f of output) await writeFile(join(out, f.name), f.data);
 
-      const weightBytesBefore = made.stats.weightBytesBefore;
+      // The input's own weights: a fuse step drops batch norms, a retarget the input's head.
+      const weightBytesBefore = model.weights.reduce((n, w) => n + w.storedBytes, 0);
       const before: SizeSummary = {
         modelJsonBytes: model.modelJsonBytes,
         weightBytes: weightBytesBefore,
@@ -419,5 +455,5 @@ async function makeExport(
   const { modelJsonBytes, weightBytes, totalBytes } = result.sizes;
   if (val) progress.show('measuring the final model on --val', true);
   const validation = val ? await measureOnValidation(model, variant, val.dataset) : undefined;
-  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings, ...(validation ? { validation } : {}) };
+  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings, format: variant.format, retarget: variant.retarget, ...(validation ? { validation } : {}) };
 }

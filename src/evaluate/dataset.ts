@@ -89,9 +89,7 @@ export function countText(n: number): string {
 }
 
 /** "1 image" / "2 images". */
-export function plural(n: number, word: string, many = word + 's'): string {
-  return `${countText(n)} ${n === 1 ? word : many}`;
-}
+export { formatPlural as plural } from '../text/wording';
 
 /**
  * Groups skipped samples with the same reason into one entry, quoting up to three sample numbers (1-based, as a

@@ -5,7 +5,7 @@
  */
 import type { OpenedModel } from '../model/types';
 import type { DataTarget } from './dataset';
-import { inferPreprocessing, normaliseShape, type Preprocessing } from './preprocessing';
+import { inferPreprocessing, normaliseShape, readModelMetadata, type Preprocessing } from './preprocessing';
 
 /**
  * States what data for `model` must look like.
@@ -22,10 +22,13 @@ export function dataTargetFor(
 ): DataTarget {
   const input = model.inputs[0];
   const inputShape = normaliseShape(input?.shape ?? [null]);
-  // Teachable Machine keeps its metadata.json beside the model, not in it; its image models take [-1, 1].
-  const metadata = model.reader === 'teachable-machine' && inputShape.length === 4 && inputShape[3] === 3
+  // Teachable Machine keeps its metadata.json beside the model, not in it; its image models take [-1, 1]. A model
+  // Pare retargeted has one too, and states its own preprocessing in its model.json, which wins.
+  const own = model.artifacts.userDefinedMetadata;
+  const statesOwn = readModelMetadata(own).scale !== undefined;
+  const metadata = model.reader === 'teachable-machine' && inputShape.length === 4 && inputShape[3] === 3 && !statesOwn
     ? { tmVersion: 'unknown', labels: model.labels }
-    : model.artifacts.userDefinedMetadata;
+    : own;
   const outShape = model.outputs[0]?.shape;
   const width = outShape && outShape.length >= 2 ? outShape[outShape.length - 1] : null;
   return {

@@ -10,6 +10,7 @@ import { concatBytes } from '../bytes';
 import { shardName, splitShards } from './shards';
 import { sizesOf, type ExportSizes } from './sizes';
 import type { ExportFile } from './types';
+import { teachableMetadataFile } from './teachable-metadata';
 
 export type { ExportFile } from './types';
 export type { ExportSizes } from './sizes';
@@ -21,7 +22,7 @@ export { SHARD_BYTES } from './shards';
 export const MODEL_JSON_NAME = 'model.json';
 
 export interface ExportResult {
-  /** model.json first, then the shards in order. */
+  /** model.json first, then the shards in order, then metadata.json when a step gave the model new classes. */
   files: ExportFile[];
   sizes: ExportSizes;
 }
@@ -40,5 +41,7 @@ export function exportVariant(model: OpenedModel, variant: Variant, recipe: Reci
     { name: MODEL_JSON_NAME, data: modelJson },
     ...shards.map((data, i) => ({ name: paths[i]!, data })),
   ];
+  const metadata = teachableMetadataFile(model, variant);
+  if (metadata) files.push(metadata);
   return { files, sizes: sizesOf(modelJson.byteLength, shards) };
 }

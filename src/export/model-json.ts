@@ -60,6 +60,28 @@ function inheritedPareMetadata(meta: tf.io.ModelArtifacts['userDefinedMetadata']
 }
 
 /**
+ * A retargeted model's classes replace the input's labels, and its preprocessing is what the head was trained on;
+ * how it was made is recorded beside them.
+ */
+function retargetMetadata(variant: Variant): Record<string, unknown> {
+  const r = variant.retarget;
+  if (!r) return {};
+  const { history: _perEpoch, labels, preprocessing, ...made } = r;
+  return { labels, ...(preprocessing ? { preprocessing } : {}), retarget: made };
+}
+
+/** A signature whose outputs now give `classes` scores (a retargeted graph model); unchanged without. */
+function withOutputWidth(signature: unknown, classes: number | undefined): unknown {
+  const outputs = (signature as { outputs?: Record<string, { tensorShape?: { dim?: { size: string }[] } }> } | null)?.outputs;
+  if (classes === undefined || !outputs) return signature;
+  const resized = Object.fromEntries(Object.entries(outputs).map(([k, o]) => {
+    const dim = o.tensorShape?.dim;
+    return [k, dim?.length ? { ...o, tensorShape: { ...o.tensorShape, dim: [...dim.slice(0, -1), { size: String(classes) }] } } : o];
+  }));
+  return { ...(signature as object), outputs: resized };
+}
+
+/**
  * Builds the model.json object for `variant` of `model`, whose shards are `paths`. Keeps format (writing the
  * model's format when an old input had none), generatedBy, convertedBy, signature, modelInitializer,
  * initializerSignature, trainingConfig and every existing userDefinedMetadata key; sets userDefinedMetadata.pare.
@@ -90,15 +112,20 @@ export function buildModelJson(
       weightBytes: weightDataBytes(a.weightData),
     },
     sparsity: variant.stats.sparsity,
+    ...retargetMetadata(variant),
   };
   // An old input without a format field gets its format written; a step that changed the format writes the new one.
   const json: Record<string, unknown> = { format: variant.format === model.format ? (a.format ?? model.format) : variant.format };
   if (a.generatedBy != null) json.generatedBy = a.generatedBy;
   if (a.convertedBy != null) json.convertedBy = a.convertedBy;
-  if (a.signature !== undefined) json.signature = a.signature;
-  json.userDefinedMetadata = { ...(a.userDefinedMetadata ?? {}), pare };
+  const classes = variant.retarget?.labels.length;
+  const signature = variant.signature ?? a.signature;
+  if (signature !== undefined) json.signature = withOutputWidth(signature, classes);
+  const udm = Object.entries(a.userDefinedMetadata ?? {}).map(([k, v]) => [k, k === 'signature' ? withOutputWidth(v, classes) : v]);
+  json.userDefinedMetadata = { ...Object.fromEntries(udm), pare };
   json.modelTopology = variant.modelTopology;
-  if (a.trainingConfig !== undefined) json.trainingConfig = a.trainingConfig;
+  // The input's training config means nothing to the graph it became, nor names the loss of a head a retarget replaced.
+  if (a.trainingConfig !== undefined && variant.format === model.format && !variant.retarget) json.trainingConfig = a.trainingConfig;
   if (a.modelInitializer !== undefined) json.modelInitializer = a.modelInitializer;
   if (a.initializerSignature !== undefined) json.initializerSignature = a.initializerSignature;
   json.weightsManifest = [{ paths, weights: variant.weights.map(manifestEntry) }];

@@ -22,6 +22,7 @@ export function inventoryOf(model: OpenedModel): ModelInventory {
     owner: w.owner,
     ownerType: w.ownerType,
     prunable: w.prunable,
+    ...(w.batchNormStatistic ? { batchNormStatistic: true } : {}),
   }));
   return {
     format: model.format,

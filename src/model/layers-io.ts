@@ -145,7 +145,7 @@ function asModel(layer: LayerJson): LayerJson {
   return { class_name: layer.class_name, config };
 }
 
-interface TensorRef {
+export interface TensorRef {
   layer: string;
   node: number;
   tensor: number;
@@ -163,7 +163,7 @@ function tensorRef(value: unknown): TensorRef | null {
  * The tensors feeding one call of a layer. Keras 2 stores a call as [[name, node, tensor, kwargs], ...]; Keras 3
  * as {args: [...], kwargs} with `keras_history: [name, node, tensor]` on each tensor.
  */
-function inboundRefs(layer: LayerJson, nodeIndex: number): TensorRef[] {
+export function inboundRefs(layer: LayerJson, nodeIndex: number): TensorRef[] {
   const node = layer.inbound_nodes?.[nodeIndex];
   if (Array.isArray(node)) return node.map(tensorRef).filter((r): r is TensorRef => r !== null);
   const refs: TensorRef[] = [];

@@ -13,7 +13,12 @@ export interface WeightRole {
   owner: string;
   ownerType: string;
   prunable: boolean;
+  /** Set on a batch norm's moving mean or variance: stored as it is unless a rule names it (see recipe/plan.ts). */
+  batchNormStatistic?: true;
 }
+
+/** Graph batch-norm ops; their inputs 3 and 4 are the moving mean and variance. */
+const BATCH_NORM_OPS = new Set(['FusedBatchNorm', 'FusedBatchNormV2', 'FusedBatchNormV3']);
 
 interface SpecLike {
   name: string;
@@ -64,7 +69,8 @@ export function layersWeightRoles(topology: unknown, specs: readonly SpecLike[])
     const ruleClass = layer.innerClassName && layer.className === 'TimeDistributed' ? layer.innerClassName : layer.className;
     const prunable = spec.dtype === 'float32' && (PRUNABLE_LAYER_KINDS[ruleClass] ?? []).includes(kind);
     const ownerType = layer.innerClassName ? `${layer.className}(${layer.innerClassName})` : layer.className;
-    return { owner: layer.name, ownerType, prunable };
+    const statistic = ruleClass === 'BatchNormalization' && (kind === 'moving_mean' || kind === 'moving_variance');
+    return { owner: layer.name, ownerType, prunable, ...(statistic ? { batchNormStatistic: true as const } : {}) };
   });
 }
 
@@ -106,6 +112,7 @@ export function graphWeightRoles(topology: unknown, specs: readonly SpecLike[]):
       owner: owner ? owner.node.name : spec.name,
       ownerType: owner ? owner.node.op : 'Const',
       prunable: spec.dtype === 'float32' && weightUse !== undefined,
+      ...(uses.some((u) => BATCH_NORM_OPS.has(u.node.op) && (u.index === 3 || u.index === 4)) ? { batchNormStatistic: true as const } : {}),
     };
   });
 }

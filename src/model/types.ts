@@ -44,6 +44,8 @@ export interface WeightEntry {
   ownerType: string;
   /** Whether magnitude pruning may touch it (the rule in DESIGN.md, implemented in model/prunable.ts). */
   prunable: boolean;
+  /** A batch norm's moving mean or variance: a quantize step's default leaves it as stored (model/prunable.ts). */
+  batchNormStatistic?: boolean;
 }
 
 export interface TensorInfo {
@@ -89,6 +91,7 @@ export interface WeightInfo {
   owner: string;
   ownerType: string;
   prunable: boolean;
+  batchNormStatistic?: boolean;
 }
 
 export interface ModelInventory {

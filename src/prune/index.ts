@@ -1,7 +1,7 @@
 /** Magnitude pruning with exact targets, and the linear-time selection it is built on. */
 export { pruneGlobal, pruneTensor } from './magnitude';
 export type { PruneResult, PruneTensorResult } from './magnitude';
-export { obsPrune, wandaPrune } from './obs';
+export { obsPrune, obsPruneSteps, wandaPrune } from './obs';
 export type { ObsOptions } from './obs';
 export { bitsOf, firstDigitOfKth, keyOf, kthSmallestKey, valueOfKey } from './select';
 export type { Bracket, FirstDigit, KeyOrder, KthKey } from './select';

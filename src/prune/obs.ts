@@ -8,7 +8,8 @@
  * [kh, kw, cin, cout] read as [kh*kw*cin, cout]). Input j's weights are the contiguous row j.
  */
 import { pruneTensor } from './magnitude';
-import { dampedGram, upperCholeskyOfInverse } from '../calibrate/cholesky';
+import { dampedGram, upperCholeskyOfInverseSteps } from '../calibrate/cholesky';
+import { runSteps, type Steps } from '../calibrate/steps';
 
 export interface ObsOptions {
   /** Added to H's diagonal as a fraction of its mean diagonal, for numerical stability (SparseGPT uses 0.01). */
@@ -32,7 +33,19 @@ function positiveScore(w: number, score: number): number {
  * @example const pruned = obsPrune(kernel, 784, 300, gram, 0.8);
  */
 export function obsPrune(kernel: Float32Array, dIn: number, dOut: number, gram: Float64Array, sparsity: number, options: ObsOptions = {}): Float32Array {
-  const u = upperCholeskyOfInverse(dampedGram(gram, dIn, options.dampening ?? 0.01), dIn, "layer's input Gram matrix");
+  return runSteps(obsPruneSteps(kernel, dIn, dOut, gram, sparsity, options));
+}
+
+/** obsPrune, yielding between inputs (see calibrate/steps.ts). */
+export function* obsPruneSteps(
+  kernel: Float32Array,
+  dIn: number,
+  dOut: number,
+  gram: Float64Array,
+  sparsity: number,
+  options: ObsOptions = {},
+): Steps<Float32Array> {
+  const u = yield* upperCholeskyOfInverseSteps(dampedGram(gram, dIn, options.dampening ?? 0.01), dIn, "layer's input Gram matrix");
   // Saliency of removing w_jo alone: w² / [H⁻¹]ⱼⱼ; [H⁻¹]ⱼⱼ = Σₖ U²ₖⱼ, but with the sequential order SparseGPT uses
   // U²ⱼⱼ, the variance left for input j once earlier inputs are fixed.
   const score = new Float32Array(kernel.length);
@@ -46,6 +59,7 @@ export function obsPrune(kernel: Float32Array, dIn: number, dOut: number, gram: 
   const w = Float64Array.from(kernel);
   const err = new Float64Array(dOut);
   for (let j = 0; j < dIn; j++) {
+    yield;
     const ujj = u[j * dIn + j]!;
     const row = j * dOut;
     let any = false;

@@ -10,7 +10,8 @@
  *
  * Layout as in prune/obs.ts: the kernel row-major [dIn, dOut].
  */
-import { dampedGram, upperCholeskyOfInverse } from '../calibrate/cholesky';
+import { dampedGram, upperCholeskyOfInverseSteps } from '../calibrate/cholesky';
+import { runSteps, type Steps } from '../calibrate/steps';
 import { roundHalfEven } from './params';
 
 export interface AffineGrid {
@@ -25,17 +26,30 @@ export interface AffineGrid {
  * @example const codes = gptqCodes(kernel, 784, 300, gram, { scale, min, bits: 4 });
  */
 export function gptqCodes(kernel: Float32Array, dIn: number, dOut: number, gram: Float64Array, grid: AffineGrid, dampening = 0.01): Uint8Array | Uint16Array | null {
+  return runSteps(gptqCodesSteps(kernel, dIn, dOut, gram, grid, dampening));
+}
+
+/** gptqCodes, yielding between inputs (see calibrate/steps.ts). */
+export function* gptqCodesSteps(
+  kernel: Float32Array,
+  dIn: number,
+  dOut: number,
+  gram: Float64Array,
+  grid: AffineGrid,
+  dampening = 0.01,
+): Steps<Uint8Array | Uint16Array | null> {
   const { scale, min, bits } = grid;
   const qmax = 2 ** bits - 1;
   const decode = (c: number) => Math.fround(c * scale + min);
   const zeroCode = Math.min(qmax, Math.max(0, roundHalfEven(-min / scale)));
   const hasZeros = kernel.some((v) => v === 0);
   if (hasZeros && decode(zeroCode) !== 0) return null;
-  const u = upperCholeskyOfInverse(dampedGram(gram, dIn, dampening), dIn, "layer's input Gram matrix");
+  const u = yield* upperCholeskyOfInverseSteps(dampedGram(gram, dIn, dampening), dIn, "layer's input Gram matrix");
   const codes = bits <= 8 ? new Uint8Array(kernel.length) : new Uint16Array(kernel.length);
   const w = Float64Array.from(kernel);
   const err = new Float64Array(dOut);
   for (let j = 0; j < dIn; j++) {
+    yield;
     const ujj = u[j * dIn + j]!;
     const row = j * dOut;
     for (let o = 0; o < dOut; o++) {

@@ -104,6 +104,7 @@ describe('applyRecipe on small models', () => {
         const pruned = await applyRecipe(conv, recipe({ prune: { sparsity: s }, quantize: { default: 'none' } }));
         const v = await applyRecipe(conv, recipe({ prune: { sparsity: s }, quantize: { default: p } }));
         v.weights.forEach((w, i) => {
+          if (conv.weights[i]!.batchNormStatistic) return; // kept as stored by default: see the test below
           const q = w.stored.quantization!;
           expect(q.dtype).toBe(p === 'uint16' ? 'uint16' : 'uint8');
           const before = pruned.weights[i]!.values;
@@ -119,13 +120,26 @@ describe('applyRecipe on small models', () => {
   it('low-bit codes use at most 2^bits levels, stored as uint8', async () => {
     for (const bits of [2, 3, 4, 7]) {
       const v = await applyRecipe(conv, recipe({ quantize: { default: { bits } } }));
-      for (const w of v.weights) {
+      for (const w of v.weights.filter((_, i) => !conv.weights[i]!.batchNormStatistic)) {
         expect(w.stored.dtype).toBe('uint8');
         expect(w.stored.bits).toBe(bits);
         expect(new Set(w.stored.bytes).size).toBeLessThanOrEqual(2 ** bits);
         expect(Math.max(...w.stored.bytes)).toBeLessThan(2 ** bits);
       }
     }
+  });
+
+  it('keeps batch-norm moving means and variances as stored under a quantizing default, with a note, unless a rule names them', async () => {
+    const stats = conv.weights.filter((w) => w.batchNormStatistic).map((w) => w.name);
+    expect(stats.length).toBeGreaterThanOrEqual(2);
+    expect(stats.every((n) => /moving_(mean|variance)$/.test(n))).toBe(true);
+    const v = await applyRecipe(conv, recipe({ quantize: { default: 'uint8' } }));
+    for (const n of stats) expect(v.weights.find((w) => w.name === n)!.stored.dtype).toBe('float32');
+    expect(v.warnings.some((w) => w.message.includes('batch-norm statistics') && w.message.includes('.perTensor to quantize them'))).toBe(true);
+    expect(v.weights.find((w) => w.name === conv.weights.find((c) => c.ownerType === 'BatchNormalization' && !c.batchNormStatistic)!.name)!.stored.dtype).toBe('uint8');
+    const asked = await applyRecipe(conv, recipe({ quantize: { default: 'uint8', perTensor: [{ match: '*moving_variance', precision: 'uint8' }] } }));
+    expect(asked.weights.find((w) => w.name.endsWith('moving_variance'))!.stored.dtype).toBe('uint8');
+    expect(asked.weights.find((w) => w.name.endsWith('moving_mean'))!.stored.dtype).toBe('float32');
   });
 
   it('never prunes non-prunable tensors (embeddings, biases, batch norm)', async () => {

@@ -12,8 +12,11 @@ import type { OpenedModel } from '../model/types';
 import { progressCounter, type StepContext } from './run/context';
 import { finetuneUnits, runFinetune } from './run/finetune';
 import { variantOf } from './run/finish';
+import { runFuse } from './run/fuse';
 import { pruneUnits, runPrune } from './run/prune';
+import { pruneChannelsUnits, runPruneChannels } from './run/prune-channels';
 import { quantizeUnits, runQuantize } from './run/quantize';
+import { retargetUnits, runRetarget } from './run/retarget';
 import { recipeHash, type DataRole, type Recipe, type Step } from './schema';
 import type { AppliedWith, ApplyOptions, Variant } from './variant';
 import { workingModelOf, type WorkingModel } from './working-model';
@@ -25,12 +28,28 @@ const RUNNERS: Partial<Record<Step['step'], Runner>> = {
   prune: (m, s, ctx) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx),
   quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx),
   finetune: (m, s, ctx) => runFinetune(m, s as Extract<Step, { step: 'finetune' }>, ctx),
+  fuse: (m, s, ctx) => runFuse(m, s as Extract<Step, { step: 'fuse' }>, ctx),
+  retarget: (m, s, ctx) => runRetarget(m, s as Extract<Step, { step: 'retarget' }>, ctx),
+  'prune-channels': (m, s, ctx) => runPruneChannels(m, s as Extract<Step, { step: 'prune-channels' }>, ctx),
 };
 
-function unitsOf(model: WorkingModel, step: Step): number {
+/** Steps after which the model has other tensors (or other shapes), so the later steps' units are counted again. */
+const RESHAPING = new Set<Step['step']>(['fuse', 'retarget', 'prune-channels']);
+
+function unitsOf(model: WorkingModel, step: Step, options: ApplyOptions, afterRetarget: boolean): number {
+  if (step.step === 'retarget') return retargetUnits(step, options.data?.training);
+  // After a retarget the weights are not known yet: an estimate on the source's, and its rules are checked later.
+  if (afterRetarget) {
+    try {
+      return unitsOf(model, step, options, false);
+    } catch {
+      return 1;
+    }
+  }
   if (step.step === 'prune') return pruneUnits(model, step);
   if (step.step === 'quantize') return quantizeUnits(model, step);
   if (step.step === 'finetune') return finetuneUnits(step);
+  if (step.step === 'prune-channels') return pruneChannelsUnits(step);
   return 1;
 }
 
@@ -77,7 +96,8 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   let working = workingModelOf(model);
   // Storage ends every pipeline: a recipe without a quantize step keeps every tensor as the input stored it.
   const hasQuantize = recipe.steps.some((s) => s.step === 'quantize');
-  const total = recipe.steps.reduce((n, s) => n + unitsOf(working, s), 0) + (hasQuantize ? 0 : quantizeUnits(working));
+  const retargets = recipe.steps[0]?.step === 'retarget';
+  const total = recipe.steps.reduce((n, s, i) => n + unitsOf(working, s, options, retargets && i > 0), 0) + (hasQuantize ? 0 : quantizeUnits(working));
   const progress = progressCounter(total, options.signal, options.onProgress);
   let ranOn: string | null = null;
   const context = (where: string): StepContext => ({
@@ -85,6 +105,7 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
     data: options.data ?? {},
     checkAbort: progress.checkAbort,
     tick: progress.tick,
+    pause: progress.pause,
     noteModelRun: (backend) => (ranOn = backend),
     training: { signal: options.signal, stop: options.stopTraining, onProgress: options.onTraining && ((p) => options.onTraining!(p, where)) },
   });
@@ -92,6 +113,11 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   for (let i = 0; i < recipe.steps.length; i++) {
     const step = recipe.steps[i]!;
     working = await RUNNERS[step.step]!(working, step, context(`recipe.steps[${i}]`));
+    if (RESHAPING.has(step.step)) {
+      // The model the later steps work on is known only now: count their units on it.
+      const rest = recipe.steps.slice(i + 1).reduce((n, s) => n + unitsOf(working, s, options, false), 0);
+      progress.resize(progress.done() + rest + (hasQuantize ? 0 : quantizeUnits(working)));
+    }
   }
   if (!hasQuantize) working = await runQuantize(working, undefined, context('recipe'));
   progress.checkAbort();

@@ -16,6 +16,8 @@ export function variantArtifacts(model: OpenedModel, variant: Variant): tf.io.Mo
   const data = concatBytes(variant.weights.map((w) => bytesOf(w.values)));
   return {
     ...model.artifacts,
+    format: variant.format,
+    ...(variant.signature !== undefined ? { signature: variant.signature } : {}),
     modelTopology: variant.modelTopology,
     weightSpecs: variant.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })),
     weightData: data.buffer,

@@ -13,6 +13,16 @@ export interface PlannedTensor {
   dtype: WeightDtype;
   prunable: boolean;
   quantization?: Quantization | null;
+  /** A batch norm's moving mean or variance (model/prunable.ts). */
+  batchNormStatistic?: boolean;
+}
+
+/**
+ * Whether a precision quantizes onto an affine grid: what batch-norm statistics are spared from by default, because
+ * moving variances in uint8 are a known cause of broken per-tensor models.
+ */
+function isAffinePrecision(p: Precision): boolean {
+  return typeof p === 'object' || p === 'uint8' || p === 'uint16';
 }
 
 export type PrunePlan =
@@ -119,12 +129,22 @@ export function planStore(tensors: readonly PlannedTensor[], step: QuantizeStep 
     if (t.dtype === 'bool') return { dtype: 'bool' };
     if (step.skip.some((m) => matches(t.name, m))) return { dtype: 'float32' };
     const rule = ruleFor(t.name, step.perTensor);
+    // Only a rule that names a statistic quantizes it; the step's default leaves it as the input stored it.
+    if (!rule && t.batchNormStatistic && isAffinePrecision(step.default)) return storeFor(t, 'keep', step.clip);
     return storeFor(t, rule?.precision ?? step.default, rule?.clip ?? step.clip);
   });
-  const warnings = [
+  const spared = tensors.filter((t) => t.batchNormStatistic && !ruleFor(t.name, step.perTensor) && isAffinePrecision(step.default));
+  const warnings: PareWarning[] = [];
+  if (spared.length > 0) {
+    warnings.push({
+      code: 'note',
+      message: `${spared.length === 1 ? `The batch-norm statistic '${spared[0]!.name}' is` : `${spared.length} batch-norm statistics (moving means and variances) are`} kept as stored, not quantized by ${where}.default: quantized moving variances break many models. Name them in ${where}.perTensor to quantize them anyway.`,
+    });
+  }
+  warnings.push(
     ...ruleWarnings(tensors, `${where}.perTensor`, step.perTensor, () => true),
     ...ruleWarnings(tensors, `${where}.skip`, step.skip.map((match) => ({ match })), () => true),
-  ];
+  );
   return { store, warnings };
 }
 

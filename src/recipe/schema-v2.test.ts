@@ -55,7 +55,7 @@ describe('recipe version 2: an ordered list of steps', () => {
     );
     expect(r.steps.map((s) => s.step)).toEqual(['retarget', 'prune-channels', 'finetune', 'prune', 'fuse', 'quantize']);
     expect(r.steps[1]).toEqual({ step: 'prune-channels', ratio: 0.5, criterion: 'l1', perGroup: [{ match: 'block_*', ratio: 0.3 }], roundTo: 1 });
-    expect(describeRecipe(r)).toBe('retarget at conv_pw_13_relu · 50% of channels (l1) · fine-tune 3 epochs to 95% · 80% each (obs) · fused · 4-bit + gptq');
+    expect(describeRecipe(r)).toBe('retarget at conv_pw_13_relu · 50% of channels + 1 group rule (l1) · fine-tune 3 epochs to 95% · 80% each (obs) · fused · 4-bit + gptq');
   });
 
   it('takes the optional finetune fields: schedule end and interval, distillation loss and teacher, validation, patience', () => {

@@ -239,14 +239,16 @@ function describeStep(s: Step): string {
       if (s.method !== 'nearest') extras.push(s.method);
       return extras.length ? `${q} + ${extras.join(', ')}` : q;
     }
-    case 'prune-channels':
-      return `${formatTarget(s.ratio)} of channels (${s.criterion})`;
+    case 'prune-channels': {
+      const rules = s.perGroup.length ? ` + ${plural(s.perGroup.length, 'group rule')}` : '';
+      return `${formatTarget(s.ratio)} of channels${rules} (${s.criterion}${s.compensate ? ', least squares' : ''})`;
+    }
     case 'finetune':
       return `fine-tune ${plural(s.epochs, 'epoch')}${s.sparsity ? ` to ${formatTarget(s.sparsity.to)}` : ''}`;
     case 'retarget':
       return `retarget${s.cut ? ` at ${s.cut}` : ''}`;
     case 'fuse':
-      return 'fused';
+      return s.format === 'layers-model' ? 'batch norm folded' : 'fused';
   }
 }
 

@@ -5,8 +5,11 @@
  * Step kinds and the names of their fields are a contract with downstream tools (extend, don't rename):
  * - `prune`: unstructured pruning to an exact sparsity (see schema.ts for the precedence of its rules).
  * - `quantize`: how each tensor is stored (float32, float16, affine uint16/uint8, 2–7-bit codes in uint8).
+ * - `fuse`: batch-norm folding and fused graph export (see fuseStepSchema).
+ * - `retarget`: a new head for the training data's classes on the model cut at a layer (transfer learning).
+ * - `prune-channels`: removes whole channels (src/structure/), optionally refitting what reads them.
  * - `finetune`: recovery training (masks kept, gradual pruning, distillation); see run/finetune.ts.
- * - `prune-channels`, `retarget`, `fuse`: reserved. Their fields are validated now so recipes can be
+ * - Reserved kinds (none left) would be validated so recipes can be
  *   written and checked today; the pipeline refuses to run them until the step is implemented.
  * A step that needs data names it by role (`"data": "calibration"` or `"training"`); the caller supplies the data
  * sets for those roles, and the applied recipe records each one's fingerprint.
@@ -19,6 +22,9 @@ export type NamedPrecision = 'keep' | 'none' | 'float16' | 'uint16' | 'uint8';
 export type Precision = NamedPrecision | { bits: number };
 /** 'validation': held-out data for a training step's checkpoints (`--val`); no step names it, the caller may give it. */
 export type DataRole = 'calibration' | 'training' | 'validation';
+
+/** Calibration samples a calibrated step ("wanda", "obs", "gptq") reads from the start of its data when it does not say. */
+export const DEFAULT_CALIBRATION_SAMPLES = 512;
 
 export const STEP_KINDS = ['prune', 'quantize', 'prune-channels', 'finetune', 'retarget', 'fuse'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
@@ -108,6 +114,10 @@ export const pruneChannelsStepSchema = z.strictObject({
   perGroup: z.array(z.strictObject({ match: matchSchema, ratio: fraction }, OBJ), { error: 'must be a list of {match, ratio}' }).default([]),
   roundTo: z.union([z.literal(1), z.literal(4), z.literal(8)], { error: 'must be 1, 4 or 8' }).default(1),
   data: dataRole('calibration').optional(),
+  /** Refit the layers that read removed channels by least squares on calibration data (needs `data`). */
+  compensate: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Calibration samples the activation criterion and compensation use, from the start of the data (default 512). */
+  samples: whole('a whole number of calibration samples, at least 1', 1).optional(),
 }, OBJ);
 
 export const finetuneStepSchema = z.strictObject({
@@ -149,14 +159,28 @@ export const finetuneStepSchema = z.strictObject({
 export const retargetStepSchema = z.strictObject({
   step: z.literal('retarget'),
   data: dataRole('training'),
+  /** The layer whose output the new head reads (default: the last pooling or flatten layer before the classifier). */
   cut: matchSchema.optional(),
   epochs: whole('a whole number of epochs, at least 1', 1).default(20),
   batch: whole('a whole batch size, at least 1', 1).default(32),
   learningRate: positive.default(0.001),
   seed: seed.default(1),
+  /** Units of a ReLU layer between the features and the classes' softmax; 0 for a softmax directly on the features. */
+  hidden: whole('a whole number of hidden units (0 for none)', 0, 65536).default(0),
+  /** Share of each class's samples kept apart to choose the best epoch (never trained on). */
+  validationSplit: z.number({ error: 'must be a number from 0 to 0.9' }).min(0, { error: 'must be a number from 0 to 0.9' }).max(0.9, { error: 'must be a number from 0 to 0.9' }).default(0.2),
 }, OBJ);
 
-export const fuseStepSchema = z.strictObject({ step: z.literal('fuse') }, OBJ);
+/**
+ * `fuse`: folds batch norms into the kernels before them, then (by default, `format` left out or "graph-model")
+ * writes a graph model whose convolutions and matrix products run with bias and activation fused, which stock
+ * `tf.loadGraphModel` loads; "layers-model" only folds and keeps a layers model for `tf.loadLayersModel`. The
+ * default is the graph because fused activations exist only there, and they are most of the speed.
+ */
+export const fuseStepSchema = z.strictObject({
+  step: z.literal('fuse'),
+  format: z.enum(['graph-model', 'layers-model'], { error: 'must be "graph-model" or "layers-model"' }).optional(),
+}, OBJ);
 
 export const stepSchema = z.discriminatedUnion(
   'step',

@@ -73,16 +73,39 @@ export interface AppliedWith {
   backend: string | null;
 }
 
+/** What a `retarget` step made: the new classes and how the head was trained (recorded in the export). */
+export interface RetargetRecord {
+  /** Class names in output order. */
+  labels: string[];
+  /** Where they came from: folder names, a labels file, the data's own labels. */
+  classSource: string;
+  /** The layer the head reads, and its output shape. */
+  cut: { layer: string; shape: (number | null)[] };
+  /** How the training images were made into inputs (the backbone's preprocessing): what apps must feed. */
+  preprocessing: { height: number; width: number; channels: number; scale: unknown } | null;
+  /** Hidden ReLU units of the head (0: a softmax on the features). */
+  hidden: number;
+  trainSamples: number;
+  /** The epoch kept and its accuracy on the held-apart samples (null without any). */
+  validation: { samples: number; accuracy: number; loss: number; bestEpoch: number } | null;
+  /** Per epoch: training loss, validation loss and accuracy. */
+  history: { epoch: number; loss: number; validationLoss: number | null; validationAccuracy: number | null }[];
+}
+
 export interface Variant {
   /** recipeHash of the recipe that made it (the cache key, with the model's id). */
   recipeHash: string;
   format: ModelFormat;
   /** The topology the export writes. */
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
+  /** The signature the export writes when a step made a new graph (else the source's). */
+  signature?: tf.io.ModelArtifacts['signature'];
   applied: AppliedWith;
   weights: VariantWeight[];
   stats: VariantStats;
   warnings: PareWarning[];
+  /** Present when a `retarget` step gave the model new classes. */
+  retarget?: RetargetRecord;
 }
 
 export interface ApplyProgress {

@@ -8,7 +8,7 @@ import { bytesOf, concatBytes } from '../bytes';
 import type { PareWarning } from '../errors';
 import type { ModelFormat, OpenedModel, WeightEntry } from '../model/types';
 import type { PrunePlan } from './plan';
-import type { StoredWeight } from './variant';
+import type { RetargetRecord, StoredWeight } from './variant';
 
 export interface WorkingWeight extends WeightEntry {
   /**
@@ -30,8 +30,12 @@ export interface WorkingModel {
   format: ModelFormat;
   /** The topology export writes: the source's, or a reshaped one from a step that changes shapes. */
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
+  /** A graph model's signature when a step wrote a new graph (the `fuse` step); else the source's is kept. */
+  signature?: tf.io.ModelArtifacts['signature'];
   weights: WorkingWeight[];
   warnings: PareWarning[];
+  /** Set by `retarget`: the model's new classes (its topology and head weights are already here). */
+  retarget?: RetargetRecord;
 }
 
 /** The source model as a working model: its own topology and decoded weights, nothing pruned or stored yet. */
@@ -47,11 +51,13 @@ export function workingModelOf(model: OpenedModel): WorkingModel {
 
 /**
  * The working model as in-memory artifacts with plain float32/int32/bool weights, for loading into TF.js (steps
- * that run the model: calibration, training). Metadata and signature are the source's.
+ * that run the model: calibration, training). Metadata is the source's; format and signature the working model's.
  */
 export function workingArtifacts(model: WorkingModel): tf.io.ModelArtifacts {
   return {
     ...model.source.artifacts,
+    format: model.format,
+    ...(model.signature !== undefined ? { signature: model.signature } : {}),
     modelTopology: model.modelTopology,
     weightSpecs: model.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })),
     weightData: concatBytes(model.weights.map((w) => bytesOf(w.values))).buffer,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lastPruneStepOf, parseRecipe, quantizeStepOf, recipeHash } from '../recipe/schema';
-import { controlsFromRecipe, defaultControls, recipeFromControls } from './controls';
+import { controlsFromRecipe, controlsUseCalibration, defaultControls, recipeFromControls } from './controls';
 
 const tensors = [
   { name: 'fc1/kernel', dtype: 'float32' as const, prunable: true },
@@ -42,6 +42,31 @@ describe('recipeFromControls', () => {
     const a = recipeFromControls({ ...defaultControls(), layers: { b: { sparsity: 0.2 }, a: { sparsity: 0.1 } } });
     const b = recipeFromControls({ ...defaultControls(), layers: { a: { sparsity: 0.1 }, b: { sparsity: 0.2 } } });
     expect(recipeHash(a)).toBe(recipeHash(b));
+  });
+});
+
+describe('calibrated methods in the controls', () => {
+  it('name the calibration data only in steps that do something', () => {
+    const c = { ...defaultControls(), pruneMethod: 'obs' as const, rounding: 'gptq' as const, calibrationSamples: 128 };
+    // Nothing pruned, nothing quantized affine: no step needs data, and the recipe is the empty one.
+    expect(controlsUseCalibration(c)).toBe(false);
+    expect(recipeHash(recipeFromControls(c))).toBe(recipeHash(recipeFromControls(defaultControls())));
+    const pruned = recipeFromControls({ ...c, globalSparsity: 0.6, precision: 'float16' });
+    expect(lastPruneStepOf(pruned)).toMatchObject({ method: 'obs', data: 'calibration', samples: 128, sparsity: 0.6 });
+    expect(quantizeStepOf(pruned)).toMatchObject({ method: 'nearest', default: 'float16' });
+    expect(quantizeStepOf(pruned)!.data).toBeUndefined();
+    const rounded = recipeFromControls({ ...c, precision: { bits: 4 } });
+    expect(quantizeStepOf(rounded)).toMatchObject({ method: 'gptq', data: 'calibration', samples: 128 });
+    expect(controlsUseCalibration({ ...c, precision: { bits: 4 } })).toBe(true);
+    expect(controlsUseCalibration({ ...c, pruneMethod: 'magnitude', rounding: 'nearest', globalSparsity: 0.5, precision: 'uint8' })).toBe(false);
+    expect(controlsUseCalibration({ ...c, layers: { 'fc1/kernel': { sparsity: 0.3 } } })).toBe(true);
+  });
+
+  it('round-trip through a recipe', () => {
+    const controls = { ...defaultControls(), globalSparsity: 0.8, precision: 'uint8' as const, pruneMethod: 'wanda' as const, rounding: 'gptq' as const, calibrationSamples: 64 };
+    const back = controlsFromRecipe(recipeFromControls(controls), tensors);
+    expect(back.exact).toBe(true);
+    expect(back.controls).toEqual(controls);
   });
 });
 

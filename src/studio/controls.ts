@@ -19,6 +19,14 @@ export interface LayerOverride {
  */
 export type PruneScope = 'global' | 'each';
 
+/** How pruning picks its weights: by magnitude alone, or from calibration data (see PruneStep.method). */
+export type PruneMethod = 'magnitude' | 'wanda' | 'obs';
+/** Which level each quantized weight takes: the nearest, or error-compensating from calibration data. */
+export type RoundingMethod = 'nearest' | 'gptq';
+
+/** Calibration samples the calibrated methods use when the controls do not say (from the start of the data). */
+export const STUDIO_CALIBRATION_SAMPLES = 256;
+
 export interface CompressControls {
   /** Global magnitude pruning in [0, 0.99] over the prunable tensors without an override. */
   globalSparsity: number;
@@ -30,6 +38,25 @@ export interface CompressControls {
   clip: ClipMethod;
   /** Overrides by exact tensor name. */
   layers: Record<string, LayerOverride>;
+  /** Absent means 'magnitude' (no data). The calibrated ones need data; the page holds their samples out of measurement. */
+  pruneMethod?: PruneMethod;
+  /** Absent means 'nearest'. 'gptq' applies to affine and low-bit storage, and needs data. */
+  rounding?: RoundingMethod;
+  /** Samples the calibrated methods read from the start of the data (default STUDIO_CALIBRATION_SAMPLES). */
+  calibrationSamples?: number;
+}
+
+const isAffine = (p: Precision | undefined) => p !== undefined && (typeof p === 'object' || p === 'uint8' || p === 'uint16');
+
+/**
+ * Whether the recipe of `c` uses calibration data: a calibrated pruning method with something to prune, or
+ * error-compensating rounding with some tensor stored affine or in fewer bits.
+ */
+export function controlsUseCalibration(c: CompressControls): boolean {
+  const layers = Object.values(c.layers);
+  const prunes = c.globalSparsity > 0 || layers.some((o) => (o.sparsity ?? 0) > 0);
+  const rounds = isAffine(c.precision) || layers.some((o) => isAffine(o.precision));
+  return ((c.pruneMethod ?? 'magnitude') !== 'magnitude' && prunes) || ((c.rounding ?? 'nearest') === 'gptq' && rounds);
 }
 
 /** No pruning, every tensor kept as the input stored it. */
@@ -53,6 +80,11 @@ export function recipeFromControls(c: CompressControls): Recipe {
     const p = c.layers[match].precision;
     return p === undefined ? [] : [{ match, precision: p }];
   });
+  const samples = c.calibrationSamples ?? STUDIO_CALIBRATION_SAMPLES;
+  const calibrated = { data: 'calibration' as const, samples };
+  const pruneMethod = c.pruneMethod ?? 'magnitude';
+  const prunesSomething = c.globalSparsity > 0 || prunes.some((r) => r.sparsity > 0);
+  const rounds = isAffine(c.precision) || quants.some((r) => isAffine(r.precision));
   return parseRecipe({
     pare: 'recipe',
     version: 2,
@@ -61,8 +93,16 @@ export function recipeFromControls(c: CompressControls): Recipe {
         step: 'prune',
         ...(c.globalSparsity > 0 ? { [c.pruneScope === 'each' ? 'default' : 'sparsity']: c.globalSparsity } : {}),
         ...(prunes.length ? { perTensor: prunes } : {}),
+        // Only a step that prunes names data: a calibrated step with nothing to do would still ask for it.
+        ...(pruneMethod !== 'magnitude' && prunesSomething ? { method: pruneMethod, ...calibrated } : {}),
       },
-      { step: 'quantize', default: c.precision, clip: c.clip, ...(quants.length ? { perTensor: quants } : {}) },
+      {
+        step: 'quantize',
+        default: c.precision,
+        clip: c.clip,
+        ...(quants.length ? { perTensor: quants } : {}),
+        ...(c.rounding === 'gptq' && rounds ? { method: 'gptq' as const, ...calibrated } : {}),
+      },
     ],
   });
 }
@@ -91,6 +131,10 @@ export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTens
     clip: quantize?.clip ?? 'minmax',
     layers: {},
   };
+  if (prune && prune.method !== 'magnitude') controls.pruneMethod = prune.method;
+  if (quantize?.method === 'gptq') controls.rounding = 'gptq';
+  const samples = (prune?.method !== 'magnitude' ? prune?.samples : undefined) ?? (quantize?.method === 'gptq' ? quantize.samples : undefined);
+  if (samples !== undefined && samples !== STUDIO_CALIBRATION_SAMPLES) controls.calibrationSamples = samples;
   const defaultStore = planRecipe(tensors, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: controls.precision }] }));
   plan.tensors.forEach((t, i) => {
     const o: LayerOverride = {};

@@ -15,6 +15,11 @@ export function formatCount(n: number): string {
   return counts.format(n);
 }
 
+/** "1 recipe" / "17 recipes" / "2 classes" (with `many`). */
+export function formatPlural(n: number, word: string, many = word + 's'): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
+}
+
 const BINARY_UNITS = ['KiB', 'MiB', 'GiB'] as const;
 
 /** 812 -> "812 B", 12_595 -> "12.3 KiB", 2_619_461 -> "2.5 MiB". */

@@ -18,8 +18,10 @@ import type { Recipe } from '../recipe/schema';
 import type { VariantStats } from '../recipe/variant';
 import type { HistogramPair } from '../studio/histogram';
 import type { SizeEstimate } from '../studio/size-estimate';
+import type { SearchTarget } from '../auto/search';
+import type { SensitivityResult, SensitivityRow } from '../calibrate/sensitivity';
 
-export type { SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
+export type { SearchTarget, SensitivityResult, SensitivityRow, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
 
 /** How data is opened: the user's pixel scaling and class names instead of the stated or inferred ones. */
 export interface OpenDataOptions {
@@ -72,7 +74,7 @@ export interface StudioError {
 }
 
 /** What a long call is doing, reported through its progress callback (at most every ~100 ms, and at the end). */
-export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data';
+export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data' | 'search' | 'sensitivity';
 
 export interface JobProgress {
   phase: JobPhase;
@@ -80,6 +82,8 @@ export interface JobProgress {
   total: number;
   /** Estimated time left in this phase, when known. */
   etaMs: number | null;
+  /** A result streamed while the job runs (never throttled away), for live tables and charts. */
+  streamed?: { kind: 'sensitivity-row'; row: SensitivityRow };
 }
 
 export type ProgressCallback = (progress: JobProgress) => void;
@@ -114,6 +118,12 @@ export interface DataRef {
   previews: SamplePreview[];
 }
 
+/**
+ * Which open data (by DataRef id) each data role of a recipe uses: `{calibration: 'data-1'}` for a recipe whose
+ * steps say `"data": "calibration"`. A variant is cached by its recipe and the fingerprints of the data it used.
+ */
+export type DataBinding = Partial<Record<'calibration' | 'training' | 'validation', string>>;
+
 export type MeasureBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 
 export interface MeasureOptions {
@@ -127,6 +137,11 @@ export interface MeasureOptions {
   warmupRuns?: number;
   /** Samples per predict call in evaluation (default 64). */
   batchSize?: number;
+  /**
+   * The first `heldOut` samples of the data calibrate the calibrated methods, so measurement skips them: figures
+   * are never measured on the calibration samples (default 0).
+   */
+  heldOut?: number;
   /** Generated inputs for fidelity without data (default 64). */
   generatedSamples?: number;
 }
@@ -195,6 +210,30 @@ export interface ExportedVariant {
   sizes: ExportSizes;
 }
 
+/** One recipe the search measured: its settings, quality on the validation samples and bytes over the wire. */
+export interface SearchCandidate {
+  sparsity: number;
+  bits: number;
+  accuracy: number | null;
+  agreement: number;
+  cosine: number;
+  wireBytes: number;
+  meets: boolean;
+}
+
+/** What the search found: the smallest recipe that meets the target (null when none did), and what it tried. */
+export interface FoundRecipe {
+  recipe: Recipe | null;
+  best: SearchCandidate | null;
+  original: { accuracy: number | null; wireBytes: number };
+  tried: SearchCandidate[];
+  /** False when cancelled: `recipe` is then the best found so far. */
+  complete: boolean;
+  durationMs: number;
+  /** The samples the candidates were validated on, counted from 1 as a person does: 257 to 1,000. */
+  validation: { first: number; last: number };
+}
+
 export interface StudioApi {
   runtime(): Promise<RuntimeInfo>;
   /** Opens dropped files (model.json + shards, a folder's files, or a zip). Files are transferred, not copied. */
@@ -203,13 +242,27 @@ export interface StudioApi {
   closeModel(id: string): Promise<void>;
   /** A cheap estimate of the export size of `recipe` (raw weight bytes exact, the rest estimated). */
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
-  /** Builds the variant (or finds it in the cache by the recipe's hash) and returns its handle. */
-  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<VariantRef>;
+  /**
+   * Builds the variant (or finds it in the cache by the recipe's hash and its data's fingerprints) and returns its
+   * handle. `data` names the open data for each role the recipe's steps use (calibration for "wanda", "obs" and
+   * "gptq"); a step whose role is not bound fails with 'missing-data' before any work.
+   */
+  applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions, data?: DataBinding): Promise<VariantRef>;
   /**
    * Handles for recipes the page already has variants of, without building them (they are built when first
    * used). For a worker that does not know them yet: after a restart, or a session restored from storage.
    */
-  registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]>;
+  registerVariants(modelId: string, recipes: Recipe[], data?: DataBinding): Promise<string[]>;
+  /**
+   * Searches for the smallest recipe (error-compensating pruning and rounding) that meets `target`, calibrating on
+   * the first `calibrationSamples` of the data and validating on up to 2,000 samples after them.
+   */
+  findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job?: JobOptions): Promise<FoundRecipe>;
+  /**
+   * Each prunable tensor's sensitivity to pruning and quantization on its own, measured on the first `samples` of
+   * the data; every row is streamed through the job's progress as soon as it is done, and a cancel keeps them.
+   */
+  sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult>;
   /** Opens evaluation data for a model. Files are transferred. */
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
@@ -229,6 +282,8 @@ export const JOB_ARGUMENT = {
   measure: 3,
   histogram: 4,
   exportVariant: 2,
+  findRecipe: 4,
+  sensitivity: 3,
 } as const satisfies Partial<Record<keyof StudioApi, number>>;
 
 export type LongCall = keyof typeof JOB_ARGUMENT;

@@ -51,8 +51,8 @@ export function withCallSignals(api: StudioApi, signals = new CallSignals()): St
       const callId = args[at];
       if (typeof callId !== 'string') return original(...args);
       const onProgress = args[at + 1] as JobOptions['onProgress'];
-      const next = args.slice(0, at);
-      next[at] = { onProgress, signal: signals.start(callId) } satisfies JobOptions;
+      // Arguments after the wire pair (applyRecipe's data binding) follow the JobOptions as they came.
+      const next = [...args.slice(0, at), { onProgress, signal: signals.start(callId) } satisfies JobOptions, ...args.slice(at + 2)];
       try {
         return await original(...next);
       } finally {

@@ -90,6 +90,8 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
   const start = performance.now();
   const warnings: PareWarning[] = [];
   const artifacts = variant ? variantArtifacts(model, variant) : model.artifacts;
+  // A fuse step turns a layers model into a graph model; the variant is loaded as what it became.
+  const format = variant?.format ?? model.format;
   const metadata = model.artifacts.userDefinedMetadata;
 
   return onBackend(options.backend, async () => {
@@ -98,7 +100,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
     if (data?.labelled || needsReference) {
       const phase = data?.labelled ? 'accuracy' : 'fidelity';
       const report = phaseReporter(onProgress, phase);
-      const loaded: AnyModel = await loadTfModel(artifacts, model.format);
+      const loaded: AnyModel = await loadTfModel(artifacts, format);
       let reference: AnyModel | undefined;
       try {
         await cancelPoint(signal, 'Measuring');
@@ -127,7 +129,7 @@ export async function measureModel(input: MeasureInput): Promise<Measurement> {
       await cancelPoint(signal, 'Measuring');
       const report = phaseReporter(onProgress, 'latency');
       try {
-        const r = await benchmarkLatency(() => loadTfModel(artifacts, model.format), {
+        const r = await benchmarkLatency(() => loadTfModel(artifacts, format), {
           batch: 1,
           warmup: options.warmupRuns ?? 3,
           minRuns: runs,

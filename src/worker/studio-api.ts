@@ -13,10 +13,17 @@ import { withScale } from '../evaluate/preprocessing';
 import { dataTargetFor } from '../evaluate/target';
 import { sourceSizes, zipExport, type ExportFile, type ExportSizes } from '../export';
 import type { InputFile, ModelInventory, OpenedModel } from '../model/types';
-import { canonicalJson, recipeHash, type Recipe } from '../recipe/schema';
+import { dataFingerprint } from '../recipe/fingerprint';
+import type { RecipeData } from '../recipe/run/context';
+import { canonicalJson, recipeHash, type DataRole, type Recipe } from '../recipe/schema';
+import { withoutFirst } from '../evaluate/dataset-slice';
 import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
 import type {
+  DataBinding,
+  FoundRecipe,
+  SearchTarget,
+  SensitivityResult,
   DataRef,
   ExportedVariant,
   JobOptions,
@@ -32,6 +39,8 @@ import type {
 import { cancelPoint, throwIfCancelled } from './cancelled';
 import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
+import { findRecipe } from './find-recipe';
+import { sensitivity } from '../calibrate/sensitivity';
 import { phaseReporter } from './progress';
 import { VariantCache, type CachedVariant } from './variant-cache';
 import { formatStored } from '../text/wording';
@@ -57,13 +66,26 @@ export interface StudioState {
   variants: VariantCache;
   /** Variant handles: the model and recipe each stands for. */
   handles: Map<string, VariantHandle>;
-  data: Map<string, { modelId: string; dataset: Dataset }>;
+  data: Map<string, OpenDataEntry>;
+}
+
+/** Data opened for a model, with the fingerprint a recipe that uses it records. */
+export interface OpenDataEntry extends RecipeData {
+  modelId: string;
 }
 
 export interface VariantHandle {
   modelId: string;
   recipe: Recipe;
-  hash: string;
+  /** The data each role of the recipe used, kept so the variant can be built again after the cache dropped it. */
+  data: Partial<Record<DataRole, RecipeData>>;
+  /** The recipe's hash and its data's fingerprints: what names one variant. */
+  key: string;
+}
+
+/** The data roles a recipe's steps name. */
+function rolesOf(recipe: Recipe): DataRole[] {
+  return [...new Set(recipe.steps.flatMap((s) => ('data' in s && s.data ? [s.data] : [])))];
 }
 
 /** 'At least one ...' -> 'at least one ...', to continue a sentence. */
@@ -89,7 +111,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
   const models = new Map<string, OpenedModel>();
   const variants = new VariantCache();
   const handles = new Map<string, VariantHandle>();
-  const data = new Map<string, { modelId: string; dataset: Dataset }>();
+  const data = new Map<string, OpenDataEntry>();
   const sourceSizesOf = new WeakMap<OpenedModel, ExportSizes>();
   const send = deps.transfer ?? (<T>(value: T) => value);
   let nextId = 1;
@@ -104,13 +126,35 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     return model;
   }
 
-  /** The handle of (model, recipe): the same one for the same recipe hash, so Apply twice names one variant. */
-  function handleFor(modelId: string, recipe: Recipe): string {
+  /**
+   * The data of each role `recipe` uses, from `binding`. A role left unbound is left out: applying the recipe then
+   * fails with 'missing-data', naming the step.
+   */
+  function boundData(modelId: string, recipe: Recipe, binding: DataBinding): Partial<Record<DataRole, RecipeData>> {
+    const bound: Partial<Record<DataRole, RecipeData>> = {};
+    for (const role of rolesOf(recipe)) {
+      const dataId = binding[role];
+      if (dataId === undefined) continue;
+      const d = data.get(dataId);
+      if (!d || d.modelId !== modelId) {
+        throw new PareError('bad-options', `The ${role} data '${dataId}' is not open for this model; open the data again.`);
+      }
+      bound[role] = { fingerprint: d.fingerprint, dataset: d.dataset };
+    }
+    return bound;
+  }
+
+  /**
+   * The handle of (model, recipe, data): the same one for the same recipe hash and data fingerprints, so Apply
+   * twice names one variant, and the same recipe calibrated on other data names another.
+   */
+  function handleFor(modelId: string, recipe: Recipe, binding: DataBinding = {}): string {
     modelOf(modelId);
-    const hash = recipeHash(recipe);
-    for (const [id, h] of handles) if (h.modelId === modelId && h.hash === hash) return id;
+    const bound = boundData(modelId, recipe, binding);
+    const key = [recipeHash(recipe), ...Object.entries(bound).map(([role, d]) => `${role}=${d.fingerprint}`).sort()].join(' ');
+    for (const [id, h] of handles) if (h.modelId === modelId && h.key === key) return id;
     const id = `variant-${nextVariantId++}`;
-    handles.set(id, { modelId, recipe, hash });
+    handles.set(id, { modelId, recipe, data: bound, key });
     return id;
   }
 
@@ -122,6 +166,8 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     }
     const report = phaseReporter(job.onProgress, 'apply');
     return variants.get(modelId, modelOf(modelId), handle.recipe, {
+      key: handle.key,
+      data: handle.data,
       onProgress: (p) => report(p.done, p.total),
       signal: job.signal,
     });
@@ -154,14 +200,14 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       return estimateSize(modelOf(modelId), recipe);
     },
 
-    async applyRecipe(modelId: string, recipe: Recipe, job: JobOptions = {}): Promise<VariantRef> {
-      const id = handleFor(modelId, recipe);
+    async applyRecipe(modelId: string, recipe: Recipe, job: JobOptions = {}, binding: DataBinding = {}): Promise<VariantRef> {
+      const id = handleFor(modelId, recipe, binding);
       const { variant } = await variantOf(modelId, id, job);
       return { id, recipeHash: variant.recipeHash, stats: variant.stats, warnings: variant.warnings };
     },
 
-    async registerVariants(modelId: string, recipes: Recipe[]): Promise<string[]> {
-      return recipes.map((recipe) => handleFor(modelId, recipe));
+    async registerVariants(modelId: string, recipes: Recipe[], binding: DataBinding = {}): Promise<string[]> {
+      return recipes.map((recipe) => handleFor(modelId, recipe, binding));
     },
 
     async openData(modelId: string, files: InputFile[], options: OpenDataOptions = {}, job: JobOptions = {}): Promise<DataRef> {
@@ -180,6 +226,11 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         if (problem) throw new PareError('bad-options', `The edited class names cannot be used: ${lowerFirst(problem)}`);
         target = { ...target, modelLabels: [...options.classNames] };
       }
+      // Taken before opening: readers may unpack and transfer what they are given.
+      const fingerprint = await dataFingerprint(files, {
+        preprocessing: target.preprocessing,
+        labels: target.modelLabels ?? null,
+      });
       const dataset = openDataset(dataFiles.length ? dataFiles : files, target, {
         decoder: deps.imageDecoder?.(),
         labelsFile,
@@ -188,8 +239,36 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       const previews = await previewSamples(dataset, 8);
       await cancelPoint(job.signal, 'Opening the data');
       const id = `data-${nextDataId++}`;
-      data.set(id, { modelId, dataset });
+      data.set(id, { modelId, dataset, fingerprint });
       return send({ id, summary: datasetSummary(dataset), previews }, previews.map((p) => p.rgba.buffer));
+    },
+
+    async findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job: JobOptions = {}): Promise<FoundRecipe> {
+      const model = modelOf(modelId);
+      const d = data.get(dataId);
+      if (!d || d.modelId !== modelId) {
+        throw new PareError('bad-options', `The data '${dataId}' is not open for this model; open the data again.`);
+      }
+      return findRecipe(model, d, target, calibrationSamples, job);
+    },
+
+    async sensitivity(modelId: string, dataId: string, samples: number, job: JobOptions = {}): Promise<SensitivityResult> {
+      const model = modelOf(modelId);
+      const d = data.get(dataId);
+      if (!d || d.modelId !== modelId) {
+        throw new PareError('bad-options', `The data '${dataId}' is not open for this model; open the data again.`);
+      }
+      await deps.runtime();
+      const report = phaseReporter(job.onProgress, 'sensitivity');
+      report(0, 1);
+      return sensitivity(model, d.dataset, {
+        samples,
+        signal: job.signal,
+        onRow: (row, done, total) => {
+          // Rows go out at once, unthrottled: each is a line of the page's table.
+          void Promise.resolve(job.onProgress?.({ phase: 'sensitivity', done, total, etaMs: null, streamed: { kind: 'sensitivity-row', row } })).catch(() => {});
+        },
+      });
     },
 
     async closeData(dataId: string): Promise<void> {
@@ -204,7 +283,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         if (!d || d.modelId !== modelId) {
           throw new PareError('bad-options', `The evaluation data '${options.dataId}' is not open for this model; open the data again.`);
         }
-        dataset = d.dataset;
+        dataset = withoutFirst(d.dataset, options.heldOut ?? 0);
       }
       const cached = variantId !== null ? await variantOf(modelId, variantId, job) : null;
       await cancelPoint(job.signal, 'Measuring');

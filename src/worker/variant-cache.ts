@@ -1,11 +1,13 @@
 /**
- * Variants the worker has built, by model id and recipe hash. Building is deterministic, so a variant that was
+ * Variants the worker has built, by model id and key (the recipe's hash, and the fingerprints of the data its
+ * steps used). Building is deterministic, so a variant that was
  * evicted (or lost with a restarted worker) is simply built again from its recipe when asked for.
  */
 import { exportVariant, type ExportResult } from '../export';
 import type { OpenedModel } from '../model/types';
 import { applyRecipe } from '../recipe/apply';
-import { recipeHash, type Recipe } from '../recipe/schema';
+import type { RecipeData } from '../recipe/run/context';
+import { recipeHash, type DataRole, type Recipe } from '../recipe/schema';
 import type { ApplyProgress, Variant } from '../recipe/variant';
 
 export interface CachedVariant {
@@ -22,16 +24,22 @@ export class VariantCache {
   private readonly byModel = new Map<string, Map<string, Promise<CachedVariant>>>();
 
   /**
-   * The variant of `recipe`, built now or found. A failed or cancelled build is not cached. `signal` stops a
+   * The variant of `recipe` (with `data` for the roles its steps name), built now or found by `key` (default:
+   * the recipe's hash, for recipes without data). A failed or cancelled build is not cached. `signal` stops a
    * build this call starts; a build already under way for another call is shared as it is.
    */
   get(
     modelId: string,
     model: OpenedModel,
     recipe: Recipe,
-    options: { onProgress?: (p: ApplyProgress) => void; signal?: AbortSignal } = {},
+    options: {
+      key?: string;
+      data?: Partial<Record<DataRole, RecipeData>>;
+      onProgress?: (p: ApplyProgress) => void;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<CachedVariant> {
-    const hash = recipeHash(recipe);
+    const hash = options.key ?? recipeHash(recipe);
     let models = this.byModel.get(modelId);
     if (!models) this.byModel.set(modelId, (models = new Map()));
     const found = models.get(hash);
@@ -41,7 +49,9 @@ export class VariantCache {
       models.set(hash, found);
       return found;
     }
-    const building = applyRecipe(model, recipe, { onProgress: options.onProgress, signal: options.signal }).then((variant) => ({ recipe, variant }));
+    const building = applyRecipe(model, recipe, { data: options.data, onProgress: options.onProgress, signal: options.signal }).then(
+      (variant) => ({ recipe, variant }),
+    );
     models.set(hash, building);
     building.catch(() => {
       if (models.get(hash) === building) models.delete(hash);
@@ -56,9 +66,9 @@ export class VariantCache {
     return cached.exported;
   }
 
-  /** Whether the variant of `recipeHash` is held (built or being built), without touching the order. */
-  has(modelId: string, hash: string): boolean {
-    return this.byModel.get(modelId)?.has(hash) ?? false;
+  /** Whether the variant of `key` is held (built or being built), without touching the order. */
+  has(modelId: string, key: string): boolean {
+    return this.byModel.get(modelId)?.has(key) ?? false;
   }
 
   /** Drops one variant (tests use it to stand for eviction). */

@@ -38,7 +38,7 @@ export function testSubset(model: OpenedModel): Dataset {
 
 /** Top-1 accuracy of a variant (or the original) on `data`. */
 export async function accuracyOf(model: OpenedModel, variant: Variant | null, data: Dataset): Promise<number> {
-  const tfModel = await loadTfModel(variant ? variantArtifacts(model, variant) : model.artifacts, model.format);
+  const tfModel = await loadTfModel(variant ? variantArtifacts(model, variant) : model.artifacts, variant?.format ?? model.format);
   try {
     return (await evaluateModel(tfModel, data)).accuracy!.accuracy;
   } finally {

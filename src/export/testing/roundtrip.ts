@@ -91,14 +91,14 @@ export async function expectStockRoundTrip(
   files: readonly ExportFile[],
   inputs: tf.Tensor[],
 ): Promise<Float32Array[]> {
-  const exported = await loadExport(files, model.format);
-  const memory = await loadTfModel(variantArtifacts(model, variant), model.format);
+  const exported = await loadExport(files, variant.format);
+  const memory = await loadTfModel(variantArtifacts(model, variant), variant.format);
   try {
     const held = heldWeights(exported);
     for (const w of variant.weights) {
       const h = held.get(w.name);
       // Graph models drop weights no node uses; every weight they do hold must match.
-      if (model.format === 'layers-model') expect(h, `stock model holds ${w.name}`).toBeDefined();
+      if (variant.format === 'layers-model') expect(h, `stock model holds ${w.name}`).toBeDefined();
       if (h) expect(sameBits(h, w.values), `weight ${w.name} as stock TF.js decodes it`).toBe(true);
     }
     const a = await run(exported, inputs);

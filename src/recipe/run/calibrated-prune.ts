@@ -5,7 +5,8 @@
  * statistics do not cover (depthwise, separable, nested models) are pruned by magnitude, and a warning names them.
  */
 import type { PareWarning } from '../../errors';
-import { obsPrune, pruneGlobal, pruneTensor, wandaPrune } from '../../prune';
+import { obsPruneSteps, pruneGlobal, pruneTensor, wandaPrune } from '../../prune';
+import { runStepsPausing } from '../../calibrate/steps';
 import type { PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
@@ -42,7 +43,8 @@ export async function runCalibratedPrune(model: WorkingModel, step: PruneStep, p
       const sparsity = targetsOf.get(i)!;
       const dOut = w.shape[w.shape.length - 1]!;
       if (!c) return pruneTensor(values, sparsity).values;
-      return method === 'obs' ? obsPrune(values, c.target.dIn, dOut, c.stats.gram!, sparsity) : wandaPrune(values, c.target.dIn, dOut, c.stats.sumSquares, sparsity);
+      if (method === 'wanda') return wandaPrune(values, c.target.dIn, dOut, c.stats.sumSquares, sparsity);
+      return runStepsPausing(obsPruneSteps(values, c.target.dIn, dOut, c.stats.gram!, sparsity), ctx.pause);
     },
   );
   for (const i of targetsOf.keys()) weights[i] = { ...weights[i]!, masked: true };

@@ -9,8 +9,7 @@ import { PareError, type PareWarning } from '../../errors';
 import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
 import type { StepContext } from './context';
 
-/** Calibration samples used when the step does not say. */
-export const DEFAULT_CALIBRATION_SAMPLES = 512;
+export { DEFAULT_CALIBRATION_SAMPLES } from '../steps';
 /** Inputs above this make d² Gram matrices too large to hold (obs, gptq); such layers use the plain method. */
 const MAX_OBS_INPUTS = 4096;
 
@@ -81,7 +80,8 @@ export async function calibrateEach(
   indices: readonly number[],
   options: CalibrateOptions,
   ctx: StepContext,
-  update: (i: number, calibrated: Calibrated | null) => WorkingWeight['values'],
+  /** May be async: a wide layer's compensation pauses between rows (ctx.pause) so a cancel gets in. */
+  update: (i: number, calibrated: Calibrated | null) => WorkingWeight['values'] | Promise<WorkingWeight['values']>,
 ): Promise<{ weights: WorkingWeight[]; warnings: PareWarning[] }> {
   const data = ctx.data.calibration;
   if (!data) throw new PareError('missing-data', `${ctx.where} needs the calibration data set, and none was given.`);
@@ -104,7 +104,7 @@ export async function calibrateEach(
     return captureInputStats(loaded, targets, data.dataset, { samples: options.samples, gram: options.gram, checkAbort: ctx.checkAbort });
   };
   const change = async (i: number, calibrated: Calibrated | null) => {
-    weights[i] = { ...weights[i]!, values: update(i, calibrated) };
+    weights[i] = { ...weights[i]!, values: await update(i, calibrated) };
     loaded?.dispose();
     loaded = null;
     await ctx.tick(options.phase, weights[i]!.name);

@@ -23,6 +23,11 @@ export interface StepContext {
   checkAbort(): void;
   /** Counts one unit of work done (a tensor, a batch) and lets timers and messages run now and then. */
   tick(phase: ApplyProgress['phase'], tensor?: string): Promise<void>;
+  /**
+   * Within a long unit (one wide layer's error compensation): throws PareError('cancelled') when the job was
+   * cancelled, and lets timers and messages run now and then, without counting work.
+   */
+  pause(): Promise<void>;
   /** Called by a step that runs the model, with the backend it runs on, so the applied recipe records it. */
   noteModelRun(backend: string): void;
   /** For training steps: the recipe's signal, the signal that only ends training, and training progress. */
@@ -41,18 +46,29 @@ function makeYielder(): () => Promise<void> {
 
 /** A progress counter over `total` units, shared by every step of one run. */
 export function progressCounter(
-  total: number,
+  initialTotal: number,
   signal: AbortSignal | undefined,
   onProgress: ((p: ApplyProgress) => void) | undefined,
-): Pick<StepContext, 'checkAbort' | 'tick'> & { done(): number } {
+): Pick<StepContext, 'checkAbort' | 'tick' | 'pause'> & { done(): number; resize(total: number): void } {
   let done = 0;
+  let total = initialTotal;
   const yieldNow = makeYielder();
+  const checkAbort = () => {
+    if (signal?.aborted) {
+      throw new PareError('cancelled', `Applying the recipe was cancelled after ${done} of ${total} steps.`);
+    }
+  };
   return {
     done: () => done,
-    checkAbort() {
-      if (signal?.aborted) {
-        throw new PareError('cancelled', `Applying the recipe was cancelled after ${done} of ${total} steps.`);
-      }
+    /** A step that changes the model (fuse, retarget) changes how many units the later steps take. */
+    resize(units) {
+      total = Math.max(units, done);
+    },
+    checkAbort,
+    async pause() {
+      checkAbort();
+      await yieldNow();
+      checkAbort();
     },
     async tick(phase, tensor) {
       done = Math.min(done + 1, total);

@@ -42,6 +42,7 @@ export function variantOf(model: WorkingModel, recipeHash: string, applied: Appl
     recipeHash,
     format: model.format,
     modelTopology: model.modelTopology,
+    ...(model.signature !== undefined ? { signature: model.signature } : {}),
     applied,
     weights,
     stats: {
@@ -53,5 +54,6 @@ export function variantOf(model: WorkingModel, recipeHash: string, applied: Appl
       tensors,
     },
     warnings: model.warnings,
+    ...(model.retarget ? { retarget: model.retarget } : {}),
   };
 }

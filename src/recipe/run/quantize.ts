@@ -13,7 +13,8 @@ import { PareError, type PareWarning } from '../../errors';
 import { bytesOf } from '../../bytes';
 import type { Quantization } from '../../model/types';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
-import { gptqCodes } from '../../quantize/gptq';
+import { gptqCodesSteps } from '../../quantize/gptq';
+import { runStepsPausing } from '../../calibrate/steps';
 import { planStore, type StorePlan } from '../plan';
 import type { QuantizeStep } from '../steps';
 import type { StoredWeight } from '../variant';
@@ -74,12 +75,13 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
     gptqIndices(model, plans),
     { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true },
     ctx,
-    (i, c) => {
+    async (i, c) => {
       const w = model.weights[i]!;
       const plan = plans[i] as Extract<StorePlan, { bits: number }>;
       const nearest = store(w, plan);
       const q = nearest.stored.quantization!;
-      const codes = c ? gptqCodes(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, { scale: q.scale!, min: q.min!, bits: plan.bits }) : null;
+      const grid = { scale: q.scale!, min: q.min!, bits: plan.bits };
+      const codes = c ? await runStepsPausing(gptqCodesSteps(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, grid), ctx.pause) : null;
       if (c && !codes) notes.push({ code: 'note', message: `'${w.name}' was rounded to the nearest level: its grid has no exact zero for its pruned weights.`, weight: w.name });
       const s = codes ? { values: dequantizeAffine(codes, q.scale!, q.min!), stored: { ...nearest.stored, bytes: bytesOf(codes) } } : nearest;
       stores.set(i, s);

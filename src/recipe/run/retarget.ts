@@ -1,0 +1,63 @@
+/**
+ * The `retarget` step: the model taught the classes of the training data (transfer learning). The result is a
+ * working model with a new topology (the source's layers up to the cut, then a new head), the kept layers'
+ * weights exactly as they were (shared arrays, storage unchanged) and the head's new weights, and the new class
+ * labels, which export writes into the model's metadata. Later steps (prune, quantize) treat it like any model.
+ * Layers models are cut at a layer; graph models (without a signature, one input and one output) at an op node.
+ */
+import { PareError } from '../../errors';
+import { weightRoles } from '../../model/prunable';
+import { featureBatches } from '../../train/retarget/features';
+import type { RetargetStep } from '../steps';
+import type { RecipeData } from './context';
+import type { StepContext } from './context';
+import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
+
+/** Units of progress: one per batch of frozen features, one per epoch of the head. */
+export function retargetUnits(step: RetargetStep, data: RecipeData | undefined): number {
+  return (data ? featureBatches(data.dataset) : 0) + step.epochs;
+}
+
+export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: StepContext): Promise<WorkingModel> {
+  ctx.checkAbort();
+  const data = ctx.data.training;
+  if (!data) throw new PareError('missing-data', `${ctx.where} needs the training data set (image folders, one per class), and none was given.`);
+  // TF.js loads only when a step runs the model.
+  const [tfjs, { retargetLayersModel, retargetGraphModel }] = await Promise.all([import('@tensorflow/tfjs'), import('../../train/retarget/retarget')]);
+  ctx.noteModelRun(tfjs.getBackend());
+  const retarget = model.format === 'layers-model' ? retargetLayersModel : retargetGraphModel;
+  const r = await retarget(workingArtifacts(model), data.dataset, step, {
+    where: ctx.where,
+    checkAbort: ctx.checkAbort,
+    tick: () => ctx.tick('retarget'),
+  });
+  const pre = data.dataset.preprocessing;
+  const kept = model.weights.filter((w) => r.keptWeights.has(w.name));
+  const added = [...r.weights.map((w) => ({ ...w, dtype: 'float32' as const })), ...r.constants.map((c) => ({ ...c, dtype: 'int32' as const }))];
+  const roles = weightRoles(model.format, r.topology, added);
+  const head: WorkingWeight[] = added.map((w, i) => ({
+    name: w.name,
+    shape: [...w.shape],
+    dtype: w.dtype,
+    values: w.values,
+    storedBytes: 0,
+    ...roles[i]!,
+    masked: false,
+    prune: { mode: 'none' },
+  }));
+  return {
+    ...model,
+    modelTopology: r.topology,
+    weights: [...kept, ...head],
+    retarget: {
+      labels: r.labels,
+      classSource: r.classSource,
+      cut: { layer: r.cut.name, shape: [...r.cut.shape] },
+      preprocessing: pre ? { height: pre.height, width: pre.width, channels: pre.channels, scale: pre.scale } : null,
+      hidden: step.hidden,
+      trainSamples: r.trainSamples,
+      validation: r.validation ? { ...r.validation, bestEpoch: r.bestEpoch } : null,
+      history: r.history,
+    },
+  };
+}
