@@ -5,14 +5,14 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmConv2DBackpropFilter } from './wasm-conv-grad';
+import { registerWasmTrainingKernels } from '../../src/train/kernels/register';
 
 export type TrainBackend = 'wasm' | 'cpu';
 
 /** Loads the wasm backend from node_modules (absolute path, trailing slash) and selects it. */
 async function useWasm(): Promise<boolean> {
   setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
-  registerWasmConv2DBackpropFilter();
+  registerWasmTrainingKernels();
   try {
     return (await tf.setBackend('wasm')) && tf.getBackend() === 'wasm';
   } catch (e) {

@@ -39,7 +39,7 @@ export function buildMlp(seed: number): tf.LayersModel {
 /**
  * LeNet-5 as usually adapted to 28x28 inputs: conv 6@5x5 'same' -> max-pool 2 -> conv 16@5x5 'valid' ->
  * max-pool 2 -> dense 120 -> 84 -> 10, with ReLU instead of tanh and max- instead of average-pooling
- * (61,706 parameters, as the original). Every convolution has stride 1 (see wasm-conv-grad.ts).
+ * (61,706 parameters, as the original). Every convolution has stride 1 (pooling downsamples).
  */
 export function buildCnn(seed: number): tf.LayersModel {
   const conv = (name: string, filters: number, padding: 'same' | 'valid', s: number, first = false) =>

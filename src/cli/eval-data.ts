@@ -20,7 +20,7 @@ const DATA_KINDS = 'an image folder, a zip, a CSV, or an IDX images file and its
  *   splitDataPaths(['m.json', '--data', 'img.gz', 'lab.gz', '--json'])
  *   // { rest: ['m.json', '--json'], data: ['img.gz', 'lab.gz'] }
  */
-export function splitDataPaths(args: string[]): { rest: string[]; data: string[] | null } {
+export function splitDataPaths(args: string[], flag = '--data'): { rest: string[]; data: string[] | null } {
   const rest: string[] = [];
   let data: string[] | null = null;
   for (let i = 0; i < args.length; i++) {
@@ -29,12 +29,12 @@ export function splitDataPaths(args: string[]): { rest: string[]; data: string[]
       rest.push(...args.slice(i));
       break;
     }
-    if (a.startsWith('--data=')) {
+    if (a.startsWith(`${flag}=`)) {
       data ??= [];
-      data.push(a.slice('--data='.length));
+      data.push(a.slice(flag.length + 1));
       continue;
     }
-    if (a !== '--data') {
+    if (a !== flag) {
       rest.push(a);
       continue;
     }
@@ -45,10 +45,10 @@ export function splitDataPaths(args: string[]): { rest: string[]; data: string[]
       taken++;
     }
     if (taken === 0) {
-      throw new PareError('bad-options', `--data needs at least one path after it: ${DATA_KINDS}.`);
+      throw new PareError('bad-options', `${flag} needs at least one path after it: ${DATA_KINDS}.`);
     }
   }
-  if (data && data.some((p) => p === '')) throw new PareError('bad-options', `--data was given an empty path; expected ${DATA_KINDS}.`);
+  if (data && data.some((p) => p === '')) throw new PareError('bad-options', `${flag} was given an empty path; expected ${DATA_KINDS}.`);
   return { rest, data };
 }
 

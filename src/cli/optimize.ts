@@ -29,7 +29,9 @@ import { useBackend } from './backend';
 import { splitDataPaths } from './eval-data';
 import { dataRolesOf, openRecipeData } from './recipe-data';
 import type { RecipeData } from '../recipe/run/context';
+import type { TrainProgress } from '../train/types';
 import { count, textTable } from './text-table';
+import { measureOnValidation, renderTraining, trainingReporter, type TrainingReport, type ValidationFigures } from './optimize-training';
 
 const QUANTIZE = ['keep', 'none', 'float16', 'uint16', 'uint8'] as const;
 const CLIPS = ['minmax', 'percentile', 'mse'] as const;
@@ -153,6 +155,10 @@ export interface OptimizeSummary {
   sizes: { before: SizeSummary; after: SizeSummary };
   sparsity: { prunableParams: number; pruned: number; final: number };
   tensors: TensorStats[];
+  /** Each finetune step's epochs and kept checkpoint (absent without training). */
+  training?: TrainingReport[];
+  /** The final model measured on the --val data (absent without --val). */
+  validation?: ValidationFigures;
   warnings: PareWarning[];
   /** What a retarget step made: the new classes, the cut, validation accuracy per epoch and at the epoch kept. */
   retarget?: Variant['retarget'];
@@ -235,6 +241,7 @@ export function renderSummary(s: OptimizeSummary): string {
       ],
       s.tensors,
     ),
+    ...renderTraining(s.training ?? [], s.validation ?? null),
     '',
     `wrote ${s.files.map((f) => f.name).join(', ')}`,
   ];
@@ -293,6 +300,9 @@ Options:
                        "obs" or "wanda" and quantizing with "method": "gptq" calibrate on its first samples (see
                        "samples"). A "retarget" step (transfer learning) learns the classes of this data: one
                        folder of images per class (or a labels file), with a share held apart for validation.
+  --val <path...>      Held-out data for "finetune" steps (same kinds as --data): picks the best checkpoint
+                       instead of a split of the training data, and the final model's accuracy on it is printed.
+                       A "finetune" step trains on --data ("data": "training"); progress goes to stderr.
   --zip                Write one <dir>/model.zip holding model.json and the shards, instead of loose files.
   --gzip-sizes         Also measure sizes over the wire: the sum of each 4 MB shard's gzip size (${WIRE_GZIP.library}
                        level ${WIRE_GZIP.level}), before and after, what the weights cost from a server that compresses.
@@ -309,11 +319,15 @@ Examples:
   npm run pare -- optimize model.json --out small --recipe recipe.json --bits 4 --gzip-sizes --zip --json
   npm run pare -- optimize public/samples/fashion-mlp --out out/obs --recipe obs-gptq.json \
       --data /usr/share/datasets/fashion-mnist/train-{images-idx3,labels-idx1}-ubyte.gz
+  npm run pare -- optimize public/samples/fashion-mlp --out out/recovered --recipe finetune.json \
+      --data /usr/share/datasets/fashion-mnist/train-{images-idx3,labels-idx1}-ubyte.gz \
+      --val /usr/share/datasets/fashion-mnist/t10k-{images-idx3,labels-idx1}-ubyte.gz
   npm run pare -- optimize public/samples/fashion-cnn --out out/mine --data my-images/ \
       --recipe retarget.json   # {"pare": "recipe", "version": 2, "steps": [{"step": "retarget", "data": "training"}]}`,
 
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { rest: args, data: dataPaths } = splitDataPaths(argv);
+    const { rest: afterData, data: dataPaths } = splitDataPaths(argv);
+    const { rest: args, data: valPaths } = splitDataPaths(afterData, '--val');
     const { values, positionals } = parseCommandArgs('optimize', args, {
       out: { type: 'string' },
       sparsity: { type: 'string' },
@@ -354,7 +368,14 @@ Examples:
       } else if (dataPaths) {
         throw new PareError('bad-options', `--data was given, but no step of the recipe uses data (add "data": "calibration" to a step, with a method that uses it).`);
       }
-      const made = await makeExport(model, recipe, progress, data);
+      let val: RecipeData | undefined;
+      if (valPaths) {
+        if (!recipe.steps.some((s) => s.step === 'finetune')) throw new PareError('bad-options', `--val was given, but the recipe has no "finetune" step to validate.`);
+        progress.show('opening the validation data', true);
+        val = await openRecipeData(valPaths, model);
+      }
+      const training = trainingReporter(io, progress);
+      const made = await makeExport(model, recipe, progress, data, val, training.onTraining);
       progress.show(`writing ${out}`, true);
       const output = values.zip ? [{ name: 'model.zip', data: zipExport(made.files) }] : made.files;
       await writeOutputFiles(out, output);
@@ -384,6 +405,8 @@ Examples:
       }
       const files = output.map((f) => ({ name: f.name, bytes: f.data.byteLength }));
       const summary = summaryOf(path, out, model, recipe, made, { before, after }, wantGzip ? { ...WIRE_GZIP } : null, files, warnings);
+      if (training.reports.length) summary.training = training.reports;
+      if (made.validation) summary.validation = made.validation;
       progress.clear();
       io.out((values.json ? JSON.stringify(summary, null, 2) : renderSummary(summary)) + '\n');
       return 0;
@@ -414,14 +437,19 @@ async function makeExport(
   recipe: Recipe,
   progress: ProgressLine,
   data?: RecipeData,
-): Promise<VariantReport & { files: ExportFile[]; sizes: SizeSummary }> {
+  val?: RecipeData,
+  onTraining?: (p: TrainProgress, where: string) => void,
+): Promise<VariantReport & { files: ExportFile[]; sizes: SizeSummary; validation?: ValidationFigures }> {
   progress.show('applying the recipe', true);
   const variant = await applyRecipe(model, recipe, {
-    // One data set serves every role a step names (calibration, training).
-    ...(data ? { data: { calibration: data, training: data } } : {}),
+    // One data set serves every role a step names (calibration, training); --val is held out for training.
+    ...(data || val ? { data: { ...(data ? { calibration: data, training: data } : {}), ...(val ? { validation: val } : {}) } } : {}),
     onProgress: (p) => progress.show(`applying the recipe: ${p.done}/${p.total}${p.tensor ? ` ${p.tensor}` : ''}`),
+    onTraining,
   });
   const result = exportVariant(model, variant, recipe);
   const { modelJsonBytes, weightBytes, totalBytes } = result.sizes;
-  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings, format: variant.format, retarget: variant.retarget };
+  if (val) progress.show('measuring the final model on --val', true);
+  const validation = val ? await measureOnValidation(model, variant, val.dataset) : undefined;
+  return { files: result.files, sizes: { modelJsonBytes, weightBytes, totalBytes }, stats: variant.stats, warnings: variant.warnings, format: variant.format, retarget: variant.retarget, ...(validation ? { validation } : {}) };
 }

@@ -10,6 +10,7 @@
 import { PareError } from '../errors';
 import type { OpenedModel } from '../model/types';
 import { progressCounter, type StepContext } from './run/context';
+import { finetuneUnits, runFinetune } from './run/finetune';
 import { variantOf } from './run/finish';
 import { runFuse } from './run/fuse';
 import { pruneUnits, runPrune } from './run/prune';
@@ -26,6 +27,7 @@ type Runner = (model: WorkingModel, step: Step, ctx: StepContext) => Promise<Wor
 const RUNNERS: Partial<Record<Step['step'], Runner>> = {
   prune: (m, s, ctx) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx),
   quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx),
+  finetune: (m, s, ctx) => runFinetune(m, s as Extract<Step, { step: 'finetune' }>, ctx),
   fuse: (m, s, ctx) => runFuse(m, s as Extract<Step, { step: 'fuse' }>, ctx),
   retarget: (m, s, ctx) => runRetarget(m, s as Extract<Step, { step: 'retarget' }>, ctx),
   'prune-channels': (m, s, ctx) => runPruneChannels(m, s as Extract<Step, { step: 'prune-channels' }>, ctx),
@@ -46,6 +48,7 @@ function unitsOf(model: WorkingModel, step: Step, options: ApplyOptions, afterRe
   }
   if (step.step === 'prune') return pruneUnits(model, step);
   if (step.step === 'quantize') return quantizeUnits(model, step);
+  if (step.step === 'finetune') return finetuneUnits(step);
   if (step.step === 'prune-channels') return pruneChannelsUnits(step);
   return 1;
 }
@@ -65,6 +68,8 @@ function dataFor(recipe: Recipe, options: ApplyOptions): AppliedWith['data'] {
     }
     used[role] = given.fingerprint;
   });
+  // Held-out data picks a training step's checkpoint, so it shapes the result too.
+  if (options.data?.validation && recipe.steps.some((s) => s.step === 'finetune')) used.validation = options.data.validation.fingerprint;
   return used;
 }
 
@@ -102,6 +107,7 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
     tick: progress.tick,
     pause: progress.pause,
     noteModelRun: (backend) => (ranOn = backend),
+    training: { signal: options.signal, stop: options.stopTraining, onProgress: options.onTraining && ((p) => options.onTraining!(p, where)) },
   });
   progress.checkAbort();
   for (let i = 0; i < recipe.steps.length; i++) {

@@ -58,6 +58,13 @@ describe('recipe version 2: an ordered list of steps', () => {
     expect(describeRecipe(r)).toBe('retarget at conv_pw_13_relu · 50% of channels + 1 group rule (l1) · fine-tune 3 epochs to 95% · 80% each (obs) · fused · 4-bit + gptq');
   });
 
+  it('takes the optional finetune fields: schedule end and interval, distillation loss and teacher, validation, patience', () => {
+    const r = parseRecipe(v2({ step: 'finetune', data: 'training', epochs: 2, sparsity: { from: 0.5, to: 0.9, until: 0.5, every: 10 }, distill: { temperature: 2, alpha: 1, loss: 'cosine', teacher: 'input' }, validation: 0.2, patience: 2 }));
+    expect(r.steps[0]).toMatchObject({ sparsity: { from: 0.5, to: 0.9, until: 0.5, every: 10 }, distill: { loss: 'cosine', teacher: 'input' }, validation: 0.2, patience: 2, batch: 64 });
+    expect(() => parseRecipe(v2({ step: 'finetune', data: 'training', epochs: 1, distill: { temperature: 2, alpha: 1, loss: 'kl' } }))).toThrow('recipe.steps[0].distill.loss must be "soft-targets", "mse" or "cosine"; found "kl".');
+    expect(() => parseRecipe(v2({ step: 'finetune', data: 'training', epochs: 1, validation: 0.9 }))).toThrow('recipe.steps[0].validation must be a fraction from 0 to 0.5; found 0.9.');
+  });
+
   it('drops steps that only say their defaults, so "unchanged" has one spelling', () => {
     expect(parseRecipe(v2({ step: 'prune' }, { step: 'quantize' })).steps).toEqual([]);
     expect(describeRecipe(parseRecipe(v2({ step: 'prune' })))).toBe('unchanged');

@@ -8,7 +8,8 @@
  * - `fuse`: batch-norm folding and fused graph export (see fuseStepSchema).
  * - `retarget`: a new head for the training data's classes on the model cut at a layer (transfer learning).
  * - `prune-channels`: removes whole channels (src/structure/), optionally refitting what reads them.
- * - `finetune`: reserved. Its fields are validated now so recipes can be
+ * - `finetune`: recovery training (masks kept, gradual pruning, distillation); see run/finetune.ts.
+ * - Reserved kinds (none left) would be validated so recipes can be
  *   written and checked today; the pipeline refuses to run them until the step is implemented.
  * A step that needs data names it by role (`"data": "calibration"` or `"training"`); the caller supplies the data
  * sets for those roles, and the applied recipe records each one's fingerprint.
@@ -19,7 +20,8 @@ export type ClipMethod = 'minmax' | 'percentile' | 'mse';
 export type NamedPrecision = 'keep' | 'none' | 'float16' | 'uint16' | 'uint8';
 /** How a float32 tensor is stored; `{bits: 8}` is normalized to 'uint8'. */
 export type Precision = NamedPrecision | { bits: number };
-export type DataRole = 'calibration' | 'training';
+/** 'validation': held-out data for a training step's checkpoints (`--val`); no step names it, the caller may give it. */
+export type DataRole = 'calibration' | 'training' | 'validation';
 
 /** Calibration samples a calibrated step ("wanda", "obs", "gptq") reads from the start of its data when it does not say. */
 export const DEFAULT_CALIBRATION_SAMPLES = 512;
@@ -125,8 +127,33 @@ export const finetuneStepSchema = z.strictObject({
   batch: whole('a whole batch size, at least 1', 1).default(64),
   learningRate: positive.default(0.001),
   seed: seed.default(1),
-  sparsity: z.strictObject({ from: fraction, to: fraction }, OBJ).optional(),
-  distill: z.strictObject({ temperature: positive, alpha: fraction }, OBJ).optional(),
+  /**
+   * Gradual pruning: global magnitude sparsity over the prunable tensors rising from `from` to `to` on the cubic
+   * schedule of Zhu & Gupta, reached at `until` of the steps (default 0.75), pruning every `every` steps (default:
+   * about 30 updates). The result has exactly round(to * n) zeros.
+   */
+  sparsity: z.strictObject({
+    from: fraction,
+    to: fraction,
+    until: z.number({ error: 'must be a fraction of the training steps, above 0 and at most 1' }).gt(0, { error: 'must be a fraction of the training steps, above 0 and at most 1' }).max(1, { error: 'must be a fraction of the training steps, above 0 and at most 1' }).optional(),
+    every: whole('a whole number of steps, at least 1', 1).optional(),
+  }, OBJ).optional(),
+  /**
+   * Distillation from a teacher: with labels alpha * teacher loss + (1 - alpha) * label loss, without labels the
+   * teacher's alone. `loss`: "soft-targets" (class scores, at `temperature`, scaled by T^2; the default for a model
+   * ending in softmax), "mse" or "cosine" (outputs that are not class scores; "mse" is the default for those).
+   * `teacher`: "source" (the original model, the default) or "input" (the model as this step receives it).
+   */
+  distill: z.strictObject({
+    temperature: positive,
+    alpha: fraction,
+    loss: z.enum(['soft-targets', 'mse', 'cosine'], { error: 'must be "soft-targets", "mse" or "cosine"' }).optional(),
+    teacher: z.enum(['source', 'input'], { error: 'must be "source" or "input"' }).optional(),
+  }, OBJ).optional(),
+  /** Training samples held out to pick the best checkpoint when no validation data is given (default 0.1). */
+  validation: z.number({ error: 'must be a fraction from 0 to 0.5' }).min(0, { error: 'must be a fraction from 0 to 0.5' }).max(0.5, { error: 'must be a fraction from 0 to 0.5' }).optional(),
+  /** Stop after this many epochs without a better validation score (default: train every epoch). */
+  patience: whole('a whole number of epochs, at least 1', 1).optional(),
 }, OBJ);
 
 export const retargetStepSchema = z.strictObject({

@@ -6,6 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PareWarning } from '../errors';
 import type { ModelFormat, Quantization, StoredDtype, WeightDtype } from '../model/types';
 import type { RecipeData } from './run/context';
+import type { TrainProgress } from '../train/types';
 import type { ClipMethod, DataRole, StepKind } from './schema';
 
 export interface StoredWeight {
@@ -125,4 +126,11 @@ export interface ApplyOptions {
   onProgress?: (p: ApplyProgress) => void;
   /** Data sets by role, for steps that name one (`"data": "calibration"`); a step whose role is missing fails. */
   data?: Partial<Record<DataRole, RecipeData>>;
+  /** Progress of training steps (loss and accuracy points, samples/s, ETA), with the step's place in the recipe. */
+  onTraining?: (p: TrainProgress, where: string) => void;
+  /**
+   * Ends a training step early without cancelling the recipe: training keeps its best checkpoint, says so in a
+   * warning, and the later steps run on it. (`signal` cancels everything.)
+   */
+  stopTraining?: AbortSignal;
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../train/kernels/register';
 import type { BackendInfo, RuntimeInfo, WasmBinary } from '../worker/api';
 
 export type WasmBinaryFile =
@@ -50,6 +51,8 @@ async function runSetup(options: SetupOptions): Promise<RuntimeInfo> {
   const preferred = options.preferred ?? 'wasm';
   // Quiets the "use tfjs-node" hint in Node and skips debug checks; results are unaffected.
   tf.enableProdMode();
+  // Gradient kernels wasm lacks, so training works wherever the backends are set up (worker and Node alike).
+  registerWasmTrainingKernels();
   const crossOriginIsolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 
   const wasm = await startWasm(options);

@@ -122,7 +122,7 @@ export interface DataRef {
  * Which open data (by DataRef id) each data role of a recipe uses: `{calibration: 'data-1'}` for a recipe whose
  * steps say `"data": "calibration"`. A variant is cached by its recipe and the fingerprints of the data it used.
  */
-export type DataBinding = Partial<Record<'calibration' | 'training', string>>;
+export type DataBinding = Partial<Record<'calibration' | 'training' | 'validation', string>>;
 
 export type MeasureBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 

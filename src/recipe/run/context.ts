@@ -4,6 +4,7 @@
  */
 import { PareError } from '../../errors';
 import type { Dataset } from '../../evaluate/dataset';
+import type { TrainProgress } from '../../train/types';
 import type { DataRole } from '../steps';
 import type { ApplyProgress } from '../variant';
 
@@ -29,6 +30,8 @@ export interface StepContext {
   pause(): Promise<void>;
   /** Called by a step that runs the model, with the backend it runs on, so the applied recipe records it. */
   noteModelRun(backend: string): void;
+  /** For training steps: the recipe's signal, the signal that only ends training, and training progress. */
+  training?: { signal?: AbortSignal; stop?: AbortSignal; onProgress?: (p: TrainProgress) => void };
 }
 
 /** Lets timers, messages and abort events run during a long job, without yielding after every tiny tensor. */
