@@ -4,39 +4,22 @@
  * measured on the others, the calibrated variant beats magnitude pruning at the same settings, and its export
  * records which data made it and loads in stock TF.js.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { dropFiles, expectParams } from './helpers';
 import { applyAndWait, loadWithStockTfjs, readZip, setCompression } from './journey-helpers';
+import { dropSampleData, openSample, sample } from './sample-session';
 
-const samples = JSON.parse(readFileSync(join(process.cwd(), 'public', 'samples', 'index.json'), 'utf8')) as {
-  id: string;
-  name: string;
-  params: number;
-  data: { images: string; labels: string };
-}[];
-const mlp = samples.find((s) => s.id === 'fashion-mlp')!;
-const cnn = samples.find((s) => s.id === 'fashion-cnn')!;
+const mlp = sample('fashion-mlp');
+const cnn = sample('fashion-cnn');
 
 test('sample MLP: OBS + GPTQ on the sample data beat magnitude + nearest, measured on held-out samples', async ({ page }, info) => {
   test.setTimeout(240_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: `Open sample model: ${mlp.name}` }).click();
-  await expectParams(page, mlp.params);
-  await page.getByRole('spinbutton', { name: 'Latency runs' }).fill('0');
+  await openSample(page, mlp, { latencyRuns: 0 });
 
   // No data: the calibrated choices are offered but cannot be picked, and the page says why.
   await expect(page.getByTestId('calibration-hint')).toHaveText(/Open data to use the calibrated methods/);
   await expect(page.getByRole('option', { name: 'Error-compensating (OBS)' })).toBeDisabled();
 
-  const dir = join(process.cwd(), 'public', 'samples');
-  await dropFiles(
-    page,
-    page.getByTestId('data-drop-zone'),
-    [mlp.data.images, mlp.data.labels].map((p) => ({ name: p.split('/').pop()!, mimeType: 'application/gzip', buffer: readFileSync(join(dir, p)) })),
-  );
-  await expect(page.getByRole('region', { name: 'Data' }).getByTestId('data-count')).toHaveText('1,000 samples · labelled');
+  await dropSampleData(page, mlp);
 
   await setCompression(page, 80, 'bits-4');
   await applyAndWait(page, 'Variant 1');
@@ -82,19 +65,10 @@ test('sample MLP: OBS + GPTQ on the sample data beat magnitude + nearest, measur
 
 test('sample MLP: Find the smallest recipe within a point, cancel it midway, and Apply the best found so far', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: `Open sample model: ${mlp.name}` }).click();
-  await expectParams(page, mlp.params);
-  await page.getByRole('spinbutton', { name: 'Latency runs' }).fill('0');
+  await openSample(page, mlp, { latencyRuns: 0 });
   await expect(page.getByTestId('find-summary')).toHaveText(/Open data to search/);
 
-  const dir = join(process.cwd(), 'public', 'samples');
-  await dropFiles(
-    page,
-    page.getByTestId('data-drop-zone'),
-    [mlp.data.images, mlp.data.labels].map((p) => ({ name: p.split('/').pop()!, mimeType: 'application/gzip', buffer: readFileSync(join(dir, p)) })),
-  );
-  await expect(page.getByRole('region', { name: 'Data' }).getByTestId('data-count')).toHaveText('1,000 samples · labelled');
+  await dropSampleData(page, mlp);
 
   await page.getByRole('combobox', { name: 'Target' }).selectOption('max-drop');
   await page.getByRole('spinbutton', { name: 'Target value' }).fill('1');
@@ -116,19 +90,11 @@ test('sample MLP: Find the smallest recipe within a point, cancel it midway, and
 
 test('sample CNN: Sensitivity measures each layer alone on the data, streams its rows, and the layer table shows them', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: `Open sample model: ${cnn.name}` }).click();
-  await expectParams(page, cnn.params);
+  await openSample(page, cnn);
   const panel = page.getByRole('region', { name: 'Sensitivity' });
   await expect(panel.getByText(/Open data to measure/)).toBeVisible();
 
-  const dir = join(process.cwd(), 'public', 'samples');
-  await dropFiles(
-    page,
-    page.getByTestId('data-drop-zone'),
-    [cnn.data.images, cnn.data.labels].map((p) => ({ name: p.split('/').pop()!, mimeType: 'application/gzip', buffer: readFileSync(join(dir, p)) })),
-  );
-  await expect(page.getByRole('region', { name: 'Data' }).getByTestId('data-count')).toHaveText('1,000 samples · labelled');
+  await dropSampleData(page, cnn);
   await panel.getByRole('button', { name: 'Measure sensitivity' }).click();
   const table = panel.getByRole('table', { name: 'Sensitivity of each layer' });
   await expect(table.getByRole('row')).toHaveCount(1 + 5, { timeout: 180_000 });

@@ -3,34 +3,16 @@
  * fold and fuse; the variant has fewer parameters, is measured for latency and accuracy (refitting recovers much of
  * what removal alone loses), and its export is a graph model that stock TF.js loads and runs.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect, test } from '@playwright/test';
-import { dropFiles, expectParams } from './helpers';
 import { applyAndWait, readZip } from './journey-helpers';
+import { openSample, sample } from './sample-session';
 
-const samples = JSON.parse(readFileSync(join(process.cwd(), 'public', 'samples', 'index.json'), 'utf8')) as {
-  id: string;
-  name: string;
-  params: number;
-  data: { images: string; labels: string };
-}[];
-const cnn = samples.find((s) => s.id === 'fashion-cnn')!;
+const cnn = sample('fashion-cnn');
 
 test('sample CNN: 50% of channels removed and refitted, fused: measured latency, and a graph model stock TF.js runs', async ({ page }, info) => {
   test.setTimeout(240_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: `Open sample model: ${cnn.name}` }).click();
-  await expectParams(page, cnn.params);
-  await page.getByRole('spinbutton', { name: 'Latency runs' }).fill('5');
-  const dir = join(process.cwd(), 'public', 'samples');
-  await dropFiles(
-    page,
-    page.getByTestId('data-drop-zone'),
-    [cnn.data.images, cnn.data.labels].map((p) => ({ name: p.split('/').pop()!, mimeType: 'application/gzip', buffer: readFileSync(join(dir, p)) })),
-  );
-  await expect(page.getByRole('region', { name: 'Data' }).getByTestId('data-count')).toHaveText('1,000 samples · labelled');
+  await openSample(page, cnn, { withData: true, latencyRuns: 5 });
 
   await page.getByRole('slider', { name: 'Channels removed' }).fill('50');
   await expect(page.getByTestId('channel-ratio-value')).toHaveText('50%');

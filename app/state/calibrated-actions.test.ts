@@ -3,24 +3,19 @@
  * to the open data, holds its first samples out of every measurement (so the original is measured again on the
  * same samples), and refuses with a sentence when there is no data or too little to keep a held-out part.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { lastPruneStepOf, quantizeStepOf } from '../../src/recipe/schema';
-import { applyCurrent, closeData, openDataFiles, openFiles, setCalibrationSamples, setGlobalSparsity, setPrecision, setPruneMethod, setRounding, setStudioClient } from './actions';
-import { denseWeights, FakeClient, fakeSourceFiles, inventory } from './fake-client';
+import { applyCurrent, closeData, openDataFiles, setCalibrationSamples, setGlobalSparsity, setPrecision, setPruneMethod, setRounding } from './actions';
+import { fakeSourceFiles, type FakeClient } from './fake-client';
+import { freshStudioWithModel } from './fake-studio';
 import { currentDataKey, currentRecipe } from './selectors';
-import { resetStudio, studio } from './store';
+import { studio } from './store';
 
 let client: FakeClient;
 const state = () => studio.getState();
 
 beforeEach(async () => {
-  resetStudio();
-  client = new FakeClient();
-  setStudioClient(client);
-  const done = openFiles(fakeSourceFiles('m/model.json', 'm/group1-shard1of1.bin'));
-  await vi.waitFor(() => expect(client.opens.length).toBe(1));
-  client.opens[0].resolve({ id: 'model-1', inventory: inventory(238_510, 'model.json', denseWeights('fc1', 784, 300)) });
-  expect(await done).toBe(true);
+  client = await freshStudioWithModel();
   setGlobalSparsity(0.8);
   setPrecision({ bits: 4 });
   setPruneMethod('obs');

@@ -3,24 +3,19 @@
  * answer into the controls and applies it; a cancelled search keeps the best recipe so far in the controls, and a
  * search that finds nothing says so and leaves the controls alone.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { lastPruneStepOf, quantizeStepOf } from '../../src/recipe/schema';
-import { findSmallest, openDataFiles, openFiles, setCalibrationSamples, setSearchTarget, setStudioClient } from './actions';
-import { denseWeights, FakeClient, fakeSourceFiles, inventory } from './fake-client';
+import { findSmallest, openDataFiles, setCalibrationSamples, setSearchTarget } from './actions';
+import { fakeSourceFiles, type FakeClient } from './fake-client';
+import { freshStudioWithModel } from './fake-studio';
 import { currentRecipe } from './selectors';
-import { resetStudio, studio } from './store';
+import { studio } from './store';
 
 let client: FakeClient;
 const state = () => studio.getState();
 
 beforeEach(async () => {
-  resetStudio();
-  client = new FakeClient();
-  setStudioClient(client);
-  const done = openFiles(fakeSourceFiles('m/model.json', 'm/group1-shard1of1.bin'));
-  await vi.waitFor(() => expect(client.opens.length).toBe(1));
-  client.opens[0].resolve({ id: 'model-1', inventory: inventory(238_510, 'model.json', denseWeights('fc1', 784, 300)) });
-  expect(await done).toBe(true);
+  client = await freshStudioWithModel();
 });
 
 describe('Find the smallest recipe', () => {

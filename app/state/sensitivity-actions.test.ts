@@ -1,20 +1,15 @@
 /** The sensitivity analysis over a fake worker client: needs data, streams rows into the state, keeps them. */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { measureSensitivity, openDataFiles, openFiles, setCalibrationSamples, setStudioClient } from './actions';
-import { denseWeights, FakeClient, fakeSourceFiles, inventory } from './fake-client';
-import { resetStudio, studio } from './store';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { measureSensitivity, openDataFiles, setCalibrationSamples } from './actions';
+import { fakeSourceFiles, type FakeClient } from './fake-client';
+import { freshStudioWithModel } from './fake-studio';
+import { studio } from './store';
 
 let client: FakeClient;
 const state = () => studio.getState();
 
 beforeEach(async () => {
-  resetStudio();
-  client = new FakeClient();
-  setStudioClient(client);
-  const done = openFiles(fakeSourceFiles('m/model.json', 'm/group1-shard1of1.bin'));
-  await vi.waitFor(() => expect(client.opens.length).toBe(1));
-  client.opens[0].resolve({ id: 'model-1', inventory: inventory(238_510, 'model.json', denseWeights('fc1', 784, 300)) });
-  expect(await done).toBe(true);
+  client = await freshStudioWithModel();
 });
 
 describe('measureSensitivity', () => {
