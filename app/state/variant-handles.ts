@@ -6,6 +6,7 @@
  * A recipe that calibrates on data is a different variant on other data: its handle is kept per data id, so
  * opening other data registers it again (and the worker builds it from that data).
  */
+import { dataRolesOf } from '../../src/recipe/schema';
 import type { DataBinding, Recipe } from '../../src/worker/api';
 import { studioClient } from './client';
 import { studio, type StudioState } from './store';
@@ -18,8 +19,7 @@ export function dataBinding(s: Pick<StudioState, 'data'>): DataBinding {
 
 /** Where an entry's handle is kept: its id, and the data it calibrates on when its recipe names any. */
 function handleKey(entryId: string, recipe: Recipe, data: DataBinding): string {
-  const usesData = recipe.steps.some((s) => 'data' in s && s.data !== undefined);
-  return usesData ? `${entryId} @ ${data.calibration ?? 'no data'}` : entryId;
+  return dataRolesOf(recipe).length > 0 ? `${entryId} @ ${data.calibration ?? 'no data'}` : entryId;
 }
 
 /** Remembers `handle` for the entry `entryId` of `recipe` on `data`, if `modelId` is still the open model. */

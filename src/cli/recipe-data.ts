@@ -12,11 +12,6 @@ import type { Recipe } from '../recipe/schema';
 import { newClassesTarget } from '../train/retarget/data-target';
 import { readDataPaths } from './eval-data';
 
-/** The data roles the recipe's steps name, in order of first use. */
-export function dataRolesOf(recipe: Recipe): string[] {
-  return [...new Set(recipe.steps.flatMap((s) => ('data' in s && s.data ? [s.data] : [])))];
-}
-
 /**
  * Opens `paths` for `model` (its preprocessing, and its classes unless the recipe teaches new ones) as the data of a recipe.
  * @example const data = await openRecipeData(['train-images.gz', 'train-labels.gz'], model);

@@ -36,7 +36,7 @@ import { z } from 'zod';
 import { PareError } from '../errors';
 import { stepOrderProblem } from './order';
 import { recipeV1Schema, stepsOfV1 } from './schema-v1';
-import { STEP_KINDS, stepSchema, type Precision, type PruneStep, type QuantizeStep, type Step } from './steps';
+import { STEP_KINDS, stepSchema, type DataRole, type Precision, type PruneStep, type QuantizeStep, type Step } from './steps';
 import { formatTarget } from '../text/wording';
 import { issuesText } from './zod-text';
 
@@ -163,6 +163,11 @@ export function parseRecipeText(text: string, file = 'recipe.json'): Recipe {
 /** The recipe that changes nothing: no steps, every tensor kept as the input stored it. */
 export function emptyRecipe(): Recipe {
   return { pare: 'recipe', version: RECIPE_VERSION, steps: [] };
+}
+
+/** The data roles the recipe's steps name, in order of first use. */
+export function dataRolesOf(recipe: Recipe): DataRole[] {
+  return [...new Set(recipe.steps.flatMap((s) => ('data' in s && s.data ? [s.data] : [])))];
 }
 
 /** The recipe's steps of one kind, in order. */

@@ -15,7 +15,7 @@ import { sourceSizes, zipExport, type ExportFile, type ExportSizes } from '../ex
 import type { InputFile, ModelInventory, OpenedModel } from '../model/types';
 import { dataFingerprint } from '../recipe/fingerprint';
 import type { RecipeData } from '../recipe/run/context';
-import { canonicalJson, recipeHash, type DataRole, type Recipe } from '../recipe/schema';
+import { canonicalJson, dataRolesOf, recipeHash, type DataRole, type Recipe } from '../recipe/schema';
 import { withoutFirst } from '../evaluate/dataset-slice';
 import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
@@ -83,10 +83,6 @@ export interface VariantHandle {
   key: string;
 }
 
-/** The data roles a recipe's steps name. */
-function rolesOf(recipe: Recipe): DataRole[] {
-  return [...new Set(recipe.steps.flatMap((s) => ('data' in s && s.data ? [s.data] : [])))];
-}
 
 /** 'At least one ...' -> 'at least one ...', to continue a sentence. */
 function lowerFirst(text: string): string {
@@ -126,19 +122,23 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     return model;
   }
 
+  /** The data opened as `dataId` for `modelId`; `what` names it in the refusal ('evaluation data'). */
+  function dataOf(modelId: string, dataId: string, what: string): OpenDataEntry {
+    const d = data.get(dataId);
+    if (!d || d.modelId !== modelId) throw new PareError('bad-options', `The ${what} '${dataId}' is not open for this model; open the data again.`);
+    return d;
+  }
+
   /**
    * The data of each role `recipe` uses, from `binding`. A role left unbound is left out: applying the recipe then
    * fails with 'missing-data', naming the step.
    */
   function boundData(modelId: string, recipe: Recipe, binding: DataBinding): Partial<Record<DataRole, RecipeData>> {
     const bound: Partial<Record<DataRole, RecipeData>> = {};
-    for (const role of rolesOf(recipe)) {
+    for (const role of dataRolesOf(recipe)) {
       const dataId = binding[role];
       if (dataId === undefined) continue;
-      const d = data.get(dataId);
-      if (!d || d.modelId !== modelId) {
-        throw new PareError('bad-options', `The ${role} data '${dataId}' is not open for this model; open the data again.`);
-      }
+      const d = dataOf(modelId, dataId, `${role} data`);
       bound[role] = { fingerprint: d.fingerprint, dataset: d.dataset };
     }
     return bound;
@@ -244,20 +244,12 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     },
 
     async findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job: JobOptions = {}): Promise<FoundRecipe> {
-      const model = modelOf(modelId);
-      const d = data.get(dataId);
-      if (!d || d.modelId !== modelId) {
-        throw new PareError('bad-options', `The data '${dataId}' is not open for this model; open the data again.`);
-      }
-      return findRecipe(model, d, target, calibrationSamples, job);
+      return findRecipe(modelOf(modelId), dataOf(modelId, dataId, 'data'), target, calibrationSamples, job);
     },
 
     async sensitivity(modelId: string, dataId: string, samples: number, job: JobOptions = {}): Promise<SensitivityResult> {
       const model = modelOf(modelId);
-      const d = data.get(dataId);
-      if (!d || d.modelId !== modelId) {
-        throw new PareError('bad-options', `The data '${dataId}' is not open for this model; open the data again.`);
-      }
+      const d = dataOf(modelId, dataId, 'data');
       await deps.runtime();
       const report = phaseReporter(job.onProgress, 'sensitivity');
       report(0, 1);
@@ -279,11 +271,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       const model = modelOf(modelId);
       let dataset: Dataset | null = null;
       if (options.dataId !== null) {
-        const d = data.get(options.dataId);
-        if (!d || d.modelId !== modelId) {
-          throw new PareError('bad-options', `The evaluation data '${options.dataId}' is not open for this model; open the data again.`);
-        }
-        dataset = withoutFirst(d.dataset, options.heldOut ?? 0);
+        dataset = withoutFirst(dataOf(modelId, options.dataId, 'evaluation data').dataset, options.heldOut ?? 0);
       }
       const cached = variantId !== null ? await variantOf(modelId, variantId, job) : null;
       await cancelPoint(job.signal, 'Measuring');
