@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PareError } from '../errors';
 import { parseCsv, readCsvDataset } from './csv';
 import type { DataTarget } from '../evaluate/dataset';
 import { inferPreprocessing } from '../evaluate/preprocessing';
+import { pareError } from './testing/pare-error';
 
 const csv = (name: string, text: string) => ({ name, data: new TextEncoder().encode(text) });
 const target = (inputShape: (number | null)[], modelLabels?: string[]): DataTarget => ({
@@ -11,16 +11,6 @@ const target = (inputShape: (number | null)[], modelLabels?: string[]): DataTarg
   modelLabels,
 });
 const IRIS = ['setosa', 'versicolor', 'virginica'];
-
-function error(f: () => unknown): PareError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PareError);
-    return e as PareError;
-  }
-  throw new Error('expected a PareError');
-}
 
 describe('parseCsv', () => {
   it('handles quotes, doubled quotes, CRLF, blank lines and line numbers', () => {
@@ -78,44 +68,44 @@ describe('readCsvDataset', () => {
 
   describe('stops with file, line and column on broken input', () => {
     it('a non-numeric cell', () => {
-      const e = error(() => readCsvDataset(csv('iris.csv', 'a,b,label\n1,2,setosa\n3,abc,setosa\n'), target([null, 2], IRIS)));
+      const e = pareError(() => readCsvDataset(csv('iris.csv', 'a,b,label\n1,2,setosa\n3,abc,setosa\n'), target([null, 2], IRIS)));
       expect(e.code).toBe('bad-data');
       expect(e.file).toBe('iris.csv');
       expect(e.message).toBe("'iris.csv' line 3, column 2 ('b') holds 'abc'; expected a number.");
     });
     it('an empty cell', () => {
-      const e = error(() => readCsvDataset(csv('t.csv', 'a,b,label\n1,,setosa\n'), target([null, 2], IRIS)));
+      const e = pareError(() => readCsvDataset(csv('t.csv', 'a,b,label\n1,,setosa\n'), target([null, 2], IRIS)));
       expect(e.message).toBe("'t.csv' line 2, column 2 ('b') is empty; expected a number.");
     });
     it('a ragged row', () => {
-      const e = error(() => readCsvDataset(csv('t.csv', 'a,b,label\n1,2,setosa\n1,2\n'), target([null, 2], IRIS)));
+      const e = pareError(() => readCsvDataset(csv('t.csv', 'a,b,label\n1,2,setosa\n1,2\n'), target([null, 2], IRIS)));
       expect(e.message).toBe("'t.csv' line 3 has 2 cells; the header has 3 columns.");
     });
     it('an unknown class name', () => {
-      const e = error(() => readCsvDataset(csv('t.csv', 'a,label\n1,setosa\n2,rose\n'), target([null, 1], IRIS)));
+      const e = pareError(() => readCsvDataset(csv('t.csv', 'a,label\n1,setosa\n2,rose\n'), target([null, 1], IRIS)));
       expect(e.message).toBe(
         "'t.csv' line 3, column 2 ('label') holds class 'rose', which is not among the 3 classes ('setosa', 'versicolor', 'virginica').",
       );
     });
     it('a class index beyond the model outputs', () => {
-      const e = error(() => readCsvDataset(csv('t.csv', 'a,label\n1,0\n2,3\n'), target([null, 1], IRIS)));
+      const e = pareError(() => readCsvDataset(csv('t.csv', 'a,label\n1,0\n2,3\n'), target([null, 1], IRIS)));
       expect(e.message).toBe("'t.csv' line 3, column 2 ('label') holds class index 3; the model has 3 classes (0 to 2).");
     });
     it('no header', () => {
-      const e = error(() => readCsvDataset(csv('t.csv', '1,2,0\n'), target([null, 2])));
+      const e = pareError(() => readCsvDataset(csv('t.csv', '1,2,0\n'), target([null, 2])));
       expect(e.message).toMatch(/'t.csv' line 1 holds only numbers; a header row/);
     });
     it('a missing chosen label column', () => {
-      const e = error(() => readCsvDataset(csv('t.csv', 'a,b\n1,2\n'), target([null, 1]), { labelColumn: 'y' }));
+      const e = pareError(() => readCsvDataset(csv('t.csv', 'a,b\n1,2\n'), target([null, 1]), { labelColumn: 'y' }));
       expect(e.message).toBe("'t.csv' has no column 'y'; its columns are 'a', 'b'.");
     });
     it('a feature count the model does not take', () => {
-      const e = error(() => readCsvDataset(csv('t.csv', 'a,b,label\n1,2,0\n'), target([null, 5])));
+      const e = pareError(() => readCsvDataset(csv('t.csv', 'a,b,label\n1,2,0\n'), target([null, 5])));
       expect(e.code).toBe('shape-mismatch');
       expect(e.message).toBe("'t.csv' has 2 feature columns besides the label column 'label'; the model's input [null, 5] takes 5 values per sample.");
     });
     it('an empty file', () => {
-      expect(error(() => readCsvDataset(csv('t.csv', ''), target([null, 1]))).message).toMatch(/is empty/);
+      expect(pareError(() => readCsvDataset(csv('t.csv', ''), target([null, 1]))).message).toMatch(/is empty/);
     });
   });
 });

@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { PareError } from '../errors';
 import { readIdx, readIdxPair, writeIdx } from './idx';
+import { pareError } from './testing/pare-error';
 
 const DIR = '/usr/share/datasets/fashion-mnist';
 const read = (name: string) => new Uint8Array(readFileSync(`${DIR}/${name}`));
-
-/** Runs fn and returns the PareError it throws (fails the test if it throws anything else or nothing). */
-function pareError(fn: () => unknown): PareError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PareError);
-    return e as PareError;
-  }
-  throw new Error('expected a PareError, nothing was thrown');
-}
 
 /** A raw IDX header + body built by hand, independent of writeIdx. */
 function rawIdx(type: number, dims: number[], body: number[] | Uint8Array): Uint8Array {

@@ -5,10 +5,10 @@
  */
 import { encode as encodeJpeg } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { PareError } from '../errors';
 import { sniffImageSize } from './image-decoder';
 import { decodeImage, nodeImageDecoder } from './node-decoder';
 import { makePng, type PngSpec } from './testing/make-png';
+import { pareError } from './testing/pare-error';
 
 /** Pseudo-random integers in [0, max] so filters have something to predict. */
 function noise(n: number, max: number, seed: number): number[] {
@@ -17,16 +17,6 @@ function noise(n: number, max: number, seed: number): number[] {
     s = (s * 1103515245 + 12345) >>> 0;
     return (s >>> 8) % (max + 1);
   });
-}
-
-function thrown(f: () => unknown): PareError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PareError);
-    return e as PareError;
-  }
-  throw new Error('expected a PareError');
 }
 
 /** What the RGBA of a spec must be, computed from the PNG specification's colour rules. */
@@ -99,7 +89,7 @@ describe('PNG', () => {
   it('a flipped byte (a chunk CRC mismatch) is reported as a damaged PNG, naming the file', () => {
     const png = makePng({ width: 4, height: 4, colourType: 0, pixels: noise(16, 255, 22) });
     png[png.length - 20] ^= 0xff;
-    const e = thrown(() => decodeImage(png, 'cat/1.png'));
+    const e = pareError(() => decodeImage(png, 'cat/1.png'));
     expect(e.code).toBe('bad-data');
     expect(e.file).toBe('cat/1.png');
     expect(e.message).toMatch(/^'cat\/1.png' is a damaged PNG file: .+\.$/);
@@ -107,7 +97,7 @@ describe('PNG', () => {
 
   it('a truncated PNG is damaged', () => {
     const png = makePng({ width: 8, height: 8, colourType: 2, pixels: noise(192, 255, 23) });
-    expect(thrown(() => decodeImage(png.subarray(0, 40), 'short.png')).code).toBe('bad-data');
+    expect(pareError(() => decodeImage(png.subarray(0, 40), 'short.png')).code).toBe('bad-data');
   });
 
   it('refuses an image past the pixel limit from its header, before decoding', () => {
@@ -115,7 +105,7 @@ describe('PNG', () => {
     const ihdr = new DataView(png.buffer, 16, 8);
     ihdr.setUint32(0, 40_000);
     ihdr.setUint32(4, 30_000);
-    const e = thrown(() => decodeImage(png, 'huge.png'));
+    const e = pareError(() => decodeImage(png, 'huge.png'));
     expect(e.code).toBe('too-large');
     expect(e.message).toBe("'huge.png' is 40,000x30,000 pixels; Pare decodes images of at most 100 megapixels.");
     // The IHDR CRC no longer matches either: only a size check made before decoding gives this message.
@@ -149,7 +139,7 @@ describe('JPEG', () => {
     expect(sniffImageSize(file)).toEqual({ width: 16, height: 16 });
     file.set([0xea, 0x60, 0xea, 0x60], sof + 5); // 60,000 x 60,000
     expect(sniffImageSize(file)).toEqual({ width: 60_000, height: 60_000 });
-    const e = thrown(() => decodeImage(file, 'huge.jpg'));
+    const e = pareError(() => decodeImage(file, 'huge.jpg'));
     expect(e.code).toBe('too-large');
     expect(e.message).toBe("'huge.jpg' is 60,000x60,000 pixels; Pare decodes images of at most 100 megapixels.");
   });
@@ -157,7 +147,7 @@ describe('JPEG', () => {
   it('a damaged JPEG is reported with the reason, naming the file', () => {
     const file = new Uint8Array(encodeJpeg({ width: 16, height: 16, data: gradient(16, 16) }, 90).data);
     file.fill(0, 200, 260);
-    const e = thrown(() => decodeImage(file, 'shirt/7.jpg'));
+    const e = pareError(() => decodeImage(file, 'shirt/7.jpg'));
     expect(e.code).toBe('bad-data');
     expect(e.message).toMatch(/^'shirt\/7.jpg' is a damaged JPEG file: .+\.$/);
   });
@@ -166,13 +156,13 @@ describe('JPEG', () => {
 describe('other files', () => {
   it('GIF, WebP and BMP are named and refused as unsupported', () => {
     const gif = new TextEncoder().encode('GIF89a......');
-    const e = thrown(() => decodeImage(gif, 'anim.gif'));
+    const e = pareError(() => decodeImage(gif, 'anim.gif'));
     expect(e.code).toBe('unsupported');
     expect(e.message).toBe("'anim.gif' is a GIF image; outside the browser Pare decodes PNG and JPEG.");
   });
 
   it('bytes that are no image at all', () => {
-    const e = thrown(() => decodeImage(new TextEncoder().encode('hello, world'), 'notes.png'));
+    const e = pareError(() => decodeImage(new TextEncoder().encode('hello, world'), 'notes.png'));
     expect(e.code).toBe('bad-data');
     expect(e.message).toMatch(/^'notes.png' is not an image/);
   });
