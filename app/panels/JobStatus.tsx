@@ -16,6 +16,7 @@ const phaseText: Record<JobPhase, string> = {
   data: 'reading data',
   search: 'recipes tried',
   sensitivity: 'layers measured',
+  train: 'epochs trained',
 };
 
 /** The job's status, shown only for the kinds of job started from the panel it sits in. */

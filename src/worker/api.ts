@@ -20,8 +20,9 @@ import type { HistogramPair } from '../studio/histogram';
 import type { SizeEstimate } from '../studio/size-estimate';
 import type { SearchTarget } from '../auto/search';
 import type { SensitivityResult, SensitivityRow } from '../calibrate/sensitivity';
+import type { TrainProgress } from '../train/types';
 
-export type { SearchTarget, SensitivityResult, SensitivityRow, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
+export type { TrainProgress, SearchTarget, SensitivityResult, SensitivityRow, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
 
 /** How data is opened: the user's pixel scaling and class names instead of the stated or inferred ones. */
 export interface OpenDataOptions {
@@ -74,7 +75,7 @@ export interface StudioError {
 }
 
 /** What a long call is doing, reported through its progress callback (at most every ~100 ms, and at the end). */
-export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data' | 'search' | 'sensitivity';
+export type JobPhase = 'apply' | 'size' | 'accuracy' | 'fidelity' | 'latency' | 'export' | 'data' | 'search' | 'sensitivity' | 'train';
 
 export interface JobProgress {
   phase: JobPhase;
@@ -83,7 +84,10 @@ export interface JobProgress {
   /** Estimated time left in this phase, when known. */
   etaMs: number | null;
   /** A result streamed while the job runs (never throttled away), for live tables and charts. */
-  streamed?: { kind: 'sensitivity-row'; row: SensitivityRow };
+  streamed?:
+    | { kind: 'sensitivity-row'; row: SensitivityRow }
+    /** A training step's progress (`where` names the step, 'recipe.steps[0]'): batches throttled, epochs never. */
+    | { kind: 'training'; where: string; progress: TrainProgress };
 }
 
 export type ProgressCallback = (progress: JobProgress) => void;

@@ -41,7 +41,7 @@ import { classNamesProblem } from './class-names';
 import { measureModel } from './measure';
 import { findRecipe } from './find-recipe';
 import { sensitivity } from '../calibrate/sensitivity';
-import { phaseReporter } from './progress';
+import { phaseReporter, trainingReporter } from './progress';
 import { VariantCache, type CachedVariant } from './variant-cache';
 import { formatStored } from '../text/wording';
 
@@ -170,6 +170,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       data: handle.data,
       onProgress: (p) => report(p.done, p.total),
       signal: job.signal,
+      onTraining: trainingReporter(job.onProgress),
     });
   }
 

@@ -8,7 +8,7 @@ import type { OpenedModel } from '../model/types';
 import { applyRecipe } from '../recipe/apply';
 import type { RecipeData } from '../recipe/run/context';
 import { recipeHash, type DataRole, type Recipe } from '../recipe/schema';
-import type { ApplyProgress, Variant } from '../recipe/variant';
+import type { ApplyOptions, ApplyProgress, Variant } from '../recipe/variant';
 
 export interface CachedVariant {
   recipe: Recipe;
@@ -37,6 +37,9 @@ export class VariantCache {
       data?: Partial<Record<DataRole, RecipeData>>;
       onProgress?: (p: ApplyProgress) => void;
       signal?: AbortSignal;
+      /** Training steps' progress, and a signal that ends training early keeping the best checkpoint. */
+      onTraining?: ApplyOptions['onTraining'];
+      stopTraining?: AbortSignal;
     } = {},
   ): Promise<CachedVariant> {
     const hash = options.key ?? recipeHash(recipe);
@@ -49,7 +52,13 @@ export class VariantCache {
       models.set(hash, found);
       return found;
     }
-    const building = applyRecipe(model, recipe, { data: options.data, onProgress: options.onProgress, signal: options.signal }).then(
+    const building = applyRecipe(model, recipe, {
+      data: options.data,
+      onProgress: options.onProgress,
+      signal: options.signal,
+      onTraining: options.onTraining,
+      stopTraining: options.stopTraining,
+    }).then(
       (variant) => ({ recipe, variant }),
     );
     models.set(hash, building);
