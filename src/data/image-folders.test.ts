@@ -109,6 +109,25 @@ describe('readImageFolderDataset', () => {
     ]);
   });
 
+  it('reads images without class folders as unlabelled (loose, or in the one folder dropped)', async () => {
+    const loose = readImageFolderDataset([f('b.png', solidGrayPng(2, 2, 255)), f('a.png', solidGrayPng(2, 2, 0))], target([null, 2, 2, 1]), nodeImageDecoder);
+    expect(loose.labelled).toBe(false);
+    expect(loose.classSource).toBe('none');
+    expect(loose.description).toBe('2 unlabelled images (no class folders: fidelity to the original, and calibration), resized to 2x2.');
+    const b = await loose.batch(0, 2);
+    expect(b.labels).toBeNull();
+    expect(Array.from(b.inputs)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]); // sorted by name: a.png first
+    const labels = ['T-shirt/top', 'Trouser'];
+    const folder = readImageFolderDataset([f('holiday/1.png', solidGrayPng(2, 2, 0)), f('holiday/2.png', solidGrayPng(2, 2, 0))], target([null, 2, 2, 1], labels), nodeImageDecoder);
+    expect(folder.labelled).toBe(false);
+    expect(folder.classNames).toEqual(labels);
+    expect(folder.description).toMatch(/^2 unlabelled images in 'holiday\/'/);
+    // A lone folder named after one of the model's classes is that class.
+    const oneClass = readImageFolderDataset([f('Trouser/1.png', solidGrayPng(2, 2, 0))], target([null, 2, 2, 1], labels), nodeImageDecoder);
+    expect(oneClass.labelled).toBe(true);
+    expect(Array.from((await oneClass.batch(0, 1)).labels!)).toEqual([1]);
+  });
+
   it('refuses when no image can be used, saying what was found', () => {
     const files = [f('readme.md', text('hi'))];
     expect(() => readImageFolderDataset(files, target([null, 1, 1, 1]), nodeImageDecoder, { folders: ['x'] })).toThrow(

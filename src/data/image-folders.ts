@@ -10,7 +10,7 @@ import { parseLabelsFile, resolveClassOrder, unknownNamesText } from '../evaluat
 import { countText, joinAnd, plural, type Batch, type Dataset, type DataTarget, type SkippedItem } from '../evaluate/dataset';
 import { IMAGE_EXTENSIONS, isImageName, type ImageDecoder } from './image-decoder';
 import { writeModelInput } from '../evaluate/pixels';
-import { sampleShapeFor, shapeText } from '../evaluate/preprocessing';
+import { sampleShapeFor, shapeText, type Preprocessing } from '../evaluate/preprocessing';
 import type { DataReader } from './types';
 
 export interface ImageFolderOptions {
@@ -89,6 +89,18 @@ export function readImageFolderDataset(
     if (!images.has(folder)) images.set(folder, []);
     images.get(folder)!.push({ name, data: f.data });
   }
+  // Images with no class folders (loose, or all in the one folder that was dropped) are unlabelled: they
+  // calibrate and measure fidelity. A lone folder the model's labels or a labels file name is still a class.
+  const lone = images.size === 1 && rootImages.length === 0 ? [...images.keys()][0]! : null;
+  const loneOrder = lone === null ? null : resolveClassOrder([lone.split('/').pop()!], {
+    modelLabels: target.modelLabels,
+    labelsFile: labelsFile ? parseLabelsFile(labelsFile) : undefined,
+  });
+  const loneIsClass = loneOrder !== null && loneOrder.source !== 'data' && loneOrder.unknown.length === 0;
+  if ((rootImages.length && images.size === 0) || (lone !== null && !loneIsClass)) {
+    const loose = rootImages.length ? files.filter((f) => !f.name.includes('/') && isImageName(f.name)) : images.get(lone!)!;
+    return unlabelledImages(loose, target, pre, sampleShape, decoder, skipped, lone);
+  }
   if (rootImages.length) {
     skipped.push({ item: fileList(rootImages), reason: 'not inside a class folder (one folder per class is expected)', count: rootImages.length });
   }
@@ -131,8 +143,6 @@ export function readImageFolderDataset(
   }
 
   const classNames = order.classNames;
-  const per = pre.height * pre.width * pre.channels;
-  const reported = new Set<string>();
   const perClass = new Map<number, number>();
   for (const e of entries) perClass.set(e.label, (perClass.get(e.label) ?? 0) + 1);
   const description =
@@ -153,26 +163,68 @@ export function readImageFolderDataset(
     description,
     inputs: null,
     labels: null,
-    async batch(start: number, end: number): Promise<Batch> {
-      const slice = entries.slice(Math.max(0, start), Math.max(0, Math.min(end, entries.length)));
-      const decoded = await Promise.allSettled(slice.map((e) => decoder.decode(e.data, e.name)));
-      const inputs = new Float32Array(slice.length * per);
-      const labels = new Int32Array(slice.length);
-      let count = 0;
-      decoded.forEach((d, i) => {
-        const e = slice[i];
-        if (d.status === 'fulfilled') {
-          const { width, height, rgba } = d.value;
-          writeModelInput({ width, height, channels: 4, data: rgba }, pre, inputs, count * per);
-          labels[count++] = e.label;
-        } else if (!reported.has(e.name)) {
-          reported.add(e.name);
-          const msg = d.reason instanceof Error ? d.reason.message : String(d.reason);
-          skipped.push({ item: e.name, reason: msg, count: 1 });
-        }
-      });
-      return { inputs: inputs.subarray(0, count * per), labels: labels.subarray(0, count), count };
-    },
+    batch: imageBatches(entries, pre, decoder, skipped, true),
+  };
+}
+
+/**
+ * Batches of `entries`, decoded, resized and scaled when asked for; an image that fails to decode is skipped (once
+ * noted in `skipped`, with the decoder's reason), so a batch may hold fewer samples than asked.
+ */
+function imageBatches(entries: Entry[], pre: Preprocessing, decoder: ImageDecoder, skipped: SkippedItem[], withLabels: boolean): Dataset['batch'] {
+  const per = pre.height * pre.width * pre.channels;
+  const reported = new Set<string>();
+  return async (start, end) => {
+    const slice = entries.slice(Math.max(0, start), Math.max(0, Math.min(end, entries.length)));
+    const decoded = await Promise.allSettled(slice.map((e) => decoder.decode(e.data, e.name)));
+    const inputs = new Float32Array(slice.length * per);
+    const labels = new Int32Array(slice.length);
+    let count = 0;
+    decoded.forEach((d, i) => {
+      const e = slice[i];
+      if (d.status === 'fulfilled') {
+        const { width, height, rgba } = d.value;
+        writeModelInput({ width, height, channels: 4, data: rgba }, pre, inputs, count * per);
+        labels[count++] = e.label;
+      } else if (!reported.has(e.name)) {
+        reported.add(e.name);
+        const msg = d.reason instanceof Error ? d.reason.message : String(d.reason);
+        skipped.push({ item: e.name, reason: msg, count: 1 });
+      }
+    });
+    return { inputs: inputs.subarray(0, count * per), labels: withLabels ? labels.subarray(0, count) : null, count };
+  };
+}
+
+/** Images without classes (`folder`: the one folder they were in, or null when loose): for fidelity and calibration. */
+function unlabelledImages(
+  list: InputFile[],
+  target: DataTarget,
+  pre: Preprocessing,
+  sampleShape: number[],
+  decoder: ImageDecoder,
+  skipped: SkippedItem[],
+  folder: string | null,
+): Dataset {
+  const entries: Entry[] = list.map((f) => ({ name: f.name, data: f.data, label: -1 }));
+  entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  const where = folder === null ? '' : ` in '${folder}/'`;
+  const description =
+    `${plural(entries.length, 'unlabelled image')}${where} (no class folders: fidelity to the original, and calibration), resized to ${pre.width}x${pre.height}` +
+    (skipped.length ? `; ${plural(skipped.reduce((a, s) => a + s.count, 0), 'file')} skipped` : '') + '.';
+  return {
+    kind: 'images',
+    size: entries.length,
+    sampleShape,
+    classNames: target.modelLabels ?? [],
+    classSource: target.modelLabels ? 'model' : 'none',
+    labelled: false,
+    preprocessing: pre,
+    skipped,
+    description,
+    inputs: null,
+    labels: null,
+    batch: imageBatches(entries, pre, decoder, skipped, false),
   };
 }
 

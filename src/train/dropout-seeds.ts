@@ -5,6 +5,7 @@
  * when training ends.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { TrainableModel } from './types';
 
 const SEEDED = new Set(['Dropout', 'SpatialDropout1D']);
 
@@ -20,7 +21,7 @@ function dropoutLayers(layers: tf.layers.Layer[], out: Seeded[] = []): Seeded[] 
 }
 
 /** Seeds each Dropout layer of `model` for a step; `restore()` gives the layers their own seeds back. */
-export function dropoutSeeder(model: tf.LayersModel, runSeed: number): { seedStep(step: number): void; restore(): void } {
+export function dropoutSeeder(model: Pick<TrainableModel, 'layers'>, runSeed: number): { seedStep(step: number): void; restore(): void } {
   const layers = dropoutLayers(model.layers);
   const own = layers.map((l) => l.seed);
   return {

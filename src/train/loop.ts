@@ -19,12 +19,12 @@ import { labelLoss, distillLoss, totalLoss, type OutputKind } from './losses';
 import { MaskSet, maskOfZeros } from './masks';
 import { gather, samplesOf, shuffled, splitValidation, type SampleSet } from './samples';
 import { pruneUpdates, scheduleFor } from './schedule';
-import type { EpochRecord, TrainOptions, TrainProgress, TrainResult } from './types';
+import type { EpochRecord, TrainableModel, TrainOptions, TrainProgress, TrainResult } from './types';
 
 const VALIDATION_BATCH = 256;
 
 interface Run {
-  model: tf.LayersModel;
+  model: TrainableModel;
   output: OutputKind;
   classes: number;
   options: TrainOptions;
@@ -63,7 +63,7 @@ function better(monitor: 'accuracy' | 'loss', e: EpochRecord, best: EpochRecord 
   return l < (best.validationLoss ?? best.loss);
 }
 
-function variablesByName(model: tf.LayersModel): Map<string, tf.Variable> {
+function variablesByName(model: TrainableModel): Map<string, tf.Variable> {
   return new Map(model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable]));
 }
 
@@ -75,7 +75,7 @@ function variablesByName(model: tf.LayersModel): Map<string, tf.Variable> {
  *     output: 'logits', onProgress: (p) => p.kind === 'epoch' && console.log(p.validationAccuracy) });
  *   r.summary; // 'Trained 3 epochs; kept epoch 3 (validation accuracy 88.1%).'
  */
-export async function trainLayersModel(model: tf.LayersModel, data: Parameters<typeof samplesOf>[0], options: TrainOptions): Promise<TrainResult> {
+export async function trainLayersModel(model: TrainableModel, data: Parameters<typeof samplesOf>[0], options: TrainOptions): Promise<TrainResult> {
   const all = await samplesOf(data, 'The training data');
   const classes = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1] ?? 0;
   checkLabels(all, classes, options, 'Training');

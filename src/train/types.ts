@@ -37,7 +37,7 @@ export interface TrainOptions {
   masks?: ReadonlyMap<string, Float32Array>;
   pruning?: GradualPruning;
   /** A teacher whose outputs supervise the student's, read as the same `output` kind. */
-  teacher?: { model: tf.LayersModel; spec: DistillSpec };
+  teacher?: { model: Pick<TrainableModel, 'apply'>; spec: DistillSpec };
   /** Checked between batches: training stops, restores the best checkpoint and says it was cancelled. */
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
@@ -85,4 +85,26 @@ export interface TrainResult {
   summary: string;
   steps: number;
   samplesPerSecond: number;
+}
+
+/** A weight the loop reads, trains and checkpoints, as a tf.LayerVariable shows itself. */
+export interface TrainableWeight {
+  /** The manifest's name for it. */
+  originalName: string;
+  read(): tf.Tensor;
+  write(value: tf.Tensor): void;
+  dtype: tf.DataType;
+}
+
+/**
+ * What the loop trains: a tf.LayersModel, or a graph model made trainable (graph-trainable.ts). `apply` runs it
+ * on a batch (`training` turns dropout on, in layers models); `weights` are every weight a checkpoint copies,
+ * `trainableWeights` the ones the optimizer moves; `layers` are searched for Dropout layers to seed.
+ */
+export interface TrainableModel {
+  outputs: { shape: (number | null)[] }[];
+  apply(x: tf.Tensor, kwargs: { training: boolean }): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
+  weights: TrainableWeight[];
+  trainableWeights: TrainableWeight[];
+  layers: tf.layers.Layer[];
 }

@@ -14,7 +14,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { PareError, type PareWarning } from '../../errors';
 import { pruneGlobal } from '../../prune';
 import type { DistillSpec, OutputKind } from '../../train/losses';
-import type { TrainOptions } from '../../train/types';
+import type { TrainableModel, TrainOptions } from '../../train/types';
 import type { FinetuneStep } from '../steps';
 import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
 import type { StepContext } from './context';
@@ -36,22 +36,26 @@ function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefine
 
 export async function runFinetune(model: WorkingModel, step: FinetuneStep, ctx: StepContext): Promise<WorkingModel> {
   ctx.checkAbort();
-  if (model.format !== 'layers-model') {
-    throw new PareError('unsupported', `${ctx.where} ('finetune') trains layers models; this is a graph model, whose weights Pare cannot train yet. Use the prune and quantize steps without fine-tuning.`);
-  }
   const data = ctx.data.training;
   if (!data) throw new PareError('missing-data', `${ctx.where} ('finetune') needs the training data set, and none was given.`);
-  const [tfjs, { trainLayersModel, trainingTopology, maskOfZeros }] = await Promise.all([import('@tensorflow/tfjs'), import('../../train/index')]);
+  const [tfjs, { trainLayersModel, trainingTopology, maskOfZeros }, { trainableGraph, graphTrainableWeights }] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('../../train/index'),
+    import('../../train/graph-trainable'),
+  ]);
   ctx.noteModelRun(tfjs.getBackend());
 
-  const load = async (m: WorkingModel) => {
+  // Layers models train as they are (a final softmax made linear); graph models with their kernels and biases as
+  // variables (train/graph-trainable.ts), refused with the op that stops them.
+  const load = async (m: WorkingModel): Promise<{ model: TrainableModel; output: OutputKind; dispose(): void }> => {
     const artifacts = workingArtifacts(m);
+    if (m.format === 'graph-model') return trainableGraph(artifacts, graphTrainableWeights(m.weights), `${ctx.where} ('finetune')`);
     const t = trainingTopology(artifacts.modelTopology);
     const loaded = await tfjs.loadLayersModel(tfjs.io.fromMemory({ ...artifacts, modelTopology: t.topology as tf.io.ModelArtifacts['modelTopology'] }));
-    return { model: loaded, output: t.output };
+    return { model: loaded, output: t.output, dispose: () => loaded.dispose() };
   };
   const student = await load(model);
-  let teacher: tf.LayersModel | null = null;
+  let teacher: { model: TrainableModel; dispose(): void } | null = null;
   const warnings: PareWarning[] = [];
   try {
     const labelled = data.dataset.labelled;
@@ -60,10 +64,10 @@ export async function runFinetune(model: WorkingModel, step: FinetuneStep, ctx: 
     if (step.distill) {
       const fromSource = (step.distill.teacher ?? 'source') === 'source';
       const t = await load(fromSource ? { ...model, modelTopology: model.source.artifacts.modelTopology, weights: model.source.weights.map((w) => ({ ...w, masked: false, prune: { mode: 'none' } })) } : model);
-      teacher = t.model;
-      const same = JSON.stringify(teacher.outputs[0]!.shape) === JSON.stringify(student.model.outputs[0]!.shape);
+      teacher = t;
+      const same = JSON.stringify(teacher.model.outputs[0]!.shape) === JSON.stringify(student.model.outputs[0]!.shape);
       if (!same) {
-        throw new PareError('unsupported', `${ctx.where}.distill: the teacher ('${step.distill.teacher ?? 'source'}') outputs ${JSON.stringify(teacher.outputs[0]!.shape)} and the model being trained ${JSON.stringify(student.model.outputs[0]!.shape)}; use "teacher": "input" after a step that changes the outputs.`);
+        throw new PareError('unsupported', `${ctx.where}.distill: the teacher ('${step.distill.teacher ?? 'source'}') outputs ${JSON.stringify(teacher.model.outputs[0]!.shape)} and the model being trained ${JSON.stringify(student.model.outputs[0]!.shape)}; use "teacher": "input" after a step that changes the outputs.`);
       }
       const spec: DistillSpec = {
         loss: step.distill.loss ?? (output === 'values' ? 'mse' : 'soft-targets'),
@@ -73,7 +77,7 @@ export async function runFinetune(model: WorkingModel, step: FinetuneStep, ctx: 
       if (spec.loss === 'soft-targets' && output === 'values') {
         throw new PareError('bad-recipe', `${ctx.where}.distill.loss "soft-targets" needs class scores, and this model's output does not end in softmax; use "mse" or "cosine".`);
       }
-      distill = { model: teacher, spec };
+      distill = { model: teacher.model, spec };
     } else if (!labelled) {
       throw new PareError('bad-data', `${ctx.where} ('finetune'): the training data has no labels; add "distill" so the original model teaches from its outputs.`);
     }
@@ -105,13 +109,13 @@ export async function runFinetune(model: WorkingModel, step: FinetuneStep, ctx: 
     if (step.sparsity) exactSparsity(weights, pruned, step.sparsity.to);
     return { ...model, weights, warnings: [...model.warnings, ...warnings] };
   } finally {
-    student.model.dispose();
+    student.dispose();
     teacher?.dispose();
   }
 }
 
 /** The trained values of every weight the model trains or updates (batch-norm statistics too); others shared. */
-function readBack(model: WorkingModel, trained: tf.LayersModel, masks: Map<string, Float32Array>): WorkingWeight[] {
+function readBack(model: WorkingModel, trained: TrainableModel, masks: Map<string, Float32Array>): WorkingWeight[] {
   const byName = new Map(trained.weights.map((w) => [w.originalName, w]));
   return model.weights.map((w) => {
     const v = byName.get(w.name);
