@@ -113,7 +113,14 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
   return { stores, warnings: [...warnings, ...notes] };
 }
 
-export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
+/**
+ * Stores every weight. `owned`: the caller drops `model` once this returns and shares its weights list with nobody
+ * (applyRecipe, whose working models live only between its steps), so each weight's float32 values leave that list
+ * as soon as they are stored: the pruned copies of a large model then do not all live until the last tensor is
+ * stored (for `pare optimize` on 100M parameters, that peak was a whole float32 copy of the model). Only the list
+ * changes; no array is written.
+ */
+export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext, owned = false): Promise<WorkingModel> {
   if (step && (step.equalize || step.biasCorrection)) {
     const what = step.equalize ? '.equalize' : '.biasCorrection';
     throw new PareError('unsupported', `${ctx.where}${what} is not available in this version of Pare yet; leave it out.`);
@@ -137,6 +144,7 @@ export async function runQuantize(model: WorkingModel, step: QuantizeStep | unde
     if (typeof s.values === 'function') valuesOnFirstRead(weight, s.values);
     else weight.values = s.values;
     weights.push(weight);
+    if (owned) (model.weights as (WorkingWeight | undefined)[])[i] = undefined;
     await ctx.tick('quantize', w.name);
   }
   return { ...model, weights, warnings: [...model.warnings, ...warnings] };
