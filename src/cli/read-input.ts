@@ -62,6 +62,7 @@ async function readFolder(root: string): Promise<InputFile[]> {
     files.push({ name, data });
     // The shards this manifest names, in its order, as they are found in the folder (the readers match them).
     const dir = name.slice(0, name.lastIndexOf('/') + 1);
+    if (data.byteLength > MANIFEST_PARSE_BYTES) continue; // a data file, not a model's JSON: not parsed here
     const shards = manifestPaths(data).flatMap((p) => [normalizePath(dir + p), normalizePath(dir + safeDecode(p))]);
     const ordered = [...new Set(shards)].filter((n) => found.has(n) && !/\.json$/i.test(n));
     const joined = await readJoined(ordered.map((n) => found.get(n)!));
@@ -71,6 +72,9 @@ async function readFolder(root: string): Promise<InputFile[]> {
   for (const [name, full] of found) if (!/\.json$/i.test(name)) files.push({ name, data: new Uint8Array(await readFile(full)) });
   return files.sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** Model JSONs are a few MB at most (topology and manifest); larger JSON files in a folder are not parsed to order reads. */
+const MANIFEST_PARSE_BYTES = 64 * 1024 * 1024;
 
 /** The shard paths of a model JSON's manifest, in order; none when it is no JSON or has no manifest. */
 function manifestPaths(jsonBytes: Uint8Array): string[] {
