@@ -10,6 +10,9 @@
  *   inspect   runCli(['inspect', dir, '--json']) in process (the parent passes it the uint8 export of optimize)
  *   copy      the model opened (untimed), then TypedArray.set of every weight into buffers allocated beforehand
  *             (after one warm-up pass): the least any pass over the weights costs
+ *   alloc     the model opened (untimed), then a new copy of every weight (`slice`): what any kernel that writes
+ *             new arrays pays before it computes anything (fresh pages, zeroed by the OS)
+ *   idle      the CLI's modules loaded and nothing else: the memory every task pays before it reads a byte
  * Prints one JSON line: wall and CPU ms of the timed part, peak RSS of the process, and the peak of heap +
  * ArrayBuffer memory sampled every 20 ms. BENCH_PARE_ROOT points at another checkout's sources (for figures
  * before a change); it defaults to this one.
@@ -61,6 +64,10 @@ async function run(): Promise<() => Promise<unknown>> {
       return JSON.parse(text);
     };
   }
+  if (task === 'idle') {
+    await load<typeof import('../src/cli/main')>('src/cli/main.ts');
+    return async () => {};
+  }
   const model = await opened();
   if (task === 'apply') {
     const { applyRecipe } = await load<typeof import('../src/recipe/apply')>('src/recipe/apply.ts');
@@ -79,6 +86,12 @@ async function run(): Promise<() => Promise<unknown>> {
       return values.map((v) => quantizeAffine(v, 8));
     };
   }
+  if (task === 'alloc') {
+    const sources = model.weights.map((w) => w.values);
+    const copy = async () => sources.map((s) => s.slice());
+    await copy(); // warm: the loop compiled (its arrays are let go)
+    return copy;
+  }
   if (task === 'copy') {
     const sources = model.weights.map((w) => w.values);
     const targets = sources.map((s) => new Float32Array(s.length));
@@ -86,7 +99,7 @@ async function run(): Promise<() => Promise<unknown>> {
     await copy(); // warm: pages of the targets touched, the loop compiled
     return copy;
   }
-  throw new Error(`Unknown task '${task}'; expected optimize, apply, kernels or copy.`);
+  throw new Error(`Unknown task '${task}'; expected optimize, inspect, apply, kernels, copy, alloc or idle.`);
 }
 
 const timed = await run();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -72,4 +72,25 @@ describe('readInput', () => {
     const bytes = (m: typeof fromJson) => Buffer.from(m.artifacts.weightData as ArrayBuffer);
     expect(bytes(fromJson).equals(bytes(fromFolder))).toBe(true);
   });
+
+  it('a real model cut into shards opens from one buffer it read them into, in manifest order, not from a copy', async () => {
+    const json = JSON.parse(await readFile(join(REAL, 'human-emotion', 'emotion.json'), 'utf8'));
+    const bin = new Uint8Array(await readFile(join(REAL, 'human-emotion', 'emotion.bin')));
+    // Three shards named so that name order is not manifest order (shard10 sorts before shard2).
+    const names = ['group1-shard2of3.bin', 'group1-shard10of3.bin', 'group1-shard1of3.bin'];
+    const cut = [0, 1000, Math.floor(bin.length / 2), bin.length];
+    await mkdir(join(dir, 'cut'), { recursive: true });
+    await writeFile(join(dir, 'cut', 'model.json'), JSON.stringify({ ...json, weightsManifest: [{ ...json.weightsManifest[0], paths: names }] }));
+    for (let i = 0; i < 3; i++) await writeFile(join(dir, 'cut', names[i]!), bin.subarray(cut[i], cut[i + 1]));
+    const whole = await openModel(await readInput(join(REAL, 'human-emotion')));
+    for (const path of [join(dir, 'cut'), join(dir, 'cut', 'model.json')]) {
+      const files = await readInput(path);
+      const shards = names.map((n) => files.find((f) => f.name.endsWith(n))!.data);
+      const model = await openModel(files);
+      expect(Buffer.from(model.artifacts.weightData as ArrayBuffer).equals(Buffer.from(bin))).toBe(true);
+      expect(model.artifacts.weightData).toBe(shards[0]!.buffer);
+      expect(model.weights.map((w) => [w.name, Array.from(w.values.subarray(0, 8))])).toEqual(whole.weights.map((w) => [w.name, Array.from(w.values.subarray(0, 8))]));
+    }
+  });
 });
+

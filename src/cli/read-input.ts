@@ -32,27 +32,79 @@ export async function readInput(path: string): Promise<InputFile[]> {
   return [{ name, data }, ...(await readSiblings(dirname(path), name, data))];
 }
 
-/** Every file under a folder, named as a browser names a dropped folder's files; junk folders are not entered. */
+/**
+ * Every file under a folder, named as a browser names a dropped folder's files; junk folders are not entered. The
+ * shards a model JSON in it names are read back to back into one buffer, in manifest order (see readJoined).
+ */
 async function readFolder(root: string): Promise<InputFile[]> {
   // A leading dot would make every name look like a hidden file to the readers ('.cache/model.json').
   const top = basename(root.replace(/[\\/]+$/, '')).replace(/^\.+/, '') || 'input';
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files: InputFile[] = [];
+  const found = new Map<string, string>(); // name -> full path
   const junk: string[] = [];
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
     const name = normalizePath(`${top}/${relative(root, full).split(sep).join('/')}`);
     if (isJunkPath(name)) junk.push(name);
-    else files.push({ name, data: new Uint8Array(await readFile(full)) });
+    else found.set(name, full);
   }
-  if (files.length === 0) {
+  if (found.size === 0) {
     // Said here, naming the folder: an empty list would read "Nothing was dropped" further on.
     const shown = junk.slice(0, 3).map(quoteName).join(', ') + (junk.length > 3 ? ', …' : '');
     const what = junk.length ? `holds only hidden or system files (${shown})` : 'holds no files';
     throw new PareError('empty-input', `The folder ${quoteName(root)} ${what}; expected a model's or a data set's files.`, { file: root });
   }
+  const files: InputFile[] = [];
+  for (const [name, full] of found) {
+    if (!/\.json$/i.test(name)) continue;
+    const data = new Uint8Array(await readFile(full));
+    files.push({ name, data });
+    // The shards this manifest names, in its order, as they are found in the folder (the readers match them).
+    const dir = name.slice(0, name.lastIndexOf('/') + 1);
+    if (data.byteLength > MANIFEST_PARSE_BYTES) continue; // a data file, not a model's JSON: not parsed here
+    const shards = manifestPaths(data).flatMap((p) => [normalizePath(dir + p), normalizePath(dir + safeDecode(p))]);
+    const ordered = [...new Set(shards)].filter((n) => found.has(n) && !/\.json$/i.test(n));
+    const joined = await readJoined(ordered.map((n) => found.get(n)!));
+    ordered.forEach((n, i) => files.push({ name: n, data: joined[i]! }));
+    ordered.forEach((n) => found.delete(n));
+  }
+  for (const [name, full] of found) if (!/\.json$/i.test(name)) files.push({ name, data: new Uint8Array(await readFile(full)) });
   return files.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Model JSONs are a few MB at most (topology and manifest); larger JSON files in a folder are not parsed to order reads. */
+const MANIFEST_PARSE_BYTES = 64 * 1024 * 1024;
+
+/** The shard paths of a model JSON's manifest, in order; none when it is no JSON or has no manifest. */
+function manifestPaths(jsonBytes: Uint8Array): string[] {
+  return manifestOf(jsonBytes).flatMap((g) => (Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+}
+
+function manifestOf(jsonBytes: Uint8Array): { paths?: unknown; weights?: unknown }[] {
+  try {
+    const json = JSON.parse(new TextDecoder().decode(jsonBytes)) as { weightsManifest?: unknown };
+    return Array.isArray(json?.weightsManifest) ? json.weightsManifest.filter((g) => typeof g === 'object' && g !== null) : [];
+  } catch {
+    return []; // not JSON: openModel says so
+  }
+}
+
+/**
+ * Files read back to back into one buffer, returned as views of it in the order given. The reader joins a model's
+ * shards into one buffer anyway; when they already lie in it in manifest order it takes that buffer as it is
+ * (formats/shards.ts), so a large model is not held twice (the files as read, and their join) while it opens.
+ */
+async function readJoined(paths: readonly string[]): Promise<Uint8Array[]> {
+  const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
+  const all = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (let i = 0; i < paths.length; i++) {
+    out.push(await readBounded(paths[i]!, sizes[i]!, all.subarray(at, at + sizes[i]!)));
+    at += sizes[i]!;
+  }
+  return out;
 }
 
 /**
@@ -62,35 +114,32 @@ async function readFolder(root: string): Promise<InputFile[]> {
  * A missing shard, or a path leaving the folder, is for openModel to report, with the same message as the page.
  */
 async function readSiblings(dir: string, jsonName: string, jsonBytes: Uint8Array): Promise<InputFile[]> {
-  let manifest: { paths?: unknown; weights?: unknown }[] = [];
-  try {
-    const json = JSON.parse(new TextDecoder().decode(jsonBytes)) as { weightsManifest?: unknown };
-    if (Array.isArray(json?.weightsManifest)) manifest = json.weightsManifest.filter((g) => typeof g === 'object' && g !== null);
-  } catch {
-    return []; // not JSON: openModel says so
-  }
-  const paths = manifest.flatMap((g) => (Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+  const manifest = manifestOf(jsonBytes);
+  const paths = manifestPaths(jsonBytes);
   const need = manifestBytes(manifest);
   const root = await realpath(dir);
+  const shards: { name: string; full: string }[] = [];
   const out: InputFile[] = [];
   for (const path of [...new Set([...paths, 'metadata.json'])]) {
     if (shardPathEscape(path) !== null) continue;
     for (const candidate of [path, safeDecode(path)]) {
-      const data = await readShardFile(root, candidate, path === 'metadata.json' ? METADATA_BYTES : need, jsonName);
-      if (data) {
-        out.push({ name: normalizePath(candidate), data });
+      const full = await checkShardFile(root, candidate, path === 'metadata.json' ? METADATA_BYTES : need, jsonName);
+      if (full) {
+        if (path === 'metadata.json') out.push({ name: normalizePath(candidate), data: new Uint8Array(await readFile(full)) });
+        else shards.push({ name: normalizePath(candidate), full });
         break;
       }
     }
   }
-  return out;
+  const joined = await readJoined(shards.map((f) => f.full));
+  return [...shards.map((f, i) => ({ name: f.name, data: joined[i]! })), ...out];
 }
 
 /** metadata.json holds labels and a few names; anything past this is not one. */
 const METADATA_BYTES = 16 * 1024 * 1024;
 
-/** One shard's bytes, or null when there is no such file; refuses what is not a regular file in the folder. */
-async function readShardFile(root: string, path: string, maxBytes: number, jsonName: string): Promise<Uint8Array | null> {
+/** The full path of one shard, or null when there is no such file; refuses what is not a regular file in the folder. */
+async function checkShardFile(root: string, path: string, maxBytes: number, jsonName: string): Promise<string | null> {
   const full = join(root, path);
   const info = await stat(full).catch(() => null);
   if (!info) return null;
@@ -110,14 +159,17 @@ async function readShardFile(root: string, path: string, maxBytes: number, jsonN
       { file: path },
     );
   }
-  return readBounded(full, info.size);
+  return full;
 }
 
-/** Reads at most `size` bytes: a file that grows while it is read cannot make this read without end. */
-async function readBounded(path: string, size: number): Promise<Uint8Array> {
+/**
+ * Reads at most `size` bytes (into `into` when given, which holds exactly `size`): a file that grows while it is
+ * read cannot make this read without end.
+ */
+async function readBounded(path: string, size: number, into?: Uint8Array): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    const data = new Uint8Array(size);
+    const data = into ?? new Uint8Array(size);
     let at = 0;
     while (at < size) {
       const { bytesRead } = await handle.read(data, at, size - at, at);

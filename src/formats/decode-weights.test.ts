@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeWeightValues, countNonFinite } from './decode-weights';
 import { fromFloat16 } from '../quantize';
@@ -61,5 +62,17 @@ describe('decodeWeightValues', () => {
   it('counts NaN and infinities', () => {
     expect(countNonFinite(new Float32Array([0, NaN, Infinity, -Infinity, 1]))).toBe(3);
     expect(countNonFinite(new Int32Array([1, 2]))).toBe(0);
+  });
+
+  it('counts as !Number.isFinite does on any bits (every NaN payload, both signs, subnormals, the largest float)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer()), fc.nat(2), (words, skip) => {
+        const all = new Float32Array(Int32Array.from([...Array<number>(skip).fill(0x7f800000), ...words]).buffer);
+        const view = all.subarray(skip);
+        expect(countNonFinite(view)).toBe(Array.from(view).filter((x) => !Number.isFinite(x)).length);
+      }),
+    );
+    const edges = Int32Array.of(0x7f7fffff, 0xff7fffff | 0, 0x7f800000, 0xff800000 | 0, 0x7f800001, 0xffffffff | 0, 1, 0x80000000 | 0);
+    expect(countNonFinite(new Float32Array(edges.buffer))).toBe(4);
   });
 });

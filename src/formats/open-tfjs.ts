@@ -19,6 +19,7 @@ import { readShards } from './shards';
 import { countNonFinite, countNonFiniteStored, decodeWeightValues } from './decode-weights';
 import { isRecord } from './context';
 import { quoteName } from '../files/quote';
+import { valuesOnFirstRead } from '../model/values-on-first-read';
 import type { FormatContext, ModelJsonChoice } from './types';
 
 export interface OpenOptions {
@@ -85,7 +86,7 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
       ...roles[i],
     } as WeightEntry;
     if (view) entry.values = view;
-    else decodeOnFirstRead(entry, () => decodeWeightValues(spec, stored));
+    else valuesOnFirstRead(entry, () => decodeWeightValues(spec, stored));
     return entry;
   });
 
@@ -126,23 +127,6 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
     ...(labels ? { labels } : {}),
     warnings,
   };
-}
-
-/**
- * Quantized (and misaligned) weights are decoded when their values are first read, then kept: inspecting a model
- * or showing its inventory needs shapes and bytes, not a float32 copy of every weight (4x the size of uint8 codes).
- * An enumerable getter that replaces itself with the plain value, so reads after the first cost nothing.
- */
-function decodeOnFirstRead(entry: WeightEntry, decode: () => WeightEntry['values']): void {
-  Object.defineProperty(entry, 'values', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const values = decode();
-      Object.defineProperty(entry, 'values', { value: values, enumerable: true, writable: false, configurable: false });
-      return values;
-    },
-  });
 }
 
 /**

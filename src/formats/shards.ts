@@ -43,8 +43,23 @@ export function readShards(ctx: FormatContext, modelJsonName: string, manifest: 
     return shards;
   });
   const files = groups.flat();
-  const joined = concatBytes(files.map((f) => f.data));
-  return { weightData: joined.buffer, files: files.map((f) => f.name) };
+  const parts = files.map((f) => f.data);
+  return { weightData: alreadyJoined(parts) ?? concatBytes(parts).buffer, files: files.map((f) => f.name) };
+}
+
+/**
+ * The buffer `parts` already are, when they are consecutive views that cover all of one ArrayBuffer (the CLI reads
+ * a manifest's shards so): then it is the join, and no second copy of the weights is made. Else undefined.
+ */
+function alreadyJoined(parts: readonly Uint8Array[]): ArrayBuffer | undefined {
+  const buffer = parts[0]?.buffer;
+  if (!(buffer instanceof ArrayBuffer) || parts.length < 2) return undefined;
+  let at = 0;
+  for (const p of parts) {
+    if (p.buffer !== buffer || p.byteOffset !== at) return undefined;
+    at += p.byteLength;
+  }
+  return at === buffer.byteLength ? buffer : undefined;
 }
 
 /**

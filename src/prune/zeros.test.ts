@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countZeros, firstLostZero } from './zeros';
+import { allZeros, countZeros, firstLostZero } from './zeros';
 
 const naiveZeros = (v: ArrayLike<number>) => Array.from(v).filter((x) => x === 0).length;
 
@@ -49,5 +49,21 @@ describe('firstLostZero', () => {
         expect(firstLostZero(before, after)).toBe(plain);
       }),
     );
+  });
+});
+
+describe('allZeros', () => {
+  it('agrees with countZeros(v) === v.length, views at an offset included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant(0), fc.constant(-0), fc.float())), fc.nat(3), (xs, skip) => {
+        const all = Float32Array.from([...Array(skip).fill(1), ...xs]);
+        const view = all.subarray(skip);
+        expect(allZeros(view)).toBe(countZeros(view) === view.length);
+      }),
+    );
+    expect(allZeros(Float32Array.of(0, -0, 0))).toBe(true);
+    expect(allZeros(Float32Array.of(0, -0, 1e-45))).toBe(false);
+    expect(allZeros(Float32Array.of(NaN))).toBe(false);
+    expect(allZeros(new Float32Array(0))).toBe(true);
   });
 });

@@ -41,6 +41,18 @@ export function countZeros(values: Values): number {
 }
 
 /**
+ * Whether every value is exactly zero (+0 or -0), as `countZeros(values) === values.length` but stopping at the
+ * first non-zero: in a pruned tensor that is a few values in, instead of a pass over all of them.
+ *
+ * @example allZeros(Float32Array.of(0, -0)); // true
+ */
+export function allZeros(values: Float32Array): boolean {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0, n = words.length; i < n; i++) if (words[i]! << 1) return false;
+  return true;
+}
+
+/**
  * The first index where `before` is zero and `after` is not, or -1: the check that storage (quantization,
  * float16) kept every pruned zero. Both have the same length. One branch-free pass; the index is looked for only
  * when a zero was lost, which is a bug.

@@ -26,7 +26,8 @@ type Runner = (model: WorkingModel, step: Step, ctx: StepContext) => Promise<Wor
 /** A runner for every step kind: the type makes a new kind without one a build error. */
 const RUNNERS: Record<Step['step'], Runner> = {
   prune: (m, s, ctx) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx),
-  quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx),
+  // The working model a step gets is applyRecipe's own and dropped after the step: storage may let go of its arrays.
+  quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx, true),
   finetune: (m, s, ctx) => runFinetune(m, s as Extract<Step, { step: 'finetune' }>, ctx),
   fuse: (m, s, ctx) => runFuse(m, s as Extract<Step, { step: 'fuse' }>, ctx),
   retarget: (m, s, ctx) => runRetarget(m, s as Extract<Step, { step: 'retarget' }>, ctx),
@@ -111,7 +112,7 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
       progress.resize(progress.done() + rest + (hasQuantize ? 0 : quantizeUnits(working)));
     }
   }
-  if (!hasQuantize) working = await runQuantize(working, undefined, context('recipe'));
+  if (!hasQuantize) working = await runQuantize(working, undefined, context('recipe'), true);
   progress.checkAbort();
   // Only steps that run the model depend on the backend; pruning and storage alone are the same everywhere.
   return variantOf(working, recipeHash(recipe), { data, backend: ranOn });

@@ -5,14 +5,17 @@
 import type { TensorStats, Variant, VariantWeight } from '../variant';
 import type { AppliedWith } from '../variant';
 import type { WorkingModel } from '../working-model';
+import { shareValues } from '../../model/values-on-first-read';
 
 export function variantOf(model: WorkingModel, recipeHash: string, applied: AppliedWith): Variant {
   const weights: VariantWeight[] = [];
   const tensors: TensorStats[] = [];
   for (const w of model.weights) {
     if (!w.stored || !w.zeros) throw new Error(`Internal error: weight '${w.name}' reached the end of the recipe without being stored.`);
-    weights.push({ name: w.name, shape: [...w.shape], dtype: w.dtype, values: w.values, stored: w.stored });
-    const params = w.values.length;
+    const weight = { name: w.name, shape: [...w.shape], dtype: w.dtype, stored: w.stored } as VariantWeight;
+    shareValues(weight, w); // stored values decode when first read (the CLI never reads them)
+    weights.push(weight);
+    const params = w.shape.reduce((n, d) => n * d, 1);
     tensors.push({
       name: w.name,
       params,

@@ -10,8 +10,9 @@ import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
 import { runCalibratedPrune } from './calibrated-prune';
 import type { StepContext } from './context';
-import { countZeros } from '../../prune/zeros';
+import { allZeros } from '../../prune/zeros';
 import { formatTarget } from '../../text/wording';
+import { noteRange } from './known-ranges';
 
 /** Units of progress the step reports: one for the global threshold, one per tensor pruned on its own. */
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {
@@ -27,7 +28,7 @@ export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep
  */
 function emptiedWarning(before: WorkingWeight, after: Float32Array, how: string): PareWarning | null {
   const n = after.length;
-  if (n === 0 || countZeros(after) !== n || countZeros(before.values) === n) return null;
+  if (n === 0 || !allZeros(after) || allZeros(before.values as Float32Array)) return null;
   return {
     code: 'emptied-tensor',
     message: `Pruning emptied '${before.name}': ${how} zeroed all ${n.toLocaleString('en-US')} of its weights, so its layer outputs only its bias. Give it its own sparsity, or use the same sparsity in every layer.`,
@@ -62,14 +63,19 @@ async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: Step
   if (globalIdx.length) {
     const sparsity = (prune[globalIdx[0]!] as { sparsity: number }).sparsity;
     const r = pruneGlobal(globalIdx.map((i) => model.weights[i]!.values as Float32Array), sparsity);
-    globalIdx.forEach((i, j) => (weights[i] = { ...weights[i]!, values: r.values[j]!, masked: true }));
+    globalIdx.forEach((i, j) => {
+      noteRange(r.values[j]!, r.ranges[j]!);
+      weights[i] = { ...weights[i]!, values: r.values[j]!, masked: true };
+    });
     await ctx.tick('prune');
   }
   for (let i = 0; i < prune.length; i++) {
     const p = prune[i]!;
     if (p.mode !== 'tensor' || p.sparsity <= 0) continue;
     ctx.checkAbort();
-    weights[i] = { ...weights[i]!, values: pruneTensor(model.weights[i]!.values as Float32Array, p.sparsity).values, masked: true };
+    const r = pruneTensor(model.weights[i]!.values as Float32Array, p.sparsity);
+    noteRange(r.values, r.range);
+    weights[i] = { ...weights[i]!, values: r.values, masked: true };
     await ctx.tick('prune', model.weights[i]!.name);
   }
   return { weights, warnings: [] };

@@ -22,11 +22,24 @@ import type { WorkingModel, WorkingWeight } from '../working-model';
 import { calibrateEach, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
 import type { StepContext } from './context';
 import { countZeros, firstLostZero } from '../../prune/zeros';
+import { storedZeros } from '../../quantize/stored-zeros';
+import { valuesOnFirstRead } from '../../model/values-on-first-read';
+import { knownRange } from './known-ranges';
 
 type Values = WorkingWeight['values'];
 
+/**
+ * What storing one tensor gives: the stored bytes, and the values the stock loader will see, either as an array or
+ * (affine codes) as a decode run on first read, with the zero counts read from the codes.
+ */
+interface Store {
+  values: Values | (() => Values);
+  stored: StoredWeight;
+  zeros?: { beforeStorage: number; stored: number };
+}
+
 /** Stores one tensor's values per its plan; returns what the stock loader will see. */
-function store(w: WorkingWeight, plan: StorePlan): { values: Values; stored: StoredWeight } {
+function store(w: WorkingWeight, plan: StorePlan): Store {
   const values = w.values;
   if (plan.dtype === 'int32' || plan.dtype === 'bool' || plan.dtype === 'float32') {
     return { values, stored: { dtype: plan.dtype, bytes: bytesOf(values) } };
@@ -38,19 +51,26 @@ function store(w: WorkingWeight, plan: StorePlan): { values: Values; stored: Sto
   }
   const q = w.quantization;
   const grid = q && q.dtype !== 'float16' && q.scale !== undefined && q.min !== undefined ? { scale: q.scale, min: q.min } : undefined;
-  const r = quantizeAffine(f32, plan.bits, { clip: plan.clip, grid });
-  const decoded = dequantizeAffine(r.codes, r.scale, r.min);
+  // A range the prune step measured on these very values spares quantizeAffine its min/max pass.
+  const r = quantizeAffine(f32, plan.bits, { clip: plan.clip, grid, dataRange: knownRange(f32) });
   const quantization: Quantization = { dtype: r.dtype, scale: r.scale, min: r.min };
+  const zeros = storedZeros(f32, r.codes, r.scale, r.min);
+  if (zeros.firstLost >= 0) lostZero(w.name, zeros.firstLost, dequantizeAffine(r.codes, r.scale, r.min));
   return {
-    values: decoded,
+    values: () => dequantizeAffine(r.codes, r.scale, r.min),
     stored: { dtype: r.dtype, quantization, bits: plan.bits, clip: plan.clip, bytes: bytesOf(r.codes) },
+    zeros: { beforeStorage: zeros.before, stored: zeros.stored },
   };
 }
 
 /** Every zero must survive storage; a failure here is a bug in a kernel, not a user error. */
 function checkZerosKept(name: string, before: Values, after: Values): void {
   const i = firstLostZero(before as Float32Array, after as Float32Array);
-  if (i >= 0) throw new Error(`Internal error: weight '${name}' lost its zero at index ${i} when stored (decoded ${after[i]}).`);
+  if (i >= 0) lostZero(name, i, after);
+}
+
+function lostZero(name: string, i: number, after: Values): never {
+  throw new Error(`Internal error: weight '${name}' lost its zero at index ${i} when stored (decoded ${after[i]}).`);
 }
 
 /** One unit of progress per tensor stored, and one per tensor "gptq" rounds. */
@@ -68,7 +88,7 @@ function gptqIndices(model: Pick<WorkingModel, 'weights'>, plans: StorePlan[]): 
  * input's own grid kept as `store` keeps it), layer by layer so later layers see what earlier ones became.
  */
 async function gptqStores(model: WorkingModel, plans: StorePlan[], step: QuantizeStep, ctx: StepContext) {
-  const stores = new Map<number, { values: Values; stored: StoredWeight }>();
+  const stores = new Map<number, Store>();
   const notes: PareWarning[] = [];
   const { warnings } = await calibrateEach(
     model,
@@ -83,15 +103,24 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
       const grid = { scale: q.scale!, min: q.min!, bits: plan.bits };
       const codes = c ? await runStepsPausing(gptqCodesSteps(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, grid), ctx.pause) : null;
       if (c && !codes) notes.push({ code: 'note', message: `'${w.name}' was rounded to the nearest level: its grid has no exact zero for its pruned weights.`, weight: w.name });
-      const s = codes ? { values: dequantizeAffine(codes, q.scale!, q.min!), stored: { ...nearest.stored, bytes: bytesOf(codes) } } : nearest;
+      // The next layers calibrate on what this one became, so its values are decoded now either way.
+      const values = codes ? dequantizeAffine(codes, q.scale!, q.min!) : typeof nearest.values === 'function' ? nearest.values() : nearest.values;
+      const s: Store = codes ? { values, stored: { ...nearest.stored, bytes: bytesOf(codes) } } : { ...nearest, values };
       stores.set(i, s);
-      return s.values;
+      return values;
     },
   );
   return { stores, warnings: [...warnings, ...notes] };
 }
 
-export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
+/**
+ * Stores every weight. `owned`: the caller drops `model` once this returns and shares its weights list with nobody
+ * (applyRecipe, whose working models live only between its steps), so each weight's float32 values leave that list
+ * as soon as they are stored: the pruned copies of a large model then do not all live until the last tensor is
+ * stored (for `pare optimize` on 100M parameters, that peak was a whole float32 copy of the model). Only the list
+ * changes; no array is written.
+ */
+export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext, owned = false): Promise<WorkingModel> {
   if (step && (step.equalize || step.biasCorrection)) {
     const what = step.equalize ? '.equalize' : '.biasCorrection';
     throw new PareError('unsupported', `${ctx.where}${what} is not available in this version of Pare yet; leave it out.`);
@@ -103,11 +132,19 @@ export async function runQuantize(model: WorkingModel, step: QuantizeStep | unde
   for (let i = 0; i < model.weights.length; i++) {
     ctx.checkAbort();
     const w = model.weights[i]!;
-    const s = gptq?.stores.get(i) ?? store(w, plans[i]!);
-    if (w.dtype === 'float32') checkZerosKept(w.name, w.values, s.values);
-    const beforeStorage = countZeros(w.values);
-    const stored = s.values === w.values ? beforeStorage : countZeros(s.values);
-    weights.push({ ...w, values: s.values, stored: s.stored, zeros: { beforeStorage, stored } });
+    const s: Store = gptq?.stores.get(i) ?? store(w, plans[i]!);
+    let zeros = s.zeros;
+    if (!zeros) {
+      const values = s.values as Values;
+      if (w.dtype === 'float32') checkZerosKept(w.name, w.values, values);
+      const beforeStorage = countZeros(w.values);
+      zeros = { beforeStorage, stored: values === w.values ? beforeStorage : countZeros(values) };
+    }
+    const weight: WorkingWeight = { ...w, stored: s.stored, zeros };
+    if (typeof s.values === 'function') valuesOnFirstRead(weight, s.values);
+    else weight.values = s.values;
+    weights.push(weight);
+    if (owned) (model.weights as (WorkingWeight | undefined)[])[i] = undefined;
     await ctx.tick('quantize', w.name);
   }
   return { ...model, weights, warnings: [...model.warnings, ...warnings] };
