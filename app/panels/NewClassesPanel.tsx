@@ -21,14 +21,20 @@ function EpochCurve({ training, epochs }: { training: ClassesTraining; epochs: n
   if (points.length === 0) return null;
   const w = 240;
   const h = 64;
-  const x = (e: number) => (epochs <= 1 ? w / 2 : ((e - 1) / (epochs - 1)) * w);
+  const pad = 4;
+  const x = (e: number) => pad + (epochs <= 1 ? 0.5 : (e - 1) / (epochs - 1)) * (w - 2 * pad);
   const maxLoss = Math.max(...points.map((p) => p.loss), 1e-9);
-  const line = (ys: number[]) => ys.map((y, i) => `${i ? 'L' : 'M'}${x(points[i]!.epoch).toFixed(1)},${(h - y * h).toFixed(1)}`).join(' ');
+  const line = (ys: number[]) => ys.map((y, i) => `${i ? 'L' : 'M'}${x(points[i]!.epoch).toFixed(1)},${(h - pad - y * (h - 2 * pad)).toFixed(1)}`).join(' ');
   return (
-    <svg className={css.curve} viewBox={`0 0 ${w} ${h}`} role="img" aria-label="Validation accuracy and training loss per epoch">
-      <path d={line(points.map((p) => p.validationAccuracy ?? 0))} className={css.accuracy} />
-      <path d={line(points.map((p) => p.loss / maxLoss))} className={css.loss} />
-    </svg>
+    <figure className={css.figure}>
+      <svg className={css.curve} viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label="Validation accuracy and training loss per epoch">
+        <path d={line(points.map((p) => p.validationAccuracy ?? 0))} className={css.accuracy} />
+        <path d={line(points.map((p) => p.loss / maxLoss))} className={css.loss} />
+      </svg>
+      <figcaption className="muted small-print">
+        <span className={css.accuracyKey} aria-hidden="true" /> validation accuracy (0–100%) · <span className={css.lossKey} aria-hidden="true" /> training loss (to its largest) · epochs 1–{epochs}
+      </figcaption>
+    </figure>
   );
 }
 
