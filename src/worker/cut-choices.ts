@@ -4,6 +4,7 @@
  * exactly the cuts the retarget step accepts.
  */
 import { PareError } from '../errors';
+import { plural } from '../evaluate/dataset';
 import { dataTargetFor } from '../evaluate/target';
 import { shapeText } from '../evaluate/preprocessing';
 import { loadTfModel } from '../model/load-tf';
@@ -38,7 +39,7 @@ export async function cutChoices(model: OpenedModel): Promise<CutChoices> {
   const g = await loadTfModel(model.artifacts, 'graph-model');
   try {
     if (g.inputNodes.length !== 1 || g.outputNodes.length !== 1) {
-      throw new PareError('unsupported', `This graph model has ${g.inputNodes.length} inputs and ${g.outputNodes.length} outputs; a new head can be put only on a graph with one of each, so new classes cannot be taught to it.`);
+      throw new PareError('unsupported', `This graph model has ${plural(g.inputNodes.length, 'input')} and ${plural(g.outputNodes.length, 'output')}; a new head can be put only on a graph with one of each, so new classes cannot be taught to it.`);
     }
     const shape = dataTargetFor(model).inputShape.slice(1);
     if (shape.some((d) => d === null || d <= 0)) {

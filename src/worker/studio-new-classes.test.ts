@@ -123,4 +123,25 @@ describe('new classes in the studio', () => {
     tf.dispose([y]);
     loaded.dispose();
   });
+
+  it('runs the compress steps after the retarget step, measured on the same held-out images', { timeout: 90_000 }, async () => {
+    const plain = await api.applyRecipe(modelId, retarget, {}, { training: opened.training.id });
+    const compressed = parseRecipe({ ...retarget, steps: [...retarget.steps, { step: 'prune', sparsity: 0.5 }, { step: 'quantize', default: 'uint8' }] });
+    const variant = await api.applyRecipe(modelId, compressed, {}, { training: opened.training.id });
+    expect(variant.stats.prunedSparsity).toBeCloseTo(0.5, 2);
+    const [a, b] = await Promise.all([plain, variant].map((v) => api.measure(modelId, v.id, { dataId: opened.test.id, latencyRuns: 0 })));
+    expect(b!.sizes.weightBytes).toBeLessThan(a!.sizes.weightBytes / 3);
+    expect(b!.quality!.value).toBeGreaterThanOrEqual(10 / 12);
+  });
+
+  it('gives a byte-identical export from the same folders, recipe and seed in a fresh studio', { timeout: 90_000 }, async () => {
+    const again = createStudioApi({ runtime: () => setupBackends({ wasmPaths: nodeWasmFolder(), probe: false }), openModel, inventoryOf, imageDecoder: () => nodeImageDecoder }).api;
+    const id = (await again.openModel(cnnFiles())).id;
+    const classes = await again.openNewClasses(id, fashionFolders('train', [1, 9], 30), { holdOut: 0.2, seed: 1 });
+    const exportOf = async (studio: typeof api, model: string, training: string) => (await studio.exportVariant(model, (await studio.applyRecipe(model, retarget, {}, { training })).id)).files;
+    const a = await exportOf(api, modelId, opened.training.id);
+    const b = await exportOf(again, id, classes.training.id);
+    expect(b.map((f) => f.name)).toEqual(a.map((f) => f.name));
+    b.forEach((f, i) => expect(Buffer.from(f.data).equals(Buffer.from(a[i]!.data))).toBe(true));
+  });
 });
