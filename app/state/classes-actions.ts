@@ -148,9 +148,9 @@ export async function trainNewClasses(): Promise<boolean> {
       {
         signal: ctx.job.signal,
         onProgress: (p) => {
-          ctx.progress(p);
           const t = p.streamed?.kind === 'training' ? p.streamed.progress : null;
-          if (!t) return;
+          // The bar follows the build (features, then epochs) as one count; the epochs go to the panel's readout.
+          if (!t) return ctx.progress(p);
           studio.setState((st) => {
             const was = st.classesTraining ?? { epochs: [], samplesPerSecond: null };
             return { classesTraining: t.kind === 'epoch' ? { ...was, epochs: [...was.epochs, t] } : { ...was, samplesPerSecond: t.samplesPerSecond } };
