@@ -127,6 +127,10 @@ export async function openNewClasses(
   const data = openDataset(files, target, { decoder });
   checkFolders(data);
   const { inputs, labels } = await decodeAll(data, signal);
+  const few = data.classNames.filter((_, c) => labels.filter((l) => l === c).length < 2);
+  if (few.length) {
+    throw new PareError('bad-data', `Every class needs at least 2 images, one to learn from and one to measure on; ${joinAnd(few.map((c) => `'${c}/'`))} ${few.length === 1 ? 'has' : 'have'} only one. Add images to ${few.length === 1 ? 'it' : 'them'}.`);
+  }
   const split = validationSplit(labels, holdOut, seed);
   const training = gather(data, inputs, labels, split.train, 'training');
   const test = gather(data, inputs, labels, split.validation, `held out (${Math.round(holdOut * 100)}% of each class, seed ${seed})`);

@@ -63,13 +63,17 @@ describe('new classes in the studio', () => {
     expect(opened.previews[0]).toMatchObject({ width: 28, height: 28 });
   });
 
-  it('refuses one class, loose images, a class folder without images and an unreadable image, by name', async () => {
+  it('refuses one class, loose images, a class of one image, a class folder without images and an unreadable image, by name', async () => {
     await expect(api.openNewClasses(modelId, fashionFolders('train', [1], 5))).rejects.toMatchObject({
       code: 'bad-data',
       message: expect.stringMatching(/at least two class folders.*only one class folder, 'Trouser\/' \(5 images\)/),
     });
     const loose = fashionFolders('train', [1], 3).map((f) => ({ ...f, name: f.name.split('/').pop()! }));
     await expect(api.openNewClasses(modelId, loose)).rejects.toMatchObject({ code: 'bad-data', message: expect.stringMatching(/one folder per class/) });
+    await expect(api.openNewClasses(modelId, [...fashionFolders('train', [1], 3), ...fashionFolders('train', [9], 1)])).rejects.toMatchObject({
+      code: 'bad-data',
+      message: "Every class needs at least 2 images, one to learn from and one to measure on; 'Ankle_boot/' has only one. Add images to it.",
+    });
     const noImages = [...fashionFolders('train', [1, 9], 3), { name: 'Bag/notes.txt', data: new TextEncoder().encode('bags') }];
     await expect(api.openNewClasses(modelId, noImages)).rejects.toMatchObject({ code: 'bad-data', message: expect.stringContaining("'Bag/' holds no images") });
     const broken = [...fashionFolders('train', [1, 9], 3), { name: 'Trouser/broken.png', data: makePng({ width: 28, height: 28, colourType: 0, pixels: new Uint8Array(784) }).slice(0, 40) }];
