@@ -68,3 +68,15 @@ test('teach the sample CNN two classes from image folders, then export it with t
   expect(loaded.format).toBe('layers-model');
   expect(loaded.weights.get(`${head.config.name}/kernel`)?.length).toBe(400 * 2);
 });
+
+test('one class folder is refused with a sentence, and two then open', async ({ page }) => {
+  await openSample(page, sample('fashion-cnn'));
+  const panel = page.getByRole('region', { name: 'New classes' });
+  const png = (set: number[], n: number) => fashionFolders('train', set, n).map((f) => ({ name: f.name, mimeType: 'image/png', buffer: Buffer.from(f.data) }));
+  await dropFiles(page, panel.getByTestId('classes-drop-zone'), png([1], 4));
+  await expect(panel.getByRole('alert')).toContainText("New classes need at least two class folders, one per class, each holding that class's images; found only one class folder, 'Trouser/' (4 images).");
+  await expect(panel.getByRole('button', { name: 'Train', exact: true })).toHaveAttribute('aria-disabled', 'true');
+  await dropFiles(page, panel.getByTestId('classes-drop-zone'), png([1, 9], 4));
+  await expect(panel.getByRole('list', { name: 'Classes found' }).getByRole('listitem')).toHaveCount(2);
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+});

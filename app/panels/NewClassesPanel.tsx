@@ -198,7 +198,9 @@ export function NewClassesPanel() {
         </button>
       </div>
       <p className="hint">
-        The layers below the cut are kept frozen; their features are computed once, and a new softmax head learns your classes on them.
+        {classes
+          ? 'The layers below the cut are kept frozen; their features are computed once, and a new softmax head learns your classes on them.'
+          : 'Drop class folders to train: the model keeps its layers up to the cut and learns a new head for your classes.'}
       </p>
       <JobStatus kinds={['retarget']} />
       <JobError kinds={['retarget']} fallback="Could not teach the new classes" />
