@@ -1,7 +1,7 @@
 /**
  * Transfer learning with the `retarget` step, measured against a head trained on raw pixels, in one run:
  *
- *   npm run bench:transfer [-- --per-class 100 --test 10000 --mobilenet-test 1000 --epochs 50 --no-mobilenet]
+ *   npm run bench:transfer [-- --per-class 100 --test 10000 --mobilenet-test 1000 --epochs 50 --unfreeze-epochs 10 --no-mobilenet]
  *
  * Training data: the first `--per-class` images of each of the 10 Fashion-MNIST classes from Debian's training
  * set, written as image folders (PNG, one folder per class) the way a person would give Pare their classes; 20%
@@ -15,7 +15,8 @@
  * quantized in one recipe (no retraining after pruning); the nsfwjs MobileNetV2 (a published model trained on
  * other photos, 224x224 RGB, the 28x28 gray images resized to it), measured on `--mobilenet-test` test images
  * because its features cost about 0.3-0.8 s an image on this shared machine; and the MobileNetV2 export reopened
- * and pruned + quantized by the pipeline.
+ * and pruned + quantized by the pipeline. The "unfreeze" rows then train the top backbone layers with the head
+ * (`--unfreeze-epochs`, learning rate 1e-4), kept only when the held-apart images score better.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/cli/backend';
@@ -41,6 +42,7 @@ const PER_CLASS = arg('per-class', 100);
 const TEST = arg('test', 10_000);
 const MOBILENET_TEST = arg('mobilenet-test', 1000);
 const EPOCHS = arg('epochs', 50);
+const UNFREEZE_EPOCHS = arg('unfreeze-epochs', 10);
 const CLASSES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 interface Row {
@@ -55,7 +57,11 @@ interface Row {
 }
 
 const open = async (dir: string) => openModel(await readInput(dir));
-const retargetStep = (cut?: string): StepInput => ({ step: 'retarget', data: 'training', epochs: EPOCHS, batch: 32, learningRate: 0.001, seed: 1, ...(cut ? { cut } : {}) });
+const retargetStep = (cut?: string, unfreeze?: number): StepInput => ({
+  step: 'retarget', data: 'training', epochs: EPOCHS, batch: 32, learningRate: 0.001, seed: 1,
+  ...(cut ? { cut } : {}),
+  ...(unfreeze ? { unfreeze: { layers: unfreeze, epochs: UNFREEZE_EPOCHS, learningRate: 0.0001 } } : {}),
+});
 
 async function accuracyOf(files: ExportFile[], test: InputFile[]): Promise<number> {
   const reopened = await openModel(files);
@@ -85,7 +91,7 @@ async function row(name: string, model: OpenedModel, steps: StepInput[], train: 
     features: r ? `${r.cut.layer} ${r.cut.shape.slice(1).join('x')}` : '-',
     testImages: test.length,
     accuracy,
-    validation: r?.validation?.accuracy ?? null,
+    validation: (variant.retarget?.unfrozen?.kept ? variant.retarget.unfrozen.after : null) ?? r?.validation?.accuracy ?? null,
     bytes: shards.reduce((n, f) => n + f.data.byteLength, 0),
     gzip: shards.reduce((n, f) => n + gzipBytes(f.data), 0),
     seconds: (performance.now() - t0) / 1000,
@@ -95,7 +101,8 @@ async function row(name: string, model: OpenedModel, steps: StepInput[], train: 
 }
 
 function table(rows: Row[], reference: Map<number, number>): string {
-  // "val acc" is the head's, on the held-apart training images, before any later step of the row.
+  // "val acc" is on the held-apart training images, before any later step of the row: the head's, or after
+  // unfreezing when that was kept.
   const head = ['model', 'features', 'test images', 'test acc', 'vs raw pixels', 'val acc', 'weights', 'gzip', 'time'];
   const body = rows.map((r) => {
     const ref = reference.get(r.testImages);
@@ -126,6 +133,8 @@ async function main(): Promise<void> {
   rows.push(raw.row);
   reference.set(test.length, raw.row.accuracy);
   rows.push((await row('sample CNN conv part', cnn, [retargetStep()], train, test)).row);
+  rows.push((await row('  + unfreeze conv2', cnn, [retargetStep(undefined, 1)], train, test)).row);
+  rows.push((await row('  + unfreeze conv1, conv2', cnn, [retargetStep(undefined, 2)], train, test)).row);
   rows.push((await row('  + prune 30% + uint8', cnn, [retargetStep(), { step: 'prune', sparsity: 0.3 }, { step: 'quantize', default: 'uint8' }], train, test)).row);
   rows.push((await row('  + prune 50% + 4-bit', cnn, [retargetStep(), { step: 'prune', sparsity: 0.5 }, { step: 'quantize', default: { bits: 4 } }], train, test)).row);
 
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
     const nsfw = await open('.fixtures/real/nsfwjs-mobilenet-v2');
     const mnv2 = await row('nsfwjs MobileNetV2', nsfw, [retargetStep()], train, testSmall);
     rows.push(mnv2.row);
+    rows.push((await row('  + unfreeze Conv_1', nsfw, [retargetStep(undefined, 1)], train, testSmall)).row);
     const retargeted = await openModel(mnv2.files);
     rows.push((await row('  reopened + prune 30% + uint8', retargeted, [{ step: 'prune', sparsity: 0.3 }, { step: 'quantize', default: 'uint8' }], train, testSmall)).row);
   }

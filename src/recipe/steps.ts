@@ -169,6 +169,16 @@ export const retargetStepSchema = z.strictObject({
   hidden: whole('a whole number of hidden units (0 for none)', 0, 65536).default(0),
   /** Share of each class's samples kept apart to choose the best epoch (never trained on). */
   validationSplit: z.number({ error: 'must be a number from 0 to 0.9' }).min(0, { error: 'must be a number from 0 to 0.9' }).max(0.9, { error: 'must be a number from 0 to 0.9' }).default(0.2),
+  /**
+   * After the head: train the top `layers` weight-bearing backbone layers below the cut with it, at a small
+   * learning rate (layers models; batch norms keep their statistics). Kept only when it does better on the
+   * held-apart samples.
+   */
+  unfreeze: z.strictObject({
+    layers: whole('a whole number of layers, at least 1', 1, 1000),
+    epochs: whole('a whole number of epochs, at least 1', 1).default(5),
+    learningRate: positive.default(0.0001),
+  }, OBJ).optional(),
 }, OBJ);
 
 /**

@@ -90,6 +90,11 @@ export interface RetargetRecord {
   validation: { samples: number; accuracy: number; loss: number; bestEpoch: number } | null;
   /** Per epoch: training loss, validation loss and accuracy. */
   history: { epoch: number; loss: number; validationLoss: number | null; validationAccuracy: number | null }[];
+  /**
+   * When the step unfroze the top of the backbone: which layers, whether the result was kept, the validation
+   * accuracy before and after, and the history of that phase.
+   */
+  unfrozen?: { layers: string[]; kept: boolean; before: number | null; after: number | null; history: RetargetRecord['history'] };
 }
 
 export interface Variant {

@@ -8,14 +8,17 @@
 import { PareError } from '../../errors';
 import { weightRoles } from '../../model/prunable';
 import { featureBatches } from '../../train/retarget/features';
+import type { HeadSpec } from '../../train/retarget/topology';
+import type { UnfreezeOutcome } from '../../train/retarget/unfreeze';
 import type { RetargetStep } from '../steps';
 import type { RecipeData } from './context';
 import type { StepContext } from './context';
 import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
 
-/** Units of progress: one per batch of frozen features, one per epoch of the head. */
+/** Units of progress: one per batch of frozen features and one per epoch, for the head and for unfreezing. */
 export function retargetUnits(step: RetargetStep, data: RecipeData | undefined): number {
-  return (data ? featureBatches(data.dataset) : 0) + step.epochs;
+  const batches = data ? featureBatches(data.dataset) : 0;
+  return batches + step.epochs + (step.unfreeze ? batches + step.unfreeze.epochs : 0);
 }
 
 export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: StepContext): Promise<WorkingModel> {
@@ -25,6 +28,9 @@ export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: 
   // TF.js loads only when a step runs the model.
   const [tfjs, { retargetLayersModel, retargetGraphModel }] = await Promise.all([import('@tensorflow/tfjs'), import('../../train/retarget/retarget')]);
   ctx.noteModelRun(tfjs.getBackend());
+  if (step.unfreeze && model.format !== 'layers-model') {
+    throw new PareError('unsupported', `${ctx.where}.unfreeze trains backbone layers, which Pare can do for layers models only; this is a graph model. Leave "unfreeze" out to train the head alone.`);
+  }
   const retarget = model.format === 'layers-model' ? retargetLayersModel : retargetGraphModel;
   const report = ctx.training?.onProgress;
   let since = performance.now();
@@ -61,10 +67,12 @@ export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: 
     masked: false,
     prune: { mode: 'none' },
   }));
+  const retargeted: WorkingModel = { ...model, modelTopology: r.topology, weights: [...kept, ...head] };
+  const unfrozen = step.unfreeze ? await unfreeze(retargeted, r.head, data, step, ctx) : null;
   return {
-    ...model,
-    modelTopology: r.topology,
-    weights: [...kept, ...head],
+    ...retargeted,
+    weights: unfrozen ? retargeted.weights.map((w) => (unfrozen.values.has(w.name) ? { ...w, values: unfrozen.values.get(w.name)! } : w)) : retargeted.weights,
+    warnings: unfrozen ? [...model.warnings, { code: 'note', message: unfrozenNote(ctx.where, unfrozen) }] : model.warnings,
     retarget: {
       labels: r.labels,
       classSource: r.classSource,
@@ -74,6 +82,35 @@ export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: 
       trainSamples: r.trainSamples,
       validation: r.validation ? { ...r.validation, bestEpoch: r.bestEpoch } : null,
       history: r.history,
+      ...(unfrozen ? { unfrozen: { layers: unfrozen.layers, kept: unfrozen.kept, before: unfrozen.before, after: unfrozen.after, history: unfrozen.history.map(({ epoch, loss, validationLoss, validationAccuracy }) => ({ epoch, loss, validationLoss, validationAccuracy })) } } : {}),
     },
   };
+}
+
+/** The second phase: the top backbone layers train with the head (see train/retarget/unfreeze.ts). */
+async function unfreeze(retargeted: WorkingModel, head: HeadSpec, data: RecipeData, step: RetargetStep, ctx: StepContext): Promise<UnfreezeOutcome> {
+  const { unfreezeTop } = await import('../../train/retarget/unfreeze');
+  const u = step.unfreeze!;
+  return unfreezeTop(workingArtifacts(retargeted), head.flatten ?? head.hidden?.name ?? head.output.name, data.dataset, {
+    layers: u.layers,
+    epochs: u.epochs,
+    learningRate: u.learningRate,
+    batch: step.batch,
+    seed: step.seed,
+    validationSplit: step.validationSplit,
+  }, {
+    where: ctx.where,
+    checkAbort: ctx.checkAbort,
+    tick: () => ctx.tick('retarget'),
+    signal: ctx.training?.signal,
+    onProgress: ctx.training?.onProgress,
+  });
+}
+
+function unfrozenNote(where: string, u: UnfreezeOutcome): string {
+  const pct = (a: number | null) => (a === null ? 'n/a' : `${(a * 100).toFixed(1)}%`);
+  const layers = u.layers.map((l) => `'${l}'`).join(', ');
+  return u.kept
+    ? `${where} ('retarget'): unfroze ${layers} and trained them with the head; validation accuracy ${pct(u.before)} -> ${pct(u.after)}.`
+    : `${where} ('retarget'): unfreezing ${layers} did not raise validation accuracy (${pct(u.before)} -> ${pct(u.after)}), so the head-only model is kept.`;
 }
