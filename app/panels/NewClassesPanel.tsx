@@ -38,8 +38,9 @@ function EpochCurve({ training, epochs }: { training: ClassesTraining; epochs: n
   );
 }
 
-function TrainingReadout({ training, epochs }: { training: ClassesTraining; epochs: number }) {
+function TrainingReadout({ training, epochs, unfreeze }: { training: ClassesTraining; epochs: number; unfreeze: number }) {
   const last = training.epochs.at(-1);
+  const unfrozen = training.unfrozen.at(-1);
   return (
     <div className={css.readout} data-testid="classes-training">
       <p className="small-print">
@@ -48,6 +49,11 @@ function TrainingReadout({ training, epochs }: { training: ClassesTraining; epoc
           : 'Computing the frozen features of every training image…'}
         {training.samplesPerSecond !== null && ` · ${formatCount(Math.round(training.samplesPerSecond))} samples/s`}
       </p>
+      {unfrozen && (
+        <p className="small-print">
+          {`Top ${unfreeze} backbone layers unfrozen, epoch ${unfrozen.epoch}: loss ${unfrozen.loss.toFixed(3)}${unfrozen.validationAccuracy !== null ? `, validation accuracy ${formatPercent(unfrozen.validationAccuracy)}` : ''}`}
+        </p>
+      )}
       <EpochCurve training={training} epochs={epochs} />
     </div>
   );
@@ -190,6 +196,19 @@ export function NewClassesPanel() {
           />
         </label>
         <label className="inline-control">
+          <span>Unfreeze top layers</span>
+          <input
+            aria-label="Unfreeze top layers"
+            className="input small"
+            type="number"
+            min={0}
+            max={50}
+            value={settings.unfreeze}
+            title="After the head, this many weight-bearing layers below the cut train with it (kept only if the held-apart images score better); 0 keeps the backbone frozen"
+            onChange={(e) => Number.isInteger(e.target.valueAsNumber) && e.target.valueAsNumber >= 0 && setClassesSettings({ unfreeze: e.target.valueAsNumber })}
+          />
+        </label>
+        <label className="inline-control">
           <input type="checkbox" checked={settings.compress} onChange={(e) => setClassesSettings({ compress: e.target.checked })} />
           <span>then the Compress panel's recipe</span>
         </label>
@@ -204,7 +223,7 @@ export function NewClassesPanel() {
       </p>
       <JobStatus kinds={['retarget']} />
       <JobError kinds={['retarget']} fallback="Could not teach the new classes" />
-      {training && <TrainingReadout training={training} epochs={settings.epochs} />}
+      {training && <TrainingReadout training={training} epochs={settings.epochs} unfreeze={settings.unfreeze} />}
       {result?.measurement?.quality && !busy && (
         <p className="note" data-testid="classes-result">
           <strong>{result.name}</strong>: {formatPercent(result.measurement.quality.value)} accuracy on {formatCount(result.measurement.quality.samples)} held-out images. It is selected: the Export panel downloads it with its labels.

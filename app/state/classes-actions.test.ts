@@ -56,8 +56,8 @@ describe('New classes', () => {
     await loadCutChoices();
     setClassesSettings({ cut: 'flatten', epochs: 4, learningRate: 0.02 });
     expect(retargetRecipeOf(state()).steps).toEqual([{ step: 'retarget', data: 'training', epochs: 4, learningRate: 0.02, seed: 1, batch: 32, hidden: 0, validationSplit: 0.2 }]);
-    setClassesSettings({ cut: 'fc1' });
-    expect(retargetRecipeOf(state()).steps[0]).toMatchObject({ cut: 'fc1' });
+    setClassesSettings({ cut: 'fc1', unfreeze: 2 });
+    expect(retargetRecipeOf(state()).steps[0]).toMatchObject({ cut: 'fc1', unfreeze: { layers: 2, epochs: 5, learningRate: 0.0001 } });
   });
 
   it('trains on the training images with live epochs, and measures on the held-out images, not the Data panel data', async () => {
@@ -67,14 +67,16 @@ describe('New classes', () => {
     setClassesSettings({ epochs: 3 });
     const fallback = client.handlers.applyRecipe;
     client.handlers.applyRecipe = async (modelId, recipe, job?: JobOptions) => {
-      for (const n of [1, 2, 3]) await job?.onProgress?.({ phase: 'train', done: n, total: 3, etaMs: null, streamed: { kind: 'training', where: 'recipe.steps[0]', progress: epoch(n) } });
+      for (const n of [1, 2, 3, 1, 2]) await job?.onProgress?.({ phase: 'train', done: n, total: 3, etaMs: null, streamed: { kind: 'training', where: 'recipe.steps[0]', progress: epoch(n) } });
       return fallback(modelId, recipe, job);
     };
     expect(await trainNewClasses()).toBe(true);
     const [call] = client.callsOf('applyRecipe');
     expect(call![1]).toMatchObject({ steps: [{ step: 'retarget', data: 'training', epochs: 3 }] });
     expect(call![2]).toEqual({ training: 'classes-training-for-model-1' });
+    // The head's three epochs, then two of the unfrozen layers (counted from 1 again).
     expect(state().classesTraining?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(state().classesTraining?.unfrozen.map((e) => e.epoch)).toEqual([1, 2]);
     const entry = state().variants.find((v) => v.newClasses)!;
     expect(entry.name).toBe('New classes: Sneaker, Trouser');
     expect(state().selectedId).toBe(entry.id);

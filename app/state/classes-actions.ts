@@ -88,10 +88,10 @@ export function dismissClassesError(): void {
 
 /** The retarget recipe the panel's settings ask for; the default cut is left out, as the core picks it. */
 export function retargetRecipeOf(s: Pick<StudioState, 'classesSettings' | 'cuts' | 'controls' | 'loadedRecipe'>): Recipe {
-  const { cut, epochs, learningRate, compress } = s.classesSettings;
+  const { cut, epochs, learningRate, unfreeze, compress } = s.classesSettings;
   const named = cut !== null && cut !== s.cuts?.defaultCut ? { cut } : {};
   const after = compress ? currentRecipe(s).steps : [];
-  return parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'retarget', data: 'training', ...named, epochs, learningRate, seed: SEED }, ...after] });
+  return parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'retarget', data: 'training', ...named, epochs, learningRate, seed: SEED, ...(unfreeze > 0 ? { unfreeze: { layers: unfreeze } } : {}) }, ...after] });
 }
 
 /** 'New classes: Ankle_boot, Trouser'. */
@@ -138,7 +138,7 @@ export async function trainNewClasses(): Promise<boolean> {
     studio.setState((st) => ({ variants: [...st.variants, entry!], variantCounter: number }));
   }
   const target = entry;
-  studio.setState({ selectedId: id, classesTraining: { epochs: [], samplesPerSecond: null } });
+  studio.setState({ selectedId: id, classesTraining: { epochs: [], unfrozen: [], samplesPerSecond: null } });
   const modelId = s.model.id;
   const done = await runJob('retarget', target.name, 2, async (ctx) => {
     ctx.step(`Teaching ${labels.join(', ')}`);
@@ -152,8 +152,11 @@ export async function trainNewClasses(): Promise<boolean> {
           // The bar follows the build (features, then epochs) as one count; the epochs go to the panel's readout.
           if (!t) return ctx.progress(p);
           studio.setState((st) => {
-            const was = st.classesTraining ?? { epochs: [], samplesPerSecond: null };
-            return { classesTraining: t.kind === 'epoch' ? { ...was, epochs: [...was.epochs, t] } : { ...was, samplesPerSecond: t.samplesPerSecond } };
+            const was = st.classesTraining ?? { epochs: [], unfrozen: [], samplesPerSecond: null };
+            if (t.kind !== 'epoch') return { classesTraining: { ...was, samplesPerSecond: t.samplesPerSecond } };
+            // The unfrozen layers' epochs count from 1 again, after the head's last.
+            const second = was.unfrozen.length > 0 || (was.epochs.length > 0 && t.epoch <= was.epochs.at(-1)!.epoch);
+            return { classesTraining: second ? { ...was, unfrozen: [...was.unfrozen, t] } : { ...was, epochs: [...was.epochs, t] } };
           });
         },
       },

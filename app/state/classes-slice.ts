@@ -17,13 +17,18 @@ export interface ClassesSettings {
   cut: string | null;
   epochs: number;
   learningRate: number;
+  /** Weight-bearing backbone layers below the cut to train with the head afterwards; 0 keeps them frozen. */
+  unfreeze: number;
   /** Apply the Compress panel's recipe after the retarget step. */
   compress: boolean;
 }
 
-/** One epoch's figures, and the latest speed. */
+type Epoch = Extract<TrainProgress, { kind: 'epoch' }>;
+
+/** Each epoch's figures (the head's, then those of the unfrozen layers trained with it), and the latest speed. */
 export interface ClassesTraining {
-  epochs: Extract<TrainProgress, { kind: 'epoch' }>[];
+  epochs: Epoch[];
+  unfrozen: Epoch[];
   samplesPerSecond: number | null;
 }
 
@@ -37,7 +42,7 @@ export interface ClassesSlice {
   classesTraining: ClassesTraining | null;
 }
 
-export const DEFAULT_CLASSES_SETTINGS: ClassesSettings = { cut: null, epochs: 20, learningRate: 0.01, compress: false };
+export const DEFAULT_CLASSES_SETTINGS: ClassesSettings = { cut: null, epochs: 20, learningRate: 0.01, unfreeze: 0, compress: false };
 
 export function initialClassesSlice(): ClassesSlice {
   return { classes: null, classesOpening: null, classesError: null, cuts: null, cutsError: null, classesSettings: DEFAULT_CLASSES_SETTINGS, classesTraining: null };
