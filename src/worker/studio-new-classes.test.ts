@@ -148,4 +148,13 @@ describe('new classes in the studio', () => {
     expect(b.map((f) => f.name)).toEqual(a.map((f) => f.name));
     b.forEach((f, i) => expect(Buffer.from(f.data).equals(Buffer.from(a[i]!.data))).toBe(true));
   });
+
+  it('streams the unfrozen layers\' epochs after the head\'s, counted from 1 again, as the panel expects', { timeout: 90_000 }, async () => {
+    const recipe = parseRecipe({ ...retarget, steps: [{ ...retarget.steps[0], unfreeze: { layers: 1, epochs: 2 } }] });
+    const reports: JobProgress[] = [];
+    const variant = await api.applyRecipe(modelId, recipe, { onProgress: (p) => void reports.push(p) }, { training: opened.training.id });
+    const epochs = reports.flatMap((r) => (r.streamed?.kind === 'training' && r.streamed.progress.kind === 'epoch' ? [r.streamed.progress.epoch] : []));
+    expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 1, 2]);
+    expect(variant.warnings.map((w) => w.message).join(' ')).toMatch(/unfr(oze|eezing) 'conv2'/);
+  });
 });
