@@ -14,6 +14,7 @@ import { RuntimePanel } from './panels/RuntimePanel';
 import { SampleStart } from './panels/SampleList';
 import { SensitivityPanel } from './panels/SensitivityPanel';
 import { NewSessionButton } from './panels/NewSessionButton';
+import { NewClassesPanel } from './panels/NewClassesPanel';
 import { dismissStorageError } from './state/actions';
 import { useStudio } from './state/use-studio';
 
@@ -59,6 +60,7 @@ export function App() {
             <CompressPanel />
             <ResultsPanel />
             <SensitivityPanel />
+            <NewClassesPanel />
             <HistogramPanel />
             <ExportPanel />
           </>

@@ -57,6 +57,8 @@ function clientOver(api: Partial<StudioApi>, options: WorkerClientOptions = {}) 
     registerVariants: unused,
     openData: unused,
     closeData: unused,
+    openNewClasses: unused,
+    cutChoices: unused,
     measure: unused,
     histogram: unused,
     exportVariant: unused,

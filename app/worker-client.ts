@@ -19,6 +19,8 @@ import type {
   Measurement,
   MeasureOptions,
   OpenDataOptions,
+  NewClassesOptions,
+  NewClassesRef,
   OpenedModelRef,
   ProgressCallback,
   Recipe,
@@ -95,6 +97,7 @@ interface WireApi {
   exportVariant(modelId: string, variantId: string, ...job: WireJob): Promise<ExportedVariant>;
   findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, ...job: WireJob): Promise<FoundRecipe>;
   sensitivity(modelId: string, dataId: string, samples: number, ...job: WireJob): Promise<SensitivityResult>;
+  openNewClasses(modelId: string, files: InputFile[], options: NewClassesOptions | undefined, ...job: WireJob): Promise<NewClassesRef>;
 }
 
 type Wire = Remote<StudioWorkerApi> & Remote<WireApi>;
@@ -202,6 +205,9 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     openData: (modelId, files, options, job) =>
       long(job, (api, ...wire) => api.openData(modelId, transfer(files, transferablesOf(files)), options, ...wire)),
     closeData: (dataId) => short((api) => api.closeData(dataId)),
+    openNewClasses: (modelId, files, options, job) =>
+      long(job, (api, ...wire) => api.openNewClasses(modelId, transfer(files, transferablesOf(files)), options, ...wire)),
+    cutChoices: (modelId) => short((api) => api.cutChoices(modelId)),
     findRecipe: (modelId, dataId, target, calibrationSamples, job) =>
       long(job, (api, ...wire) => api.findRecipe(modelId, dataId, target, calibrationSamples, ...wire)),
     sensitivity: (modelId, dataId, samples, job) => long(job, (api, ...wire) => api.sensitivity(modelId, dataId, samples, ...wire)),

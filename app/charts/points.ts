@@ -6,6 +6,7 @@
 import type { QualityResult } from '../../src/worker/api';
 import type { VariantEntry } from '../state/variants-slice';
 import { ORIGINAL } from '../state/variants-slice';
+import { isMeasuredNow } from '../state/selectors';
 import { resolveMetric, type QualityMetric, type QualityMetricId } from './quality-metrics';
 
 export type XAxisKind = 'size-gzip' | 'size-raw' | 'latency';
@@ -51,7 +52,7 @@ export function tradeoffPoints(
   axis: XAxisKind,
   metricPick: QualityMetricId | null = null,
 ): TradeoffData {
-  const current = entries.filter((e) => e.measurement !== null && e.measuredOn === dataKey);
+  const current = entries.filter((e) => isMeasuredNow(e, dataKey));
   const kinds = current.map((e) => e.measurement!.quality?.kind).filter((k) => k !== undefined);
   const quality = kinds.includes('accuracy') ? 'accuracy' : kinds.includes('fidelity') ? 'fidelity' : null;
   const metric = resolveMetric(quality, metricPick);

@@ -36,7 +36,7 @@ export function JobStatus({ kinds }: { kinds: JobKind[] }) {
           {p && (
             <span className="muted">
               {' '}
-              · {phaseText[p.phase]}
+              · {job.kind === 'retarget' && p.phase === 'apply' ? 'feature batches and epochs' : phaseText[p.phase]}
               {p.total > 1 && ` ${formatCount(p.done)}/${formatCount(p.total)}`}
               {p.etaMs !== null && p.done < p.total && p.etaMs > 1500 && `, ${formatEta(p.etaMs)} left`}
             </span>

@@ -9,7 +9,7 @@ import { tradeoffPoints, type XAxisKind } from '../charts/points';
 import { metricsFor, type QualityMetricId } from '../charts/quality-metrics';
 import { useStaggered } from '../charts/use-staggered';
 import { measureAll, selectVariant, setLatencyRuns, setMeasureBackend } from '../state/actions';
-import { currentDataKey } from '../state/selectors';
+import { currentDataKey, isMeasuredNow } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { formatCount } from '../../src/text/wording';
 import { JobError, JobStatus } from './JobStatus';
@@ -37,7 +37,7 @@ export function ResultsPanel() {
   const metric = bySize.metric;
   const qualityName = metric.label;
   const metricChoices = metricsFor(bySize.quality);
-  const stale = variants.filter((v) => v.measurement !== null && v.measuredOn !== dataKey).length;
+  const stale = variants.filter((v) => v.measurement !== null && !isMeasuredNow(v, dataKey)).length;
 
   return (
     <section className="panel results" aria-labelledby="results-title">

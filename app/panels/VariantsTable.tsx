@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { deltasAgainst, type MeasuredFigures } from '../../src/studio/deltas';
 import type { LatencySummary, QualityResult } from '../../src/worker/api';
 import { deleteVariant, renameVariant, selectVariant } from '../state/actions';
-import { currentDataKey, originalOf } from '../state/selectors';
+import { currentDataKey, isMeasuredNow, originalOf } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL, type VariantEntry } from '../state/variants-slice';
 import {
@@ -105,7 +105,7 @@ export function VariantsTable() {
             const m = v.measurement;
             const f = figures(v);
             const d = f && base && v.id !== ORIGINAL && v.measuredOn === dataKey ? deltasAgainst(f, base) : null;
-            const stale = m !== null && v.measuredOn !== dataKey;
+            const stale = m !== null && !isMeasuredNow(v, dataKey);
             return (
               <tr key={v.id} aria-selected={v.id === selectedId} data-testid={`variant-row-${v.id}`} className={stale ? 'stale' : undefined}>
                 <td>

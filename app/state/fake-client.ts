@@ -8,8 +8,11 @@
 import type { InputFile, ModelInventory, WeightInfo } from '../../src/model/types';
 import { lastPruneStepOf, parseRecipe, recipeHash } from '../../src/recipe/schema';
 import type {
+  CutChoices,
   DataBinding,
   DataRef,
+  NewClassesOptions,
+  NewClassesRef,
   ExportedVariant,
   FoundRecipe,
   JobOptions,
@@ -59,6 +62,8 @@ export interface Handlers {
   exportVariant(modelId: string, recipe: Recipe, job?: JobOptions): Promise<ExportedVariant>;
   findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, job?: JobOptions): Promise<FoundRecipe>;
   sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult>;
+  openNewClasses(modelId: string, files: InputFile[], options?: NewClassesOptions): Promise<NewClassesRef>;
+  cutChoices(modelId: string): Promise<CutChoices>;
 }
 
 /** The fixture recipes are version 1; this is the one place the fake reads a recipe's fields. */
@@ -131,6 +136,38 @@ function defaultHandlers(): Handlers {
       for (const [i, row] of rows.entries()) await job?.onProgress?.({ phase: 'sensitivity', done: i + 1, total: rows.length, etaMs: null, streamed: { kind: 'sensitivity-row', row } });
       return { original: { accuracy: 0.9 }, rows, data: `sensitivity: samples 1–${samples} of data`, complete: true, durationMs: 5 };
     },
+    async openNewClasses(modelId, files) {
+      // Classes from the folder names, 4 in 5 of each class's images training, as the worker splits them.
+      const counts = new Map<string, number>();
+      for (const f of files) {
+        const parts = f.name.split('/');
+        if (parts.length >= 2) counts.set(parts[parts.length - 2]!, (counts.get(parts[parts.length - 2]!) ?? 0) + 1);
+      }
+      const names = [...counts.keys()].sort();
+      const classes = names.map((name) => {
+        const images = counts.get(name)!;
+        const test = Math.min(images - 1, Math.round(images / 5));
+        return { name, images, training: images - test, test };
+      });
+      const summary = (size: number) => ({ kind: 'images' as const, size, sampleShape: [28, 28, 1], classNames: names, classSource: 'folders' as const, labelled: true, preprocessing: null, skipped: [], description: `${size} images` });
+      const total = (k: 'training' | 'test') => classes.reduce((n, c) => n + c[k], 0);
+      return {
+        training: { id: `classes-training-for-${modelId}`, summary: summary(total('training')), previews: [] },
+        test: { id: `classes-test-for-${modelId}`, summary: summary(total('test')), previews: [] },
+        classes,
+        previews: [],
+      };
+    },
+    async cutChoices() {
+      return {
+        choices: [
+          { name: 'conv1', className: 'Conv2D', shape: [null, 24, 24, 8], isDefault: false },
+          { name: 'flatten', className: 'Flatten', shape: [null, 400], isDefault: true },
+          { name: 'fc1', className: 'Dense', shape: [null, 120], isDefault: false },
+        ],
+        defaultCut: 'flatten',
+      };
+    },
     async exportVariant() {
       const files = [
         { name: 'model.json', data: new Uint8Array([123, 125]) },
@@ -191,6 +228,14 @@ export class FakeClient implements StudioClient {
 
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef> {
     return this.track('openData', [modelId, files.map((f) => f.name), options], job, () => this.handlers.openData(modelId, files, options));
+  }
+
+  openNewClasses(modelId: string, files: InputFile[], options?: NewClassesOptions, job?: JobOptions): Promise<NewClassesRef> {
+    return this.track('openNewClasses', [modelId, files.map((f) => f.name), options], job, () => this.handlers.openNewClasses(modelId, files, options));
+  }
+
+  cutChoices(modelId: string): Promise<CutChoices> {
+    return this.track('cutChoices', [modelId], undefined, () => this.handlers.cutChoices(modelId));
   }
 
   async closeData(dataId: string): Promise<void> {

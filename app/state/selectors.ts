@@ -43,8 +43,12 @@ export function qualityValue(v: VariantEntry): number | null {
   return v.measurement?.quality?.value ?? null;
 }
 
-/** Whether an entry's measurement is current: measured, on the data now open (or none when none is). */
+/**
+ * Whether an entry's measurement is current: measured, on the data now open (or none when none is); a variant
+ * taught new classes, on the held-out images of its own class folders.
+ */
 export function isMeasuredNow(v: VariantEntry, dataKey: string | null): boolean {
+  if (v.newClasses) return v.measurement !== null && v.measuredOn === v.newClasses.dataKey;
   return v.measurement !== null && v.measuredOn === dataKey;
 }
 

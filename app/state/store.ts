@@ -11,6 +11,7 @@
  * components subscribe through useStudio.
  */
 import { createStore } from 'zustand/vanilla';
+import { initialClassesSlice, type ClassesSlice } from './classes-slice';
 import { initialCompressSlice, type CompressSlice } from './compress-slice';
 import { initialDataSlice, type DataSlice } from './data-slice';
 import { initialExportSlice, type ExportSlice } from './export-slice';
@@ -28,7 +29,7 @@ import { initialVariantsSlice, type VariantsSlice } from './variants-slice';
 
 export type AppState = RuntimeSlice & UiSlice & OpeningSlice & JobsSlice & StorageSlice;
 export type SessionState = SessionSlice;
-export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice;
+export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice & ClassesSlice;
 export type StudioState = AppState & SessionState & ModelState;
 
 export function initialAppState(): AppState {
@@ -50,6 +51,7 @@ export function initialModelState(): ModelState {
     ...initialVariantsSlice(),
     ...initialExportSlice(),
     ...initialFeedbackSlice(),
+    ...initialClassesSlice(),
   };
 }
 

@@ -40,14 +40,17 @@ function updateEntry(id: string, change: Partial<VariantEntry>): void {
 }
 
 /** Measures one entry in the worker by its handle and stores the result on it (if it still exists). */
-async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measurement> {
+export async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measurement> {
   const s = studio.getState();
   if (!s.model) throw { code: 'bad-options', message: 'No model is open.' };
   ctx.step(`Measuring ${entry.name}`);
-  const dataKey = currentDataKey(s);
   const modelId = s.model.id;
+  // A variant taught new classes is measured on the held-out images of its own folders, never on the Data panel's.
+  const own = entry.newClasses;
+  const dataKey = own ? own.dataKey : currentDataKey(s);
   const handle = await handleOf(modelId, entry, dataBinding(s));
-  const m = await studioClient().measure(modelId, handle, measureOptions(s), ctx.job);
+  const options = own ? { ...measureOptions(s), dataId: own.testId, heldOut: 0 } : measureOptions(s);
+  const m = await studioClient().measure(modelId, handle, options, ctx.job);
   updateEntry(entry.id, { measurement: m, measuredOn: dataKey });
   return m;
 }

@@ -17,9 +17,18 @@ export function dataBinding(s: Pick<StudioState, 'data'>): DataBinding {
   return s.data ? { calibration: s.data.id } : {};
 }
 
+/**
+ * A retarget recipe's data: it trains on the new classes' training images, and any calibrated step after it
+ * calibrates on them too (the retargeted model knows only those classes).
+ */
+export function newClassesBinding(recipe: Recipe, trainingId: string): DataBinding {
+  const roles = dataRolesOf(recipe);
+  return { training: trainingId, ...(roles.includes('calibration') ? { calibration: trainingId } : {}) };
+}
+
 /** Where an entry's handle is kept: its id, and the data it calibrates on when its recipe names any. */
 function handleKey(entryId: string, recipe: Recipe, data: DataBinding): string {
-  return dataRolesOf(recipe).length > 0 ? `${entryId} @ ${data.calibration ?? 'no data'}` : entryId;
+  return dataRolesOf(recipe).length > 0 ? `${entryId} @ ${data.calibration ?? data.training ?? 'no data'}` : entryId;
 }
 
 /** Remembers `handle` for the entry `entryId` of `recipe` on `data`, if `modelId` is still the open model. */
@@ -29,11 +38,13 @@ export function keepHandle(modelId: string, entryId: string, recipe: Recipe, dat
 }
 
 /**
- * The handle of `entry` for the open model `modelId` (its recipe's data roles bound to `data`); null for the
- * original.
+ * The handle of `entry` for the open model `modelId` (its recipe's data roles bound to `openData`, or to its
+ * own class folders); null for the original.
  */
-export async function handleOf(modelId: string, entry: VariantEntry, data: DataBinding): Promise<string | null> {
+export async function handleOf(modelId: string, entry: VariantEntry, openData: DataBinding): Promise<string | null> {
   if (entry.recipe === null) return null;
+  // A variant taught new classes is built from its own class folders, whatever the Data panel holds.
+  const data = entry.newClasses ? newClassesBinding(entry.recipe, entry.newClasses.trainingId) : openData;
   const known = studio.getState().variantHandles[handleKey(entry.id, entry.recipe, data)];
   if (known !== undefined && studio.getState().model?.id === modelId) return known;
   const [handle] = await studioClient().registerVariants(modelId, [entry.recipe], data);

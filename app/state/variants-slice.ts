@@ -28,6 +28,12 @@ export interface VariantEntry {
   /** The data key (see dataKeyOf) the measurement used, or null when measured without data. */
   measuredOn: string | null;
   createdAt: number;
+  /**
+   * A variant taught new classes (a retarget recipe): the worker's data it trained on and is measured on (the
+   * held-out images of its class folders), and their key. It is measured on those, never on the Data panel's data,
+   * whose classes it does not output.
+   */
+  newClasses?: { labels: string[]; trainingId: string; testId: string; dataKey: string };
 }
 
 export interface VariantsSlice {

@@ -25,8 +25,10 @@ describe('pare optimize with a retarget step', () => {
   it('learns the folders\' classes, prints the validation accuracy, writes model.json + metadata.json', { timeout: 120_000 }, async () => {
     const out = join(dir, 'out');
     const run = await runPare('optimize', 'public/samples/fashion-cnn', '--recipe', join(dir, 'recipe.json'), '--data', join(dir, 'images'), '--out', out);
-    expect(run.err).toBe('');
+    // One line per epoch of the new head on stderr, named by its step.
+    expect(run.err).toMatch(/^recipe\.steps\[0\] retarget epoch 1\/5: loss [\d.]+, validation loss [\d.]+, accuracy [\d.]+%.*\n(.*\n){3}recipe\.steps\[0\] retarget epoch 5\/5: .*\n$/);
     expect(run.status).toBe(0);
+    expect(run.out).toMatch(/recipe\.steps\[0\] retarget: kept epoch \d of 5: validation loss [\d.]+, validation accuracy [\d.]+%/);
     expect(run.out).toContain("retarget: 2 classes (Ankle_boot, Trouser) from folders; head (a softmax) on 'flatten' [null, 400], trained on 24 images");
     expect(run.out).toMatch(/validation accuracy: \d+\.\d\d% of 6 held-apart images \(epoch \d of 5, kept as the best\)/);
     expect((await readdir(out)).sort()).toEqual(['group1-shard1of1.bin', 'metadata.json', 'model.json']);

@@ -13,6 +13,8 @@ import type { EpochRecord, TrainProgress } from '../train/types';
 export interface TrainingReport {
   /** 'recipe.steps[1]'. */
   where: string;
+  /** The step's kind: 'finetune', or 'retarget' (its new head's epochs). */
+  step: string;
   epochs: EpochRecord[];
   /** The epoch the step kept (its best checkpoint), or null. */
   best: EpochRecord | null;
@@ -30,21 +32,21 @@ export interface ValidationFigures {
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
 const num = (x: number | null) => (x === null ? '-' : x.toFixed(4));
 
-function epochLine(where: string, epochs: number, e: EpochRecord): string {
+function epochLine(where: string, step: string, epochs: number, e: EpochRecord): string {
   const val = e.validationLoss === null ? '' : `, validation loss ${num(e.validationLoss)}${e.validationAccuracy === null ? '' : `, accuracy ${pct(e.validationAccuracy)}`}`;
-  return `${where} finetune epoch ${e.epoch}/${epochs}: loss ${num(e.loss)}${e.accuracy === null ? '' : `, accuracy ${pct(e.accuracy)}`}${val}${e.best ? ' (best so far)' : ''}, ${e.seconds.toFixed(1)} s`;
+  return `${where} ${step} epoch ${e.epoch}/${epochs}: loss ${num(e.loss)}${e.accuracy === null ? '' : `, accuracy ${pct(e.accuracy)}`}${val}${e.best ? ' (best so far)' : ''}, ${e.seconds.toFixed(1)} s`;
 }
 
 /**
  * A progress callback for ApplyOptions.onTraining, and the reports it collects.
  * @example const t = trainingReporter(io, progress); await applyRecipe(m, r, { onTraining: t.onTraining });
  */
-export function trainingReporter(io: CliIO, progress: ProgressLine): { onTraining: (p: TrainProgress, where: string) => void; reports: TrainingReport[] } {
+export function trainingReporter(io: CliIO, progress: ProgressLine, stepOf: (where: string) => string = () => 'finetune'): { onTraining: (p: TrainProgress, where: string) => void; reports: TrainingReport[] } {
   const reports: TrainingReport[] = [];
   let epochs = 0;
   const reportOf = (where: string) => {
     let r = reports.find((x) => x.where === where);
-    if (!r) reports.push((r = { where, epochs: [], best: null, samplesPerSecond: 0 }));
+    if (!r) reports.push((r = { where, step: stepOf(where), epochs: [], best: null, samplesPerSecond: 0 }));
     return r;
   };
   return {
@@ -63,7 +65,7 @@ export function trainingReporter(io: CliIO, progress: ProgressLine): { onTrainin
       r.epochs.push(record);
       if (record.best) r.best = record;
       progress.clear();
-      io.err(epochLine(where, epochs, record) + '\n');
+      io.err(epochLine(where, r.step, epochs, record) + '\n');
     },
   };
 }
@@ -90,7 +92,7 @@ export function renderTraining(reports: TrainingReport[], validation: Validation
   for (const r of reports) {
     const b = r.best;
     const kept = b ? `kept epoch ${b.epoch} of ${r.epochs.length}: validation loss ${num(b.validationLoss)}, validation accuracy ${pct(b.validationAccuracy)}` : 'no checkpoint kept';
-    lines.push(`${r.where} finetune: ${kept}; ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s`);
+    lines.push(`${r.where} ${r.step}: ${kept}; ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s`);
   }
   if (validation) lines.push(`final model on --val (${validation.description}): accuracy ${pct(validation.accuracy)} over ${validation.samples.toLocaleString('en-US')} samples`);
   return lines.length ? ['', ...lines] : [];

@@ -374,7 +374,7 @@ Examples:
         progress.show('opening the validation data', true);
         val = await openRecipeData(valPaths, model);
       }
-      const training = trainingReporter(io, progress);
+      const training = trainingReporter(io, progress, (where) => recipe.steps[Number(/\[(\d+)\]/.exec(where)?.[1])]?.step ?? 'training');
       const made = await makeExport(model, recipe, progress, data, val, training.onTraining);
       progress.show(`writing ${out}`, true);
       const output = values.zip ? [{ name: 'model.zip', data: zipExport(made.files) }] : made.files;

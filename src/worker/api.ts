@@ -34,6 +34,50 @@ export interface OpenDataOptions {
   classNames?: string[];
 }
 
+/** How new classes are opened (the New classes panel): the share of each class held out to measure on, and the split's seed. */
+export interface NewClassesOptions {
+  /** Share of each class's images kept apart to measure the retargeted model on (default 0.2). */
+  holdOut?: number;
+  /** Seed of the per-class split (default 1): the recipe's seed, so a retrain splits the same way. */
+  seed?: number;
+  scale?: Scale;
+}
+
+/** One new class: its folder's name and how many images train and test it. */
+export interface NewClassCount {
+  name: string;
+  images: number;
+  training: number;
+  test: number;
+}
+
+/**
+ * Image folders opened as new classes: the training images (bind them as `training` for a retarget recipe) and
+ * the held-out ones (measure the retargeted variant on them), both with the folders' classes, not the model's.
+ */
+export interface NewClassesRef {
+  training: DataRef;
+  test: DataRef;
+  classes: NewClassCount[];
+  /** A few training images of each class, as the model sees them. */
+  previews: SamplePreview[];
+}
+
+/** A layer (or graph node) a new head can read from, with its output shape (batch first). */
+export interface CutChoice {
+  name: string;
+  className: string;
+  shape: (number | null)[];
+  isDefault: boolean;
+}
+
+export interface CutChoices {
+  /** Nearest the input first. */
+  choices: CutChoice[];
+  /** The core's default: the last pooling or flatten layer before the classifier; null when it found none. */
+  defaultCut: string | null;
+}
+
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
 export interface BackendInfo {
@@ -270,6 +314,14 @@ export interface StudioApi {
   /** Opens evaluation data for a model. Files are transferred. */
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions, job?: JobOptions): Promise<DataRef>;
   closeData(dataId: string): Promise<void>;
+  /**
+   * Opens image folders (one per class) as new classes for a retarget recipe, with the model's preprocessing and
+   * the folders' names; every image is decoded once (an unreadable one is refused by name) and each class split
+   * with the seed into training and held-out test images. Files are transferred.
+   */
+  openNewClasses(modelId: string, files: InputFile[], options?: NewClassesOptions, job?: JobOptions): Promise<NewClassesRef>;
+  /** Where the model can be cut for a new head, with shapes and the default; refuses graph models that cannot be cut. */
+  cutChoices(modelId: string): Promise<CutChoices>;
   /** Measures the original (variantId null) or a variant by its handle (built again first if it was dropped). */
   measure(modelId: string, variantId: string | null, options: MeasureOptions, job?: JobOptions): Promise<Measurement>;
   /** A tensor's histogram in the original and, given a variant's handle, in that variant. */
@@ -288,6 +340,7 @@ export const JOB_ARGUMENT = {
   exportVariant: 2,
   findRecipe: 4,
   sensitivity: 3,
+  openNewClasses: 3,
 } as const satisfies Partial<Record<keyof StudioApi, number>>;
 
 export type LongCall = keyof typeof JOB_ARGUMENT;

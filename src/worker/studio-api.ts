@@ -44,6 +44,8 @@ import { sensitivity } from '../calibrate/sensitivity';
 import { phaseReporter, trainingReporter } from './progress';
 import { VariantCache, type CachedVariant } from './variant-cache';
 import { formatStored } from '../text/wording';
+import { checkMeasuredClasses, openNewClasses } from './new-classes';
+import { cutChoices } from './cut-choices';
 
 export interface StudioDeps {
   /** Resolves once the backends are set up (the worker starts this at load time). */
@@ -72,6 +74,8 @@ export interface StudioState {
 /** Data opened for a model, with the fingerprint a recipe that uses it records. */
 export interface OpenDataEntry extends RecipeData {
   modelId: string;
+  /** Opened as new classes (image folders' names, not the model's): only a variant retargeted to them measures on it. */
+  newClasses?: boolean;
 }
 
 export interface VariantHandle {
@@ -264,6 +268,24 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       });
     },
 
+    async openNewClasses(modelId: string, files: InputFile[], options = {}, job: JobOptions = {}) {
+      const model = modelOf(modelId);
+      const opened = await openNewClasses(model, files, options, deps.imageDecoder?.(), job.signal);
+      const ref = (dataset: Dataset, part: string) => {
+        const id = `data-${nextDataId++}`;
+        data.set(id, { modelId, dataset, fingerprint: `${opened.fingerprint}/${part}`, newClasses: true });
+        return { id, summary: datasetSummary(dataset), previews: [] };
+      };
+      const result = { training: ref(opened.training, 'training'), test: ref(opened.test, 'test'), classes: opened.classes, previews: opened.previews };
+      return send(result, opened.previews.map((p) => p.rgba.buffer));
+    },
+
+    async cutChoices(modelId: string) {
+      const model = modelOf(modelId);
+      await deps.runtime();
+      return cutChoices(model);
+    },
+
     async closeData(dataId: string): Promise<void> {
       data.delete(dataId);
     },
@@ -271,10 +293,10 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     async measure(modelId: string, variantId: string | null, options: MeasureOptions, job: JobOptions = {}): Promise<Measurement> {
       const model = modelOf(modelId);
       let dataset: Dataset | null = null;
-      if (options.dataId !== null) {
-        dataset = withoutFirst(dataOf(modelId, options.dataId, 'evaluation data').dataset, options.heldOut ?? 0);
-      }
+      const entry = options.dataId !== null ? dataOf(modelId, options.dataId, 'evaluation data') : null;
+      if (entry) dataset = withoutFirst(entry.dataset, options.heldOut ?? 0);
       const cached = variantId !== null ? await variantOf(modelId, variantId, job) : null;
+      if (entry) checkMeasuredClasses(model, cached?.variant ?? null, entry, options.dataId!);
       await cancelPoint(job.signal, 'Measuring');
       const sizeReport = phaseReporter(job.onProgress, 'size');
       sizeReport(0, 1);

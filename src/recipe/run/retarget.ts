@@ -32,10 +32,26 @@ export async function runRetarget(model: WorkingModel, step: RetargetStep, ctx: 
     throw new PareError('unsupported', `${ctx.where}.unfreeze trains backbone layers, which Pare can do for layers models only; this is a graph model. Leave "unfreeze" out to train the head alone.`);
   }
   const retarget = model.format === 'layers-model' ? retargetLayersModel : retargetGraphModel;
+  const report = ctx.training?.onProgress;
+  let since = performance.now();
+  let best = -1;
   const r = await retarget(workingArtifacts(model), data.dataset, step, {
     where: ctx.where,
     checkAbort: ctx.checkAbort,
-    tick: () => ctx.tick('retarget'),
+    tick: () => {
+      // Each epoch's time starts at the last tick: the last batch of features, or the epoch before.
+      since = performance.now();
+      return ctx.tick('retarget');
+    },
+    // The head trains an epoch in one go on the features: each epoch is reported as its one batch, then the epoch.
+    onEpoch: report && ((e, samples) => {
+      const seconds = (performance.now() - since) / 1000;
+      const isBest = e.validationAccuracy === null || e.validationAccuracy > best;
+      if (isBest) best = e.validationAccuracy ?? best;
+      const perSecond = seconds > 0 ? samples / seconds : 0;
+      report({ kind: 'batch', epoch: e.epoch, epochs: step.epochs, batch: 1, batches: 1, loss: e.loss, accuracy: null, samplesPerSecond: perSecond, etaSeconds: (step.epochs - e.epoch) * seconds, sparsity: null });
+      report({ kind: 'epoch', ...e, accuracy: null, best: isBest, seconds });
+    }),
   });
   const pre = data.dataset.preprocessing;
   const kept = model.weights.filter((w) => r.keptWeights.has(w.name));

@@ -23,8 +23,8 @@ export interface RetargetHooks {
   checkAbort(): void;
   /** One unit of progress: a batch of features, or an epoch. */
   tick(): Promise<void>;
-  /** Each epoch's figures as it ends, for live curves. */
-  onEpoch?(record: EpochRecord): void;
+  /** Each epoch's figures as it ends, for live curves, with the samples it trained on. */
+  onEpoch?(record: EpochRecord, trainSamples: number): void;
 }
 
 export interface RetargetOutcome {
@@ -99,7 +99,7 @@ async function trainOnFeatures(features: Features, head: HeadSpec, data: Dataset
     seed: step.seed,
     checkAbort: hooks.checkAbort,
     onEpoch: async (r) => {
-      hooks.onEpoch?.(r);
+      hooks.onEpoch?.(r, split.train.length);
       await hooks.tick();
     },
   });

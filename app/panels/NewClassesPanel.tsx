@@ -1,0 +1,234 @@
+/**
+ * The New classes panel (transfer learning): drop image folders, one per class; see the classes found with their
+ * counts and a few images as the model sees them; pick where the model is cut (the layers a new head can read,
+ * with their shapes, the default marked); Train with live epochs and Cancel. The result is a variant named after
+ * its classes, measured on the held-out images of the folders, on the charts and exportable like any other.
+ */
+import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { formatCount, formatPercent, formatShape } from '../../src/text/wording';
+import { filesFromDrop, filesFromInput } from '../files/drop';
+import { dismissClassesError, HOLD_OUT, loadCutChoices, openClassFolders, setClassesSettings, trainNewClasses } from '../state/classes-actions';
+import type { ClassesTraining } from '../state/classes-slice';
+import { useStudio } from '../state/use-studio';
+import { ErrorAlert } from './ErrorAlert';
+import { JobError, JobStatus } from './JobStatus';
+import { SampleThumb } from './SampleThumb';
+import css from './NewClassesPanel.module.css';
+
+/** Validation accuracy (solid) and training loss (dashed, scaled to its own maximum) per epoch: a minimal curve. */
+function EpochCurve({ training, epochs }: { training: ClassesTraining; epochs: number }) {
+  const points = training.epochs;
+  if (points.length === 0) return null;
+  const w = 240;
+  const h = 64;
+  const pad = 4;
+  const x = (e: number) => pad + (epochs <= 1 ? 0.5 : (e - 1) / (epochs - 1)) * (w - 2 * pad);
+  const maxLoss = Math.max(...points.map((p) => p.loss), 1e-9);
+  const line = (ys: number[]) => ys.map((y, i) => `${i ? 'L' : 'M'}${x(points[i]!.epoch).toFixed(1)},${(h - pad - y * (h - 2 * pad)).toFixed(1)}`).join(' ');
+  return (
+    <figure className={css.figure}>
+      <svg className={css.curve} viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label="Validation accuracy and training loss per epoch">
+        <path d={line(points.map((p) => p.validationAccuracy ?? 0))} className={css.accuracy} />
+        <path d={line(points.map((p) => p.loss / maxLoss))} className={css.loss} />
+      </svg>
+      <figcaption className="muted small-print">
+        <span className={css.accuracyKey} aria-hidden="true" /> validation accuracy (0–100%) · <span className={css.lossKey} aria-hidden="true" /> training loss (to its largest) · epochs 1–{epochs}
+      </figcaption>
+    </figure>
+  );
+}
+
+function TrainingReadout({ training, epochs, unfreeze }: { training: ClassesTraining; epochs: number; unfreeze: number }) {
+  const last = training.epochs.at(-1);
+  const unfrozen = training.unfrozen.at(-1);
+  return (
+    <div className={css.readout} data-testid="classes-training">
+      <p className="small-print">
+        {last
+          ? `Epoch ${last.epoch} of ${epochs}: loss ${last.loss.toFixed(3)}${last.validationAccuracy !== null ? `, validation accuracy ${formatPercent(last.validationAccuracy)}` : ''}`
+          : 'Computing the frozen features of every training image…'}
+        {training.samplesPerSecond !== null && ` · ${formatCount(Math.round(training.samplesPerSecond))} samples/s`}
+      </p>
+      {unfrozen && (
+        <p className="small-print">
+          {`Top ${unfreeze} backbone layers unfrozen, epoch ${unfrozen.epoch}: loss ${unfrozen.loss.toFixed(3)}${unfrozen.validationAccuracy !== null ? `, validation accuracy ${formatPercent(unfrozen.validationAccuracy)}` : ''}`}
+        </p>
+      )}
+      <EpochCurve training={training} epochs={epochs} />
+    </div>
+  );
+}
+
+export function NewClassesPanel() {
+  const model = useStudio((s) => s.model);
+  const classes = useStudio((s) => s.classes);
+  const opening = useStudio((s) => s.classesOpening);
+  const error = useStudio((s) => s.classesError);
+  const cuts = useStudio((s) => s.cuts);
+  const cutsError = useStudio((s) => s.cutsError);
+  const settings = useStudio((s) => s.classesSettings);
+  const training = useStudio((s) => s.classesTraining);
+  const busy = useStudio((s) => s.job !== null);
+  const result = useStudio((s) => (s.classes ? s.variants.filter((v) => v.newClasses?.dataKey === s.classes!.key && v.measurement).at(-1) : undefined));
+  const [over, setOver] = useState(false);
+  const depth = useRef(0);
+
+  useEffect(() => {
+    if (model && !cuts && !cutsError) void loadCutChoices();
+  }, [model, cuts, cutsError]);
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    depth.current = 0;
+    setOver(false);
+    void filesFromDrop(event.dataTransfer).then(openClassFolders);
+  }
+  function onChoose(event: ChangeEvent<HTMLInputElement>) {
+    const files = filesFromInput(event.target.files);
+    event.target.value = '';
+    if (files.length > 0) void openClassFolders(files);
+  }
+
+  const cut = settings.cut ?? cuts?.defaultCut ?? '';
+  const canTrain = classes !== null && !cutsError && !busy;
+  const previewsOf = (name: string) => classes?.previews.filter((p) => p.className === name) ?? [];
+
+  return (
+    <section className="panel" aria-labelledby="classes-title" aria-busy={opening !== null}>
+      <div className="panel-head">
+        <h2 id="classes-title" className="panel-title">
+          New classes
+        </h2>
+        <span className="panel-subject">transfer learning: a new head for your own classes</span>
+      </div>
+      <div
+        className="dropzone compact"
+        data-testid="classes-drop-zone"
+        data-over={over || undefined}
+        onDragEnter={(e) => {
+          e.preventDefault();
+          depth.current++;
+          setOver(true);
+        }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDragLeave={() => {
+          depth.current = Math.max(0, depth.current - 1);
+          if (depth.current === 0) setOver(false);
+        }}
+        onDrop={onDrop}
+      >
+        <p className="dropzone-title">Drop image folders, one per class</p>
+        <p className="dropzone-hint">
+          Each folder is named after its class. {formatPercent(HOLD_OUT, 0)} of each class is held out to measure the new model on.
+        </p>
+        <div className="dropzone-actions">
+          <input id="open-classes-input" className="visually-hidden" type="file" multiple aria-label="Open class folders" onChange={onChoose} ref={(input) => input?.setAttribute('webkitdirectory', '')} />
+          <label htmlFor="open-classes-input" className="button">
+            Choose a folder of class folders…
+          </label>
+        </div>
+      </div>
+
+      {opening && (
+        <p className="status" role="status">
+          <span className="spinner" aria-hidden="true" />
+          <span className="status-text">Reading {opening}…</span>
+        </p>
+      )}
+      {error && <ErrorAlert error={error} onDismiss={dismissClassesError} fallback="Could not use these folders" />}
+      {cutsError && <ErrorAlert error={cutsError} title="This model cannot learn new classes" />}
+
+      {classes && (
+        <ul className={css.classes} aria-label="Classes found">
+          {classes.classes.map((c) => (
+            <li key={c.name} className={css.class}>
+              <span className={css.className}>{c.name}</span>
+              <span className="muted small-print">
+                {formatCount(c.images)} images · {formatCount(c.training)} train, {formatCount(c.test)} test
+              </span>
+              <span className={css.thumbs}>
+                {previewsOf(c.name).map((p, i) => (
+                  <SampleThumb key={i} preview={p} />
+                ))}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <div className={css.controls}>
+        <label className="inline-control">
+          <span>Cut at</span>
+          <select aria-label="Cut at" className="input small" value={cut} disabled={!cuts} onChange={(e) => setClassesSettings({ cut: e.target.value })}>
+            {[...(cuts?.choices ?? [])].reverse().map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name} ({c.className}) {formatShape(c.shape.slice(1))}
+                {c.isDefault ? ' — default' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-control">
+          <span>Epochs</span>
+          <input
+            aria-label="Epochs"
+            className="input small"
+            type="number"
+            min={1}
+            max={500}
+            value={settings.epochs}
+            onChange={(e) => Number.isInteger(e.target.valueAsNumber) && e.target.valueAsNumber >= 1 && setClassesSettings({ epochs: e.target.valueAsNumber })}
+          />
+        </label>
+        <label className="inline-control">
+          <span>Learning rate</span>
+          <input
+            aria-label="Learning rate"
+            className="input small"
+            type="number"
+            min={0}
+            step="any"
+            value={settings.learningRate}
+            onChange={(e) => e.target.valueAsNumber > 0 && setClassesSettings({ learningRate: e.target.valueAsNumber })}
+          />
+        </label>
+        <label className="inline-control">
+          <span>Unfreeze top layers</span>
+          <input
+            aria-label="Unfreeze top layers"
+            className="input small"
+            type="number"
+            min={0}
+            max={50}
+            value={settings.unfreeze}
+            title="After the head, this many weight-bearing layers below the cut train with it (kept only if the held-apart images score better); 0 keeps the backbone frozen"
+            onChange={(e) => Number.isInteger(e.target.valueAsNumber) && e.target.valueAsNumber >= 0 && setClassesSettings({ unfreeze: e.target.valueAsNumber })}
+          />
+        </label>
+        <label className="inline-control">
+          <input type="checkbox" checked={settings.compress} onChange={(e) => setClassesSettings({ compress: e.target.checked })} />
+          <span>then the Compress panel's recipe</span>
+        </label>
+        <button type="button" className="button primary small" aria-disabled={!canTrain} onClick={() => canTrain && void trainNewClasses()}>
+          Train
+        </button>
+      </div>
+      <p className="hint">
+        {classes
+          ? 'The layers below the cut are kept frozen; their features are computed once, and a new softmax head learns your classes on them.'
+          : 'Drop class folders to train: the model keeps its layers up to the cut and learns a new head for your classes.'}
+      </p>
+      <JobStatus kinds={['retarget']} />
+      <JobError kinds={['retarget']} fallback="Could not teach the new classes" />
+      {training && <TrainingReadout training={training} epochs={settings.epochs} unfreeze={settings.unfreeze} />}
+      {result?.measurement?.quality && !busy && (
+        <p className="note" data-testid="classes-result">
+          <strong>{result.name}</strong>: {formatPercent(result.measurement.quality.value)} accuracy on {formatCount(result.measurement.quality.samples)} held-out images. It is selected: the Export panel downloads it with its labels.
+        </p>
+      )}
+    </section>
+  );
+}
