@@ -92,6 +92,9 @@ function stepProblem(s: Step, where: string): string | null {
     if (s.sparsity !== undefined && s.default !== undefined) return bothTargets(where, s);
     if (s.method !== 'magnitude' && !s.data) return `${where} uses "method": "${s.method}", which needs calibration data: add "data": "calibration".`;
   }
+  if (s.step === 'finetune' && s.stopAfter !== undefined && s.stopAfter > s.epochs) {
+    return `${where}.stopAfter (${s.stopAfter}) must be at most "epochs" (${s.epochs}).`;
+  }
   if (s.step === 'quantize' && s.method === 'gptq' && !s.data) {
     return `${where} uses "method": "gptq", which needs calibration data: add "data": "calibration".`;
   }
