@@ -66,36 +66,39 @@ export interface Handlers {
 }
 
 /**
- * Training as the worker reports it: for the first finetune step, per epoch one batch report and one epoch report
- * (each epoch better than the last), awaiting `pace()` before each epoch; Stop (job.stop) ends it after the epoch
- * under way, recorded as "stopAfter" as the worker does.
+ * Training as the worker reports it: for each finetune step in order, per epoch one batch report and one epoch
+ * report (each epoch better than the last), awaiting `pace()` before each epoch; Stop (job.stop) ends it after
+ * the epoch under way, recorded as "stopAfter" on the step it stopped, as the worker does.
  */
 export async function fakeTraining(recipe: Recipe, job: JobOptions | undefined, pace: () => Promise<void> = async () => {}): Promise<Omit<TrainedVariantRef, 'id'>> {
-  const i = recipe.steps.findIndex((s) => s.step === 'finetune');
-  const step = recipe.steps[i] as FinetuneStep;
-  const planned = step.stopAfter ?? step.epochs;
-  const where = `recipe.steps[${i}]`;
-  let kept = 0;
-  for (let e = 1; e <= planned; e++) {
-    await pace();
-    if (job?.stop?.aborted) break;
-    const batch = { kind: 'batch' as const, epoch: e, epochs: step.epochs, batch: 1, batches: 2, loss: 1 / e, accuracy: 0.5, samplesPerSecond: 500, etaSeconds: planned - e + 0.5, sparsity: null };
-    await job?.onProgress?.({ phase: 'train', done: e - 0.5, total: planned, etaMs: batch.etaSeconds * 1000, streamed: { kind: 'training', where, progress: batch } });
-    const record = { kind: 'epoch' as const, epoch: e, loss: 0.9 / e, accuracy: 0.6, validationLoss: 1 / e, validationAccuracy: 0.7 + e / 100, best: true, seconds: 1 };
-    await job?.onProgress?.({ phase: 'train', done: e, total: planned, etaMs: null, streamed: { kind: 'training', where, progress: record } });
-    kept = e;
+  let stoppedAt: { index: number; kept: number; planned: number } | null = null;
+  for (const [i, s] of recipe.steps.entries()) {
+    if (s.step !== 'finetune' || stoppedAt) continue;
+    const step = s as FinetuneStep;
+    const planned = step.stopAfter ?? step.epochs;
+    const where = `recipe.steps[${i}]`;
+    let kept = 0;
+    for (let e = 1; e <= planned; e++) {
+      await pace();
+      if (job?.stop?.aborted) break;
+      const batch = { kind: 'batch' as const, epoch: e, epochs: step.epochs, batch: 1, batches: 2, loss: 1 / e, accuracy: 0.5, samplesPerSecond: 500, etaSeconds: planned - e + 0.5, sparsity: null };
+      await job?.onProgress?.({ phase: 'train', done: e - 0.5, total: planned, etaMs: batch.etaSeconds * 1000, streamed: { kind: 'training', where, progress: batch } });
+      const record = { kind: 'epoch' as const, epoch: e, loss: 0.9 / e, accuracy: 0.6, validationLoss: 1 / e, validationAccuracy: 0.7 + e / 100, best: true, seconds: 1 };
+      await job?.onProgress?.({ phase: 'train', done: e, total: planned, etaMs: null, streamed: { kind: 'training', where, progress: record } });
+      kept = e;
+    }
+    if (kept < planned) stoppedAt = { index: i, kept, planned };
   }
-  const stopped = kept < planned;
-  const out: Recipe = stopped && kept > 0 ? { ...recipe, steps: recipe.steps.map((s, j) => (j === i ? { ...step, stopAfter: kept } : s)) } : recipe;
+  const out: Recipe = stoppedAt && stoppedAt.kept > 0 ? { ...recipe, steps: recipe.steps.map((s, j) => (j === stoppedAt!.index ? { ...s, stopAfter: stoppedAt!.kept } : s)) } : recipe;
   const sparsity = sparsityOf(recipe);
   return {
     recipeHash: recipeHash(out),
     stats: { sparsity, prunedSparsity: sparsity, prunableParams: 1000, weightBytesBefore: 4000, weightBytesAfter: 4000, tensors: [] },
     warnings: [],
     recipe: out,
-    stopped,
-    rebuildable: !stopped || kept > 0,
-    note: stopped ? `Stopped in epoch ${kept + 1} of ${planned}; kept epoch ${kept}.` : 'Training completed.',
+    stopped: stoppedAt !== null,
+    rebuildable: stoppedAt === null || stoppedAt.kept > 0,
+    note: stoppedAt ? `Stopped in epoch ${stoppedAt.kept + 1} of ${stoppedAt.planned}; kept epoch ${stoppedAt.kept}.` : 'Training completed.',
   };
 }
 

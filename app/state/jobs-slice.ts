@@ -1,7 +1,7 @@
 /** The jobs slice: the one long job running in the worker (apply, measure, export), its progress. */
 import type { JobProgress } from '../../src/worker/api';
 
-export type JobKind = 'apply' | 'measure' | 'export' | 'search' | 'sensitivity';
+export type JobKind = 'apply' | 'measure' | 'export' | 'search' | 'sensitivity' | 'train';
 
 export interface Job {
   kind: JobKind;

@@ -18,6 +18,7 @@ import { initialFeedbackSlice, type FeedbackSlice } from './feedback-slice';
 import { initialJobsSlice, type JobsSlice } from './jobs-slice';
 import { initialModelSlice, type ModelSlice } from './model-slice';
 import { initialOpeningSlice, type OpeningSlice } from './opening-slice';
+import { initialRecoverSlice, type RecoverSlice } from './recover-slice';
 import { initialRuntimeSlice, type RuntimeSlice } from './runtime-slice';
 import { initialSearchSlice, type SearchSlice } from './search-slice';
 import { initialSensitivitySlice, type SensitivitySlice } from './sensitivity-slice';
@@ -28,7 +29,7 @@ import { initialVariantsSlice, type VariantsSlice } from './variants-slice';
 
 export type AppState = RuntimeSlice & UiSlice & OpeningSlice & JobsSlice & StorageSlice;
 export type SessionState = SessionSlice;
-export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice;
+export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice & RecoverSlice;
 export type StudioState = AppState & SessionState & ModelState;
 
 export function initialAppState(): AppState {
@@ -50,6 +51,7 @@ export function initialModelState(): ModelState {
     ...initialVariantsSlice(),
     ...initialExportSlice(),
     ...initialFeedbackSlice(),
+    ...initialRecoverSlice(),
   };
 }
 

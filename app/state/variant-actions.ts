@@ -35,12 +35,12 @@ function measureOptions(s: StudioState): MeasureOptions {
   return options;
 }
 
-function updateEntry(id: string, change: Partial<VariantEntry>): void {
+export function updateEntry(id: string, change: Partial<VariantEntry>): void {
   studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...change } : v)) }));
 }
 
 /** Measures one entry in the worker by its handle and stores the result on it (if it still exists). */
-async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measurement> {
+export async function measureEntry(entry: VariantEntry, ctx: JobContext): Promise<Measurement> {
   const s = studio.getState();
   if (!s.model) throw { code: 'bad-options', message: 'No model is open.' };
   ctx.step(`Measuring ${entry.name}`);

@@ -28,6 +28,10 @@ export interface VariantEntry {
   /** The data key (see dataKeyOf) the measurement used, or null when measured without data. */
   measuredOn: string | null;
   createdAt: number;
+  /** A trained variant: the open data's samples it trained on (0 to `train`) and validated on (to `validation`). */
+  trainedOn?: { train: number; validation: number };
+  /** Trained and stopped mid-epoch: no recipe rebuilds it, so it lives only in the worker that made it. */
+  pinned?: boolean;
 }
 
 export interface VariantsSlice {
