@@ -1,13 +1,14 @@
 /**
  * Training curves: training and validation loss (left axis) and validation accuracy (right axis, percent)
  * against epoch, with the epoch under way drawn as it trains and the best checkpoint marked. Ticks are given and
- * animation is off, so an update (a batch report every ~100 ms) stays a short task on the main thread.
+ * animation is off, and the legend and the best-epoch mark are plain HTML and an unlabelled line (recharts measures
+ * the text of its own legends and labels in the page, a forced layout per render), so an update stays a short task.
  *
  * Props: `epochs`, the epoch records streamed so far (TrainProgress of kind 'epoch', in any order); `live`, the
  * epoch under way (from the latest batch report: epoch - 1 + batch / batches, its running loss), or null.
  */
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { EpochRecord } from '../../src/train/types';
 import { plainTick } from './PlainTick';
 import { niceAxis } from './ticks';
@@ -42,15 +43,17 @@ function TrainingChartImpl({ epochs, live, totalEpochs }: TrainingChartProps) {
           {hasAccuracy && (
             <YAxis yAxisId="accuracy" orientation="right" niceTicks="none" type="number" domain={accuracyAxis.domain} ticks={accuracyAxis.ticks} tick={plainTick((y) => `${Number(y.toFixed(1))}%`)} interval={0} width={52} />
           )}
-          {best !== null && <ReferenceLine yAxisId="loss" x={best} stroke="#b45309" strokeDasharray="4 3" label={{ value: 'best', position: 'insideTopRight', fill: '#b45309', fontSize: 11 }} />}
+          {best !== null && <ReferenceLine yAxisId="loss" x={best} stroke="#b45309" strokeDasharray="4 3" />}
           <Line yAxisId="loss" dataKey="loss" name="training loss" stroke="#0f766e" dot={{ r: 2.5 }} isAnimationActive={false} connectNulls />
           <Line yAxisId="loss" dataKey="validationLoss" name="validation loss" stroke="#7c3aed" strokeDasharray="5 3" dot={{ r: 2.5 }} isAnimationActive={false} connectNulls />
           {hasAccuracy && <Line yAxisId="accuracy" dataKey="validationAccuracy" name="validation accuracy" stroke="#2563eb" dot={{ r: 3 }} isAnimationActive={false} connectNulls />}
-          <Legend verticalAlign="bottom" height={36} iconSize={10} />
         </LineChart>
       </ResponsiveContainer>
-      <figcaption className="muted small-print">
-        Loss (left) and validation accuracy (right) by epoch; the line past the last dot is the epoch under way.
+      <figcaption className="muted small-print chart-legend">
+        <span style={{ color: '#0f766e' }}>━ training loss</span> <span style={{ color: '#7c3aed' }}>┅ validation loss</span> (left)
+        {hasAccuracy && <> · <span style={{ color: '#2563eb' }}>━ validation accuracy</span> (right)</>}
+        {best !== null && <> · <span style={{ color: '#b45309' }}>┆ best epoch ({best})</span></>} · by epoch; the line past the last dot is the epoch
+        under way.
       </figcaption>
     </figure>
   );

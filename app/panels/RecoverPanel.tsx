@@ -3,12 +3,13 @@
  * in the worker on the open data, with live curves. Stop keeps the best checkpoint as a variant; Cancel
  * cancels; Resume trains the remaining epochs from the kept checkpoint. The result is a variant like any other.
  */
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { describeRecipe } from '../../src/recipe/schema';
 import { recoverRecipe } from '../../src/studio/recover-recipe';
 import { formatCount, formatEta, formatPercent } from '../../src/text/wording';
 import { TrainingChart } from '../charts/TrainingChart';
 import { bestEpochOf } from '../charts/training-lines';
+import { useThrottled } from '../charts/use-throttled';
 import { recoverSettingsOf, resumeRecovery, startRecovery, stopTraining } from '../state/recover-actions';
 import { currentRecipe } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
@@ -51,20 +52,49 @@ function TrainingReadout() {
   );
 }
 
+/**
+ * The curves, off the urgent path: the live point moves at most once a second, and the chart renders as a
+ * deferred update, so batch reports arriving every ~100 ms never add up to a long task on the main thread.
+ */
+function TrainingCurves() {
+  const epochs = useStudio((s) => s.training?.epochs ?? null);
+  const total = useStudio((s) => s.training?.totalEpochs ?? 1);
+  const live = useThrottled(useStudio((s) => s.training?.live ?? null), 1000);
+  const shownEpochs = useDeferredValue(epochs);
+  const shownLive = useDeferredValue(live);
+  if (!shownEpochs) return null;
+  return <TrainingChart epochs={shownEpochs} live={shownLive} totalEpochs={total} />;
+}
+
+function TrainingOutcome() {
+  const result = useStudio((s) => s.training?.result ?? null);
+  const ended = useStudio((s) => s.training?.ended ?? null);
+  if (result) {
+    return (
+      <p className={result.rebuildable ? 'status' : 'note'} role="status" data-testid="training-result">
+        {result.note}
+        {result.resume ? ' Resume trains the remaining epochs from the kept checkpoint (the kept epochs are trained again first, as the recipe says).' : ''}
+      </p>
+    );
+  }
+  return ended === 'cancelled' ? <p className="muted small-print" data-testid="training-cancelled">Cancelled: the curves show how far it got; no variant was made.</p> : null;
+}
+
 export function RecoverPanel() {
   const model = useStudio((s) => s.model);
   const data = useStudio((s) => s.data);
-  const job = useStudio((s) => s.job);
-  const training = useStudio((s) => s.training);
+  const jobKind = useStudio((s) => s.job?.kind ?? null);
+  const hasTraining = useStudio((s) => s.training !== null);
+  const stopping = useStudio((s) => s.training?.stopping === true);
+  const result = useStudio((s) => s.training?.result ?? null);
   const edits = useStudio((s) => s.recoverEdits);
   const controls = useStudio((s) => s.controls);
   const loadedRecipe = useStudio((s) => s.loadedRecipe);
   const settings = useMemo(() => recoverSettingsOf({ recoverEdits: edits, controls }), [edits, controls]);
   const recipe = useMemo(() => recoverRecipe(currentRecipe({ controls, loadedRecipe }), settings), [controls, loadedRecipe, settings]);
   if (!model) return null;
-  const busy = job !== null;
-  const trainingNow = job?.kind === 'train';
-  const result = training?.result ?? null;
+  const busy = jobKind !== null;
+  const trainingNow = jobKind === 'train';
   const canResume = !busy && result?.resume != null;
   return (
     <section className="panel recover" aria-labelledby="recover-title">
@@ -84,8 +114,8 @@ export function RecoverPanel() {
           Start training
         </button>
         {trainingNow && (
-          <button type="button" className="button" onClick={stopTraining} disabled={training?.stopping === true} title="Ends training after the batch under way; the best epoch so far becomes a variant">
-            {training?.stopping ? 'Stopping…' : 'Stop (keep the best)'}
+          <button type="button" className="button" onClick={stopTraining} disabled={stopping} title="Ends training after the batch under way; the best epoch so far becomes a variant">
+            {stopping ? 'Stopping…' : 'Stop (keep the best)'}
           </button>
         )}
         {result?.resume && (
@@ -97,17 +127,11 @@ export function RecoverPanel() {
       </div>
       <JobStatus kinds={['train']} />
       <JobError kinds={['train']} fallback="Training failed" />
-      {training && (
+      {hasTraining && (
         <>
           <TrainingReadout />
-          <TrainingChart epochs={training.epochs} live={training.live} totalEpochs={training.totalEpochs} />
-          {result && (
-            <p className={result.rebuildable ? 'status' : 'note'} role="status" data-testid="training-result">
-              {result.note}
-              {result.resume ? ' Resume trains the remaining epochs from the kept checkpoint (the kept epochs are trained again first, as the recipe says).' : ''}
-            </p>
-          )}
-          {!result && training.ended === 'cancelled' && <p className="muted small-print" data-testid="training-cancelled">Cancelled: the curves show how far it got; no variant was made.</p>}
+          <TrainingCurves />
+          <TrainingOutcome />
         </>
       )}
     </section>
