@@ -53,7 +53,8 @@ test('Recover: Cancel, Stop keeping the best epoch, Resume; the variants on the 
   await page.waitForFunction(() => document.querySelector('[data-testid="training-result"]') !== null, null, { polling: 250, timeout: 90_000 });
   const endAt = await page.evaluate(() => performance.now());
   const long = (await longTasksSince(page, from)).filter((e) => e.start < endAt);
-  expect(long, `long tasks while training (from ${Math.round(from)} ms, Stop at ${Math.round(stopAt)}, trained at ${Math.round(endAt)})`).toEqual([]);
+  // Soft: the rest of the journey is still checked (and reported) when this fails.
+  expect.soft(long, `long tasks while training (from ${Math.round(from)} ms, Stop at ${Math.round(stopAt)}, trained at ${Math.round(endAt)})`).toEqual([]);
   await expect(page.getByTestId('job-status')).toHaveCount(0, { timeout: 60_000 });
   const result = panel.getByTestId('training-result');
   await expect(result).toContainText(/Stopped in epoch \d of 8; kept epoch \d \(validation accuracy \d+\.\d%\)\. Recorded as "stopAfter": \d/);

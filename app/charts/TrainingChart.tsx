@@ -32,7 +32,8 @@ function TrainingChartImpl({ epochs, live, totalEpochs }: TrainingChartProps) {
   const accuracyAxis = niceAxis(Math.min(...accuracies, 100), Math.max(...accuracies, 0), { floor: 0, ceil: 100, pad: 0.1 });
   const lastX = Math.max(1, totalEpochs ?? 0, ...points.map((p) => Math.ceil(p.x)));
   const xTicks = Array.from({ length: lastX + 1 }, (_, i) => i).filter((x) => lastX <= 10 || x % Math.ceil(lastX / 10) === 0);
-  const hasAccuracy = accuracies.length > 0;
+  // The accuracy axis is there from the start: mounting it with the first epoch would cost that update more.
+  const hasAccuracy = accuracies.length > 0 || epochs.length === 0;
   return (
     <figure className="chart training-chart" data-testid="training-chart" aria-label={`Training curves: ${epochs.length} epoch${epochs.length === 1 ? '' : 's'} finished${best !== null ? `, best checkpoint at epoch ${best}` : ''}`}>
       <ResponsiveContainer width="100%" height={220}>

@@ -3,12 +3,13 @@
  * in the worker on the open data, with live curves. Stop keeps the best checkpoint as a variant; Cancel
  * cancels; Resume trains the remaining epochs from the kept checkpoint. The result is a variant like any other.
  */
-import { useDeferredValue, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { describeRecipe } from '../../src/recipe/schema';
 import { recoverRecipe } from '../../src/studio/recover-recipe';
 import { formatCount, formatEta, formatPercent } from '../../src/text/wording';
 import { TrainingChart } from '../charts/TrainingChart';
 import { bestEpochOf } from '../charts/training-lines';
+import { useStaggered } from '../charts/use-staggered';
 import { useThrottled } from '../charts/use-throttled';
 import { recoverSettingsOf, resumeRecovery, startRecovery, stopTraining } from '../state/recover-actions';
 import { currentRecipe } from '../state/selectors';
@@ -16,7 +17,7 @@ import { useStudio } from '../state/use-studio';
 import { JobError, JobStatus } from './JobStatus';
 import { RecoverSettingsFields } from './RecoverSettingsFields';
 
-function TrainingReadout() {
+const TrainingReadout = memo(function TrainingReadout() {
   const training = useStudio((s) => s.training);
   if (!training) return null;
   const b = training.batch;
@@ -50,23 +51,26 @@ function TrainingReadout() {
       </div>
     </dl>
   );
-}
+});
 
 /**
  * The curves, off the urgent path: the live point moves at most once a second, and the chart renders as a
  * deferred update, so batch reports arriving every ~100 ms never add up to a long task on the main thread.
  */
-function TrainingCurves() {
-  const epochs = useStudio((s) => s.training?.epochs ?? null);
+const NO_EPOCHS: never[] = [];
+
+/** Mounted with the panel (empty until training starts): mounting a chart mid-run would be a long task itself. */
+const TrainingCurves = memo(function TrainingCurves() {
+  const epochs = useStudio((s) => s.training?.epochs ?? NO_EPOCHS);
   const total = useStudio((s) => s.training?.totalEpochs ?? 1);
   const live = useThrottled(useStudio((s) => s.training?.live ?? null), 1000);
-  const shownEpochs = useDeferredValue(epochs);
-  const shownLive = useDeferredValue(live);
-  if (!shownEpochs) return null;
+  // A task of its own, after the readout and the status line have taken the report.
+  const shownEpochs = useStaggered(useDeferredValue(epochs), 50);
+  const shownLive = useStaggered(useDeferredValue(live), 50);
   return <TrainingChart epochs={shownEpochs} live={shownLive} totalEpochs={total} />;
-}
+});
 
-function TrainingOutcome() {
+const TrainingOutcome = memo(function TrainingOutcome() {
   const result = useStudio((s) => s.training?.result ?? null);
   const ended = useStudio((s) => s.training?.ended ?? null);
   if (result) {
@@ -78,7 +82,7 @@ function TrainingOutcome() {
     );
   }
   return ended === 'cancelled' ? <p className="muted small-print" data-testid="training-cancelled">Cancelled: the curves show how far it got; no variant was made.</p> : null;
-}
+});
 
 export function RecoverPanel() {
   const model = useStudio((s) => s.model);
@@ -127,13 +131,9 @@ export function RecoverPanel() {
       </div>
       <JobStatus kinds={['train']} />
       <JobError kinds={['train']} fallback="Training failed" />
-      {hasTraining && (
-        <>
-          <TrainingReadout />
-          <TrainingCurves />
-          <TrainingOutcome />
-        </>
-      )}
+      {hasTraining && <TrainingReadout />}
+      <TrainingCurves />
+      <TrainingOutcome />
     </section>
   );
 }

@@ -3,7 +3,7 @@
  * controls' sparsity until edited), distillation, and how the open data splits into training, validation and
  * measured samples. Each field is a controlled number input that keeps what the user typed until it parses.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { formatCount } from '../../src/text/wording';
 import { recoverSettingsOf, setRecoverSettings, trainingSplitOf } from '../state/recover-actions';
 import type { RecoverEdits } from '../state/recover-slice';
@@ -53,7 +53,7 @@ function NumberField({ id, label, value, min, max, step = 1, percent = false, di
 
 const set = (edits: RecoverEdits) => setRecoverSettings(edits);
 
-export function RecoverSettingsFields({ disabled }: { disabled: boolean }) {
+export const RecoverSettingsFields = memo(function RecoverSettingsFields({ disabled }: { disabled: boolean }) {
   const edits = useStudio((s) => s.recoverEdits);
   const controls = useStudio((s) => s.controls);
   const data = useStudio((s) => s.data);
@@ -101,4 +101,4 @@ export function RecoverSettingsFields({ disabled }: { disabled: boolean }) {
       </fieldset>
     </div>
   );
-}
+});

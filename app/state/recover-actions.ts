@@ -141,13 +141,18 @@ async function train(recipe: Recipe): Promise<boolean> {
     };
     const ref = await studioClient().train(model.id, recipe, { ...ctx.job, onProgress, stop: stop.signal }, binding);
     if (studio.getState().model?.id !== model.id) return;
+    // The outcome first, the new variant a task later: each update renders in a task of its own, not one long one.
+    const resume = ref.stopped && ref.rebuildable ? resumeRecipe(ref.recipe) : null;
+    studio.setState((st) => (st.training ? { training: { ...st.training, live: null } } : {}));
+    await nextTask();
     const entry = entryFor(ref.recipe, { train: split.train, validation: split.train + split.validation }, !ref.rebuildable);
     keepHandle(model.id, entry.id, ref.recipe, binding, ref.id);
     const tensors: Record<string, { sparsity: number; stored: string }> = {};
     for (const t of ref.stats.tensors) if (t.prunable) tensors[t.name] = { sparsity: t.sparsity, stored: formatStored(t) };
+    await nextTask();
     updateEntry(entry.id, { built: { sparsity: ref.stats.sparsity, weightBytes: ref.stats.weightBytesAfter, tensors, warnings: ref.warnings } });
-    const resume = ref.stopped && ref.rebuildable ? resumeRecipe(ref.recipe) : null;
-    studio.setState((st) => (st.training ? { training: { ...st.training, live: null, result: { entryId: entry.id, note: ref.note, stopped: ref.stopped, rebuildable: ref.rebuildable, resume } } } : {}));
+    await nextTask();
+    studio.setState((st) => (st.training ? { training: { ...st.training, result: { entryId: entry.id, note: ref.note, stopped: ref.stopped, rebuildable: ref.rebuildable, resume } } } : {}));
     await measureEntry(studio.getState().variants.find((v) => v.id === entry.id)!, ctx);
     if (needOriginal) await measureEntry(originalOf(studio.getState()), ctx);
   });
@@ -157,6 +162,8 @@ async function train(recipe: Recipe): Promise<boolean> {
   }
   return done;
 }
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The variant entry of a trained recipe: found by its hash, or added and selected. */
 function entryFor(recipe: Recipe, trainedOn: VariantEntry['trainedOn'], pinned: boolean): VariantEntry {
