@@ -252,7 +252,7 @@ function describeStep(s: Step): string {
       return `${formatTarget(s.ratio)} of channels${rules} (${s.criterion}${s.compensate ? ', least squares' : ''})`;
     }
     case 'finetune':
-      return `fine-tune ${plural(s.epochs, 'epoch')}${s.sparsity ? ` to ${formatTarget(s.sparsity.to)}` : ''}`;
+      return `fine-tune ${s.stopAfter !== undefined && s.stopAfter < s.epochs ? `${s.stopAfter} of ${s.epochs} epochs` : plural(s.epochs, 'epoch')}${s.sparsity ? ` to ${formatTarget(s.sparsity.to)}` : ''}`;
     case 'retarget':
       return `retarget${s.cut ? ` at ${s.cut}` : ''}`;
     case 'fuse':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecipe } from '../recipe/schema';
+import { describeRecipe, parseRecipe } from '../recipe/schema';
 import { defaultRecoverSettings, epochOffsets, recoverRecipe, resumeRecipe, stoppedStepOf, trainedEpochs } from './recover-recipe';
 
 const controls = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune', sparsity: 0.8 }, { step: 'quantize', default: { bits: 4 } }] });
@@ -40,6 +40,7 @@ describe('resumeRecipe', () => {
     expect(r.steps[1]).not.toHaveProperty('stopAfter');
     expect(epochOffsets(r)).toEqual({ 'recipe.steps[0]': 0, 'recipe.steps[1]': 2 });
     expect(trainedEpochs(r)).toBe(5);
+    expect(describeRecipe(stopped)).toBe('fine-tune 2 of 5 epochs to 80% · 4-bit');
   });
 
   it('is null when nothing was stopped or nothing remains', () => {
