@@ -9,6 +9,7 @@ import { ExportPanel } from './panels/ExportPanel';
 import { HistogramPanel } from './panels/HistogramPanel';
 import { InventoryPanel } from './panels/InventoryPanel';
 import { ModelPanel } from './panels/ModelPanel';
+import { RecoverPanel } from './panels/RecoverPanel';
 import { ResultsPanel } from './panels/ResultsPanel';
 import { RuntimePanel } from './panels/RuntimePanel';
 import { SampleStart } from './panels/SampleList';
@@ -59,6 +60,7 @@ export function App() {
           <>
             <CompressPanel />
             <ResultsPanel />
+            <RecoverPanel />
             <SensitivityPanel />
             <NewClassesPanel />
             <HistogramPanel />

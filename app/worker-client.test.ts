@@ -64,6 +64,7 @@ function clientOver(api: Partial<StudioApi>, options: WorkerClientOptions = {}) 
     exportVariant: unused,
     findRecipe: unused,
     sensitivity: unused,
+    train: unused,
     ...api,
   };
   const client = createWorkerClient(() => {
@@ -170,6 +171,28 @@ describe('createWorkerClient', () => {
     await client.applyRecipe('model-1', { pare: 'recipe', version: 2, steps: [] }, { onProgress: (p) => seen.push(p.done) }, { calibration: 'data-3' });
     expect(bound).toEqual({ calibration: 'data-3' });
     expect(seen).toEqual([1]);
+  });
+
+  it("Stop reaches a training call's job.stop (not its signal) and the call resolves with what it kept, past the grace period", async () => {
+    let started = false;
+    const client = clientOver({
+      train: (_, recipe, job) => {
+        started = true;
+        return new Promise((resolve) => {
+          job?.stop?.addEventListener('abort', () => {
+            expect(job.signal?.aborted).toBe(false);
+            resolve({ id: 'variant-2', recipeHash: 'h', stats: {} as VariantRef['stats'], warnings: [], recipe, stopped: true, rebuildable: true, note: 'kept epoch 1' });
+          });
+        });
+      },
+    }, { cancelGraceMs: 20 });
+    const stop = new AbortController();
+    const training = client.train('model-1', { pare: 'recipe', version: 2, steps: [] }, { stop: stop.signal }, { training: { dataId: 'data-1', start: 0, end: 10 } });
+    await waitFor(() => started);
+    stop.abort();
+    await expect(training).resolves.toMatchObject({ id: 'variant-2', stopped: true });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(workers[0]!.terminated).toBe(false);
   });
 
   it('transfers data files to the worker like model files', async () => {

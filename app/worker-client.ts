@@ -30,6 +30,7 @@ import type {
   StudioError,
   StudioWorkerApi,
   TensorHistogram,
+  TrainedVariantRef,
   VariantRef,
 } from '../src/worker/api';
 import { cancelledError, toStudioError } from './studio-error';
@@ -98,6 +99,7 @@ interface WireApi {
   findRecipe(modelId: string, dataId: string, target: SearchTarget, calibrationSamples: number, ...job: WireJob): Promise<FoundRecipe>;
   sensitivity(modelId: string, dataId: string, samples: number, ...job: WireJob): Promise<SensitivityResult>;
   openNewClasses(modelId: string, files: InputFile[], options: NewClassesOptions | undefined, ...job: WireJob): Promise<NewClassesRef>;
+  train(modelId: string, recipe: Recipe, callId: WireJob[0], onProgress: WireJob[1], data: DataBinding | undefined): Promise<TrainedVariantRef>;
 }
 
 type Wire = Remote<StudioWorkerApi> & Remote<WireApi>;
@@ -157,7 +159,7 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     }, graceMs);
   }
 
-  function call<T>(long: boolean, signal: AbortSignal | undefined, run: (api: Wire, callId: string) => Promise<T>): Promise<T> {
+  function call<T>(long: boolean, signal: AbortSignal | undefined, run: (api: Wire, callId: string) => Promise<T>, stopSignal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(cancelledError());
     let current: Running;
     try {
@@ -168,12 +170,16 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     const id = `call-${nextCall++}`;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => abort(current, [id]);
+      // Stop is not a cancel: the call goes on and resolves with what training kept, so no grace timer.
+      const onStop = () => void current.api.stopCalls([id]).catch(() => {});
       const settle = () => {
         current.pending.delete(id);
         signal?.removeEventListener('abort', onAbort);
+        stopSignal?.removeEventListener('abort', onStop);
       };
       current.pending.set(id, { reject, long, aborted: false });
       signal?.addEventListener('abort', onAbort, { once: true });
+      stopSignal?.addEventListener('abort', onStop, { once: true });
       run(current.api, id).then(
         // A call that finished before the abort reached it resolves: its work is done and kept.
         (value) => {
@@ -190,7 +196,7 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
 
   /** A long call: its JobOptions cross as a call id (signals cannot be cloned) and a proxied progress callback. */
   function long<T>(job: JobOptions | undefined, run: (api: Wire, ...wire: WireJob) => Promise<T>): Promise<T> {
-    return call(true, job?.signal, (api, callId) => run(api, callId, progressProxy(job?.onProgress)));
+    return call(true, job?.signal, (api, callId) => run(api, callId, progressProxy(job?.onProgress)), job?.stop);
   }
 
   const short = <T>(run: (api: Wire) => Promise<T>) => call(false, undefined, run);
@@ -216,6 +222,7 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     histogram: (modelId, variantId, tensorName, bins, job) =>
       long(job, (api, ...wire) => api.histogram(modelId, variantId, tensorName, bins, ...wire)),
     exportVariant: (modelId, variantId, job) => long(job, (api, ...wire) => api.exportVariant(modelId, variantId, ...wire)),
+    train: (modelId, recipe, job, data) => long(job, (api, ...wire) => api.train(modelId, recipe, ...wire, data)),
     cancel() {
       if (running !== null) abort(running, [...running.pending.keys()]);
     },

@@ -19,13 +19,15 @@ export function plainTick(format: (value: number) => string): (props: object) =>
     if (!payload) return <g />;
     const text = format(Number(payload.value));
     const vertical = orientation === 'left' || orientation === 'right';
+    // A right-hand axis writes its labels to the right of the axis line, away from the plot.
+    const right = orientation === 'right';
     return (
       <text
         className="recharts-cartesian-axis-tick-value"
-        x={vertical ? x - 4 : x}
+        x={vertical ? (right ? x + 4 : x - 4) : x}
         y={vertical ? y : y + 4}
         dy={vertical ? '0.32em' : '0.71em'}
-        textAnchor={vertical ? 'end' : 'middle'}
+        textAnchor={vertical ? (right ? 'start' : 'end') : 'middle'}
       >
         {text}
       </text>

@@ -27,8 +27,10 @@ import type {
   SizeEstimate,
   StudioError,
   TensorHistogram,
+  TrainedVariantRef,
   VariantRef,
 } from '../../src/worker/api';
+import type { FinetuneStep } from '../../src/recipe/steps';
 import type { SourceFile } from '../files/source-file';
 import { cancelledError } from '../studio-error';
 import type { StudioClient } from '../worker-client';
@@ -64,6 +66,45 @@ export interface Handlers {
   sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult>;
   openNewClasses(modelId: string, files: InputFile[], options?: NewClassesOptions): Promise<NewClassesRef>;
   cutChoices(modelId: string): Promise<CutChoices>;
+  /** The fake's handle comes from the answer's `recipe` (what a stopped run is recorded as). */
+  train(modelId: string, recipe: Recipe, job?: JobOptions, data?: DataBinding): Promise<Omit<TrainedVariantRef, 'id'>>;
+}
+
+/**
+ * Training as the worker reports it: for each finetune step in order, per epoch one batch report and one epoch
+ * report (each epoch better than the last), awaiting `pace()` before each epoch; Stop (job.stop) ends it after
+ * the epoch under way, recorded as "stopAfter" on the step it stopped, as the worker does.
+ */
+export async function fakeTraining(recipe: Recipe, job: JobOptions | undefined, pace: () => Promise<void> = async () => {}): Promise<Omit<TrainedVariantRef, 'id'>> {
+  let stoppedAt: { index: number; kept: number; planned: number } | null = null;
+  for (const [i, s] of recipe.steps.entries()) {
+    if (s.step !== 'finetune' || stoppedAt) continue;
+    const step = s as FinetuneStep;
+    const planned = step.stopAfter ?? step.epochs;
+    const where = `recipe.steps[${i}]`;
+    let kept = 0;
+    for (let e = 1; e <= planned; e++) {
+      await pace();
+      if (job?.stop?.aborted) break;
+      const batch = { kind: 'batch' as const, epoch: e, epochs: step.epochs, batch: 1, batches: 2, loss: 1 / e, accuracy: 0.5, samplesPerSecond: 500, etaSeconds: planned - e + 0.5, sparsity: null };
+      await job?.onProgress?.({ phase: 'train', done: e - 0.5, total: planned, etaMs: batch.etaSeconds * 1000, streamed: { kind: 'training', where, progress: batch } });
+      const record = { kind: 'epoch' as const, epoch: e, loss: 0.9 / e, accuracy: 0.6, validationLoss: 1 / e, validationAccuracy: 0.7 + e / 100, best: true, seconds: 1 };
+      await job?.onProgress?.({ phase: 'train', done: e, total: planned, etaMs: null, streamed: { kind: 'training', where, progress: record } });
+      kept = e;
+    }
+    if (kept < planned) stoppedAt = { index: i, kept, planned };
+  }
+  const out: Recipe = stoppedAt && stoppedAt.kept > 0 ? { ...recipe, steps: recipe.steps.map((s, j) => (j === stoppedAt!.index ? { ...s, stopAfter: stoppedAt!.kept } : s)) } : recipe;
+  const sparsity = sparsityOf(recipe);
+  return {
+    recipeHash: recipeHash(out),
+    stats: { sparsity, prunedSparsity: sparsity, prunableParams: 1000, weightBytesBefore: 4000, weightBytesAfter: 4000, tensors: [] },
+    warnings: [],
+    recipe: out,
+    stopped: stoppedAt !== null,
+    rebuildable: stoppedAt === null || stoppedAt.kept > 0,
+    note: stoppedAt ? `Stopped in epoch ${stoppedAt.kept + 1} of ${stoppedAt.planned}; kept epoch ${stoppedAt.kept}.` : 'Training completed.',
+  };
 }
 
 /** The fixture recipes are version 1; this is the one place the fake reads a recipe's fields. */
@@ -168,6 +209,7 @@ function defaultHandlers(): Handlers {
         defaultCut: 'flatten',
       };
     },
+    train: (_, recipe, job) => fakeTraining(recipe, job),
     async exportVariant() {
       const files = [
         { name: 'model.json', data: new Uint8Array([123, 125]) },
@@ -268,6 +310,13 @@ export class FakeClient implements StudioClient {
 
   sensitivity(modelId: string, dataId: string, samples: number, job?: JobOptions): Promise<SensitivityResult> {
     return this.track('sensitivity', [modelId, dataId, samples], job, () => this.handlers.sensitivity(modelId, dataId, samples, job));
+  }
+
+  train(modelId: string, recipe: Recipe, job?: JobOptions, data: DataBinding = {}): Promise<TrainedVariantRef> {
+    return this.track('train', [modelId, recipe, data], job, async () => {
+      const answer = await this.handlers.train(modelId, recipe, job, data);
+      return { ...answer, id: this.handleFor(modelId, answer.recipe) };
+    });
   }
 
   /** Calls of one method, in order. */

@@ -1,7 +1,7 @@
 /** The jobs slice: the one long job running in the worker (apply, measure, export), its progress. */
 import type { JobProgress } from '../../src/worker/api';
 
-export type JobKind = 'apply' | 'measure' | 'export' | 'search' | 'sensitivity' | 'retarget';
+export type JobKind = 'apply' | 'measure' | 'export' | 'search' | 'sensitivity' | 'retarget' | 'train';
 
 export interface Job {
   kind: JobKind;

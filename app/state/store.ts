@@ -19,6 +19,7 @@ import { initialFeedbackSlice, type FeedbackSlice } from './feedback-slice';
 import { initialJobsSlice, type JobsSlice } from './jobs-slice';
 import { initialModelSlice, type ModelSlice } from './model-slice';
 import { initialOpeningSlice, type OpeningSlice } from './opening-slice';
+import { initialRecoverSlice, type RecoverSlice } from './recover-slice';
 import { initialRuntimeSlice, type RuntimeSlice } from './runtime-slice';
 import { initialSearchSlice, type SearchSlice } from './search-slice';
 import { initialSensitivitySlice, type SensitivitySlice } from './sensitivity-slice';
@@ -29,7 +30,7 @@ import { initialVariantsSlice, type VariantsSlice } from './variants-slice';
 
 export type AppState = RuntimeSlice & UiSlice & OpeningSlice & JobsSlice & StorageSlice;
 export type SessionState = SessionSlice;
-export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice & ClassesSlice;
+export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice & ClassesSlice & RecoverSlice;
 export type StudioState = AppState & SessionState & ModelState;
 
 export function initialAppState(): AppState {
@@ -52,6 +53,7 @@ export function initialModelState(): ModelState {
     ...initialExportSlice(),
     ...initialFeedbackSlice(),
     ...initialClassesSlice(),
+    ...initialRecoverSlice(),
   };
 }
 

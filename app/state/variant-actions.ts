@@ -35,7 +35,7 @@ function measureOptions(s: StudioState): MeasureOptions {
   return options;
 }
 
-function updateEntry(id: string, change: Partial<VariantEntry>): void {
+export function updateEntry(id: string, change: Partial<VariantEntry>): void {
   studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...change } : v)) }));
 }
 

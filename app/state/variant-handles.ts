@@ -7,7 +7,7 @@
  * opening other data registers it again (and the worker builds it from that data).
  */
 import { dataRolesOf } from '../../src/recipe/schema';
-import type { DataBinding, Recipe } from '../../src/worker/api';
+import type { DataBinding, Recipe, StudioError } from '../../src/worker/api';
 import { studioClient } from './client';
 import { studio, type StudioState } from './store';
 import type { VariantEntry } from './variants-slice';
@@ -24,6 +24,14 @@ export function dataBinding(s: Pick<StudioState, 'data'>): DataBinding {
 export function newClassesBinding(recipe: Recipe, trainingId: string): DataBinding {
   const roles = dataRolesOf(recipe);
   return { training: trainingId, ...(roles.includes('calibration') ? { calibration: trainingId } : {}) };
+}
+
+/** The training and validation slices a trained entry's recipe names, on the data it measures with. */
+export function trainingBinding(entry: Pick<VariantEntry, 'trainedOn'>, data: DataBinding): DataBinding {
+  const dataId = data.calibration;
+  if (!entry.trainedOn || typeof dataId !== 'string') return {};
+  const { train, validation } = entry.trainedOn;
+  return { training: { dataId, start: 0, end: train }, ...(validation > train ? { validation: { dataId, start: train, end: validation } } : {}) };
 }
 
 /** Where an entry's handle is kept: its id, and the data it calibrates on when its recipe names any. */
@@ -47,7 +55,10 @@ export async function handleOf(modelId: string, entry: VariantEntry, openData: D
   const data = entry.newClasses ? newClassesBinding(entry.recipe, entry.newClasses.trainingId) : openData;
   const known = studio.getState().variantHandles[handleKey(entry.id, entry.recipe, data)];
   if (known !== undefined && studio.getState().model?.id === modelId) return known;
-  const [handle] = await studioClient().registerVariants(modelId, [entry.recipe], data);
+  if (entry.pinned) {
+    throw { code: 'bad-options', message: `'${entry.name}' came from training stopped mid-epoch, which no recipe rebuilds, and the worker that held it was restarted; train again.` } satisfies StudioError;
+  }
+  const [handle] = await studioClient().registerVariants(modelId, [entry.recipe], { ...data, ...trainingBinding(entry, data) });
   keepHandle(modelId, entry.id, entry.recipe, data, handle!);
   return handle!;
 }

@@ -34,6 +34,10 @@ export interface VariantEntry {
    * whose classes it does not output.
    */
   newClasses?: { labels: string[]; trainingId: string; testId: string; dataKey: string };
+  /** A trained variant: the open data's samples it trained on (0 to `train`) and validated on (to `validation`). */
+  trainedOn?: { train: number; validation: number };
+  /** Trained and stopped mid-epoch: no recipe rebuilds it, so it lives only in the worker that made it. */
+  pinned?: boolean;
 }
 
 export interface VariantsSlice {

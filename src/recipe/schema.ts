@@ -92,6 +92,9 @@ function stepProblem(s: Step, where: string): string | null {
     if (s.sparsity !== undefined && s.default !== undefined) return bothTargets(where, s);
     if (s.method !== 'magnitude' && !s.data) return `${where} uses "method": "${s.method}", which needs calibration data: add "data": "calibration".`;
   }
+  if (s.step === 'finetune' && s.stopAfter !== undefined && s.stopAfter > s.epochs) {
+    return `${where}.stopAfter (${s.stopAfter}) must be at most "epochs" (${s.epochs}).`;
+  }
   if (s.step === 'quantize' && s.method === 'gptq' && !s.data) {
     return `${where} uses "method": "gptq", which needs calibration data: add "data": "calibration".`;
   }
@@ -249,7 +252,7 @@ function describeStep(s: Step): string {
       return `${formatTarget(s.ratio)} of channels${rules} (${s.criterion}${s.compensate ? ', least squares' : ''})`;
     }
     case 'finetune':
-      return `fine-tune ${plural(s.epochs, 'epoch')}${s.sparsity ? ` to ${formatTarget(s.sparsity.to)}` : ''}`;
+      return `fine-tune ${s.stopAfter !== undefined && s.stopAfter < s.epochs ? `${s.stopAfter} of ${s.epochs} epochs` : plural(s.epochs, 'epoch')}${s.sparsity ? ` to ${formatTarget(s.sparsity.to)}` : ''}`;
     case 'retarget':
       return `retarget${s.cut ? ` at ${s.cut}` : ''}`;
     case 'fuse':

@@ -154,6 +154,11 @@ export const finetuneStepSchema = z.strictObject({
   validation: z.number({ error: 'must be a fraction from 0 to 0.5' }).min(0, { error: 'must be a fraction from 0 to 0.5' }).max(0.5, { error: 'must be a fraction from 0 to 0.5' }).optional(),
   /** Stop after this many epochs without a better validation score (default: train every epoch). */
   patience: whole('a whole number of epochs, at least 1', 1).optional(),
+  /**
+   * Train only the first `stopAfter` of the `epochs` (at most `epochs`), everything else as if all of them ran: the
+   * gradual schedule spans all `epochs`. How a run stopped early is recorded so it can be built again exactly.
+   */
+  stopAfter: whole('a whole number of epochs, at least 1', 1).optional(),
 }, OBJ);
 
 export const retargetStepSchema = z.strictObject({

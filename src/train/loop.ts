@@ -130,7 +130,8 @@ export async function trainLayersModel(model: TrainableModel, data: Parameters<t
   let trained = 0;
 
   try {
-    epochs: for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const lastEpoch = Math.min(options.epochs, options.stopAfter ?? options.epochs);
+    epochs: for (let epoch = 1; epoch <= lastEpoch; epoch++) {
       const epochStart = performance.now();
       const order = shuffled(train.count, random);
       let lossSum = 0;
@@ -201,7 +202,7 @@ export async function trainLayersModel(model: TrainableModel, data: Parameters<t
   return {
     history, bestEpoch: best?.epoch ?? null, best, stopped, steps: step,
     samplesPerSecond: trained === 0 ? 0 : trained / (trainMs / 1000),
-    summary: summaryOf(stopped, history, best, step, totalSteps),
+    summary: summaryOf(stopped, history, best, step, totalSteps, options),
   };
 }
 
@@ -251,12 +252,13 @@ function pruneTo(variables: tf.Variable[], sparsity: number, masks: MaskSet): nu
   return r.count === 0 ? 0 : r.totalZeros / r.count;
 }
 
-function summaryOf(stopped: TrainResult['stopped'], history: EpochRecord[], best: EpochRecord | null, step: number, total: number): string {
+function summaryOf(stopped: TrainResult['stopped'], history: EpochRecord[], best: EpochRecord | null, step: number, total: number, options: TrainOptions): string {
   const kept = best
     ? `kept epoch ${best.epoch}${best.validationAccuracy !== null ? ` (validation accuracy ${(best.validationAccuracy * 100).toFixed(1)}%)` : best.validationLoss !== null ? ` (validation loss ${best.validationLoss.toPrecision(4)})` : ''}`
     : 'no epoch finished after the last pruning update, so the model holds the weights of the last step';
   const n = history.length;
   if (stopped === 'cancelled') return `Training was cancelled after ${step.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} steps (${n} full epoch${n === 1 ? '' : 's'}); ${kept}.`;
   if (stopped === 'early-stop') return `Training stopped early after ${n} epochs without a better validation score; ${kept}.`;
+  if (options.stopAfter !== undefined && options.stopAfter < options.epochs) return `Trained the first ${n} of ${options.epochs} epochs (the run was stopped there); ${kept}.`;
   return `Trained ${n} epoch${n === 1 ? '' : 's'}; ${kept}.`;
 }

@@ -31,6 +31,8 @@ export interface TrainOptions {
   validation?: number | Dataset;
   /** What chooses the best checkpoint: validation accuracy (default with labels) or loss. */
   monitor?: 'accuracy' | 'loss';
+  /** Train only the first `stopAfter` epochs, the schedule (gradual pruning) spanning all `epochs`. */
+  stopAfter?: number;
   /** Stop after this many epochs without a better checkpoint (default: never stop early). */
   patience?: number;
   /** 0/1 masks by weight (LayerVariable originalName): a weight at a 0 stays exactly zero through every update. */

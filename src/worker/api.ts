@@ -145,6 +145,8 @@ export type ProgressCallback = (progress: JobProgress) => void;
 export interface JobOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /** Training calls only: ends training early, keeping the best checkpoint, and the call resolves with it. */
+  stop?: AbortSignal;
 }
 
 /**
@@ -170,7 +172,28 @@ export interface DataRef {
  * Which open data (by DataRef id) each data role of a recipe uses: `{calibration: 'data-1'}` for a recipe whose
  * steps say `"data": "calibration"`. A variant is cached by its recipe and the fingerprints of the data it used.
  */
-export type DataBinding = Partial<Record<'calibration' | 'training' | 'validation', string>>;
+export type DataBinding = Partial<Record<'calibration' | 'training' | 'validation', string | DataSlice>>;
+
+/** Samples `start` to `end` (0-based, end excluded) of open data: a training slice, or the part that validates. */
+export interface DataSlice {
+  dataId: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * What a training call made. `recipe` is what the variant is reproducible from: the recipe asked for, or, when
+ * Stop ended training, that recipe with the stopped finetune step's `stopAfter` set to the epoch kept. When the
+ * kept weights cannot be rebuilt from any recipe (stopped before an epoch finished), `rebuildable` is false: the
+ * worker keeps the variant pinned (never evicted) while the model is open, and it is lost with the worker.
+ */
+export interface TrainedVariantRef extends VariantRef {
+  recipe: Recipe;
+  stopped: boolean;
+  rebuildable: boolean;
+  /** How training ended, for the page: 'Stopped in epoch 3 of 5; kept epoch 2 (validation accuracy 86.1%).' */
+  note: string;
+}
 
 export type MeasureBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 
@@ -328,6 +351,12 @@ export interface StudioApi {
   histogram(modelId: string, variantId: string | null, tensorName: string, bins?: number, job?: JobOptions): Promise<TensorHistogram>;
   /** Writes the variant's export: files and zip, transferred. */
   exportVariant(modelId: string, variantId: string, job?: JobOptions): Promise<ExportedVariant>;
+  /**
+   * Builds a recipe with training steps, streaming their progress ('training' reports). `job.stop` ends training
+   * keeping the best checkpoint (the variant then stands for the recipe it can be rebuilt from, see
+   * TrainedVariantRef); `job.signal` cancels as for applyRecipe.
+   */
+  train(modelId: string, recipe: Recipe, job?: JobOptions, data?: DataBinding): Promise<TrainedVariantRef>;
 }
 
 /** The calls that take JobOptions, and where: the index of their JobOptions argument (on the wire: call id, then progress). */
@@ -341,6 +370,7 @@ export const JOB_ARGUMENT = {
   findRecipe: 4,
   sensitivity: 3,
   openNewClasses: 3,
+  train: 2,
 } as const satisfies Partial<Record<keyof StudioApi, number>>;
 
 export type LongCall = keyof typeof JOB_ARGUMENT;
@@ -349,4 +379,6 @@ export type LongCall = keyof typeof JOB_ARGUMENT;
 export interface StudioWorkerApi extends StudioApi {
   /** Aborts the calls with these ids (unknown or settled ids are ignored). */
   abortCalls(callIds: string[]): Promise<void>;
+  /** Ends training in the calls with these ids, keeping their best checkpoints (see JobOptions.stop). */
+  stopCalls(callIds: string[]): Promise<void>;
 }

@@ -9,6 +9,8 @@ import { JOB_ARGUMENT, type JobOptions, type LongCall, type StudioApi, type Stud
 /** Running calls by id; what `withCallSignals` keeps (exported for tests). */
 export class CallSignals {
   private readonly running = new Map<string, AbortController>();
+  /** A second signal per call that only ends training (JobOptions.stop). */
+  private readonly stopping = new Map<string, AbortController>();
 
   /** A signal for the call `id`; `end` must follow when the call settles. */
   start(id: string): AbortSignal {
@@ -17,12 +19,24 @@ export class CallSignals {
     return controller.signal;
   }
 
+  /** The call's stop signal (made on first ask). */
+  stopSignal(id: string): AbortSignal {
+    let controller = this.stopping.get(id);
+    if (!controller) this.stopping.set(id, (controller = new AbortController()));
+    return controller.signal;
+  }
+
   end(id: string): void {
     this.running.delete(id);
+    this.stopping.delete(id);
   }
 
   abort(ids: string[]): void {
     for (const id of ids) this.running.get(id)?.abort();
+  }
+
+  stop(ids: string[]): void {
+    for (const id of ids) if (this.running.has(id)) this.stopping.get(id)?.abort();
   }
 
   /** How many calls are running (for tests). */
@@ -43,6 +57,9 @@ export function withCallSignals(api: StudioApi, signals = new CallSignals()): St
     async abortCalls(callIds: string[]) {
       signals.abort(callIds);
     },
+    async stopCalls(callIds: string[]) {
+      signals.stop(callIds);
+    },
   };
   for (const method of Object.keys(JOB_ARGUMENT) as LongCall[]) {
     const at = JOB_ARGUMENT[method];
@@ -52,7 +69,8 @@ export function withCallSignals(api: StudioApi, signals = new CallSignals()): St
       if (typeof callId !== 'string') return original(...args);
       const onProgress = args[at + 1] as JobOptions['onProgress'];
       // Arguments after the wire pair (applyRecipe's data binding) follow the JobOptions as they came.
-      const next = [...args.slice(0, at), { onProgress, signal: signals.start(callId) } satisfies JobOptions, ...args.slice(at + 2)];
+      const job: JobOptions = { onProgress, signal: signals.start(callId), stop: signals.stopSignal(callId) };
+      const next = [...args.slice(0, at), job, ...args.slice(at + 2)];
       try {
         return await original(...next);
       } finally {

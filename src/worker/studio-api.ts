@@ -16,12 +16,16 @@ import type { InputFile, ModelInventory, OpenedModel } from '../model/types';
 import { dataFingerprint } from '../recipe/fingerprint';
 import type { RecipeData } from '../recipe/run/context';
 import { canonicalJson, dataRolesOf, recipeHash, type DataRole, type Recipe } from '../recipe/schema';
-import { withoutFirst } from '../evaluate/dataset-slice';
+import { sliceDataset, withoutFirst } from '../evaluate/dataset-slice';
+import { applyRecipe } from '../recipe/apply';
+import { TrainingRun } from './training-run';
 import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
 import type {
   DataBinding,
+  DataSlice,
   FoundRecipe,
+  TrainedVariantRef,
   SearchTarget,
   SensitivityResult,
   DataRef,
@@ -85,6 +89,8 @@ export interface VariantHandle {
   data: Partial<Record<DataRole, RecipeData>>;
   /** The recipe's hash and its data's fingerprints: what names one variant. */
   key: string;
+  /** A variant no recipe rebuilds (a training run stopped mid-epoch): found only in the cache's pinned ones. */
+  pinned?: boolean;
 }
 
 
@@ -139,13 +145,28 @@ export function createStudioApi(deps: StudioDeps): StudioState {
    */
   function boundData(modelId: string, recipe: Recipe, binding: DataBinding): Partial<Record<DataRole, RecipeData>> {
     const bound: Partial<Record<DataRole, RecipeData>> = {};
-    for (const role of dataRolesOf(recipe)) {
-      const dataId = binding[role];
-      if (dataId === undefined) continue;
-      const d = dataOf(modelId, dataId, `${role} data`);
-      bound[role] = { fingerprint: d.fingerprint, dataset: d.dataset };
+    // Validation data picks a training step's checkpoint, so it is bound whenever the binding names it.
+    const roles = new Set([...dataRolesOf(recipe), ...(recipe.steps.some((s) => s.step === 'finetune') && binding.validation ? ['validation' as const] : [])]);
+    for (const role of roles) {
+      const given = binding[role];
+      if (given === undefined) continue;
+      const d = dataOf(modelId, typeof given === 'string' ? given : given.dataId, `${role} data`);
+      bound[role] = typeof given === 'string' ? { fingerprint: d.fingerprint, dataset: d.dataset } : sliceOf(d, given, role);
     }
     return bound;
+  }
+
+  /** Part of open data for one role, named by its samples so another part is another variant. */
+  function sliceOf(d: OpenDataEntry, slice: DataSlice, role: DataRole): RecipeData {
+    const { start, end } = slice;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > d.dataset.size) {
+      throw new PareError('bad-options', `The ${role} data is samples ${start + 1} to ${end} of the open data, which has ${d.dataset.size.toLocaleString('en-US')}: give a range inside it with at least one sample.`);
+    }
+    return { fingerprint: `${d.fingerprint}[${start}:${end}]`, dataset: sliceDataset(d.dataset, start, end, role) };
+  }
+
+  function keyOf(recipe: Recipe, bound: Partial<Record<DataRole, RecipeData>>): string {
+    return [recipeHash(recipe), ...Object.entries(bound).map(([role, d]) => `${role}=${d.fingerprint}`).sort()].join(' ');
   }
 
   /**
@@ -155,7 +176,7 @@ export function createStudioApi(deps: StudioDeps): StudioState {
   function handleFor(modelId: string, recipe: Recipe, binding: DataBinding = {}): string {
     modelOf(modelId);
     const bound = boundData(modelId, recipe, binding);
-    const key = [recipeHash(recipe), ...Object.entries(bound).map(([role, d]) => `${role}=${d.fingerprint}`).sort()].join(' ');
+    const key = keyOf(recipe, bound);
     for (const [id, h] of handles) if (h.modelId === modelId && h.key === key) return id;
     const id = `variant-${nextVariantId++}`;
     handles.set(id, { modelId, recipe, data: bound, key });
@@ -168,6 +189,11 @@ export function createStudioApi(deps: StudioDeps): StudioState {
     if (!handle || handle.modelId !== modelId) {
       throw new PareError('bad-options', `The model '${modelId}' has no variant '${variantId}'; apply its recipe again.`);
     }
+    if (handle.pinned) {
+      const pinned = variants.pinned(modelId, handle.key);
+      if (pinned) return Promise.resolve(pinned);
+      throw new PareError('bad-options', `The variant '${variantId}' came from a training run stopped mid-epoch, which no recipe rebuilds, and it is no longer held; train again.`);
+    }
     const report = phaseReporter(job.onProgress, 'apply');
     return variants.get(modelId, modelOf(modelId), handle.recipe, {
       key: handle.key,
@@ -176,6 +202,47 @@ export function createStudioApi(deps: StudioDeps): StudioState {
       signal: job.signal,
       onTraining: trainingReporter(job.onProgress),
     });
+  }
+
+  /** See StudioApi.train and training-run.ts. */
+  async function train(modelId: string, recipe: Recipe, job: JobOptions, binding: DataBinding): Promise<TrainedVariantRef> {
+    const model = modelOf(modelId);
+    const bound = boundData(modelId, recipe, binding);
+    const key = keyOf(recipe, bound);
+    const refOf = (id: string, c: CachedVariant, extra: Pick<TrainedVariantRef, 'stopped' | 'rebuildable' | 'note'>): TrainedVariantRef => ({
+      id, recipeHash: c.variant.recipeHash, stats: c.variant.stats, warnings: c.variant.warnings, recipe: c.recipe, ...extra,
+    });
+    if (variants.has(modelId, key)) {
+      const id = handleFor(modelId, recipe, binding);
+      return refOf(id, await variantOf(modelId, id, job), { stopped: false, rebuildable: true, note: 'This recipe was already trained on this data; its variant is kept.' });
+    }
+    await deps.runtime();
+    const run = new TrainingRun(recipe, job.stop);
+    const report = phaseReporter(job.onProgress, 'apply');
+    const stream = trainingReporter(job.onProgress);
+    const built = await applyRecipe(model, recipe, {
+      data: bound,
+      onProgress: (p) => report(p.done, p.total),
+      signal: job.signal,
+      stopTraining: job.stop,
+      onTraining: (p, where) => {
+        run.observe(p, where);
+        stream?.(p, where);
+      },
+    });
+    const outcome = run.outcome();
+    const kept = outcome.recipe ?? recipe;
+    // A stopped run is the variant of the recipe it was recorded as, never of the one asked for.
+    const cached: CachedVariant = { recipe: kept, variant: { ...built, recipeHash: recipeHash(kept) } };
+    if (outcome.recipe) {
+      variants.put(modelId, keyOf(kept, bound), cached);
+      return refOf(handleFor(modelId, kept, binding), cached, { stopped: outcome.stopped, rebuildable: true, note: outcome.note });
+    }
+    const id = `variant-${nextVariantId++}`;
+    const pinKey = `pinned ${id}`;
+    handles.set(id, { modelId, recipe, data: bound, key: pinKey, pinned: true });
+    variants.put(modelId, pinKey, cached, true);
+    return refOf(id, cached, { stopped: true, rebuildable: false, note: outcome.note });
   }
 
   const api: StudioApi = {
@@ -333,6 +400,8 @@ export function createStudioApi(deps: StudioDeps): StudioState {
         ...histogramPair(before.values, after?.values ?? null, bins),
       };
     },
+
+    train: (modelId, recipe, job = {}, binding = {}) => train(modelId, recipe, job, binding),
 
     async exportVariant(modelId: string, variantId: string, job: JobOptions = {}): Promise<ExportedVariant> {
       const model = modelOf(modelId);

@@ -22,6 +22,8 @@ const KEEP = 12;
 
 export class VariantCache {
   private readonly byModel = new Map<string, Map<string, Promise<CachedVariant>>>();
+  /** Variants no recipe rebuilds (training stopped before an epoch finished): kept until the model closes. */
+  private readonly pinnedByModel = new Map<string, Map<string, CachedVariant>>();
 
   /**
    * The variant of `recipe` (with `data` for the roles its steps name), built now or found by `key` (default:
@@ -69,6 +71,29 @@ export class VariantCache {
     return building;
   }
 
+  /**
+   * Stores a variant built elsewhere (a training run, whose key is known only once it ends) under `key`; a
+   * `pinned` one is never evicted, since nothing could build it again.
+   */
+  put(modelId: string, key: string, cached: CachedVariant, pinned = false): void {
+    if (pinned) {
+      let pins = this.pinnedByModel.get(modelId);
+      if (!pins) this.pinnedByModel.set(modelId, (pins = new Map()));
+      pins.set(key, cached);
+      return;
+    }
+    let models = this.byModel.get(modelId);
+    if (!models) this.byModel.set(modelId, (models = new Map()));
+    models.delete(key);
+    models.set(key, Promise.resolve(cached));
+    while (models.size > KEEP) models.delete(models.keys().next().value!);
+  }
+
+  /** A pinned variant, or undefined. */
+  pinned(modelId: string, key: string): CachedVariant | undefined {
+    return this.pinnedByModel.get(modelId)?.get(key);
+  }
+
   /** The export of a cached variant, written on first call. */
   exportOf(model: OpenedModel, cached: CachedVariant): ExportResult {
     cached.exported ??= exportVariant(model, cached.variant, cached.recipe);
@@ -88,6 +113,7 @@ export class VariantCache {
   /** Forgets a model's variants. */
   drop(modelId: string): void {
     this.byModel.delete(modelId);
+    this.pinnedByModel.delete(modelId);
   }
 
   /** How many variants are kept for a model (for tests). */

@@ -21,7 +21,7 @@ import type { StepContext } from './context';
 
 /** Units of progress: one per epoch. */
 export function finetuneUnits(step: FinetuneStep): number {
-  return step.epochs;
+  return step.stopAfter ?? step.epochs;
 }
 
 /** The tensors gradual pruning covers: every prunable float32 tensor (as the prune step's global target). */
@@ -93,6 +93,7 @@ export async function runFinetune(model: WorkingModel, step: FinetuneStep, ctx: 
       output,
       validation: ctx.data.validation?.dataset ?? step.validation ?? 0.1,
       patience: step.patience,
+      stopAfter: step.stopAfter,
       masks,
       pruning: step.sparsity && { weights: pruned.map((i) => model.weights[i]!.name), from: step.sparsity.from, to: step.sparsity.to, until: step.sparsity.until, every: step.sparsity.every },
       teacher: distill,
