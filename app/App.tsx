@@ -13,6 +13,7 @@ import { ResultsPanel } from './panels/ResultsPanel';
 import { RuntimePanel } from './panels/RuntimePanel';
 import { SampleStart } from './panels/SampleList';
 import { SensitivityPanel } from './panels/SensitivityPanel';
+import { StructurePanel } from './panels/StructurePanel';
 import { NewSessionButton } from './panels/NewSessionButton';
 import { dismissStorageError } from './state/actions';
 import { useStudio } from './state/use-studio';
@@ -57,6 +58,7 @@ export function App() {
         {hasModel ? (
           <>
             <CompressPanel />
+            <StructurePanel />
             <ResultsPanel />
             <SensitivityPanel />
             <HistogramPanel />

@@ -19,6 +19,7 @@ import { canonicalJson, dataRolesOf, recipeHash, type DataRole, type Recipe } fr
 import { withoutFirst } from '../evaluate/dataset-slice';
 import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
+import { channelEstimate } from '../structure/channel-estimate';
 import type {
   DataBinding,
   FoundRecipe,
@@ -199,6 +200,10 @@ export function createStudioApi(deps: StudioDeps): StudioState {
 
     async estimateSize(modelId: string, recipe: Recipe) {
       return estimateSize(modelOf(modelId), recipe);
+    },
+
+    async channelEstimate(modelId: string, recipe: Recipe) {
+      return channelEstimate(modelOf(modelId), recipe);
     },
 
     async applyRecipe(modelId: string, recipe: Recipe, job: JobOptions = {}, binding: DataBinding = {}): Promise<VariantRef> {
