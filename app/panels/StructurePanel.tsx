@@ -5,7 +5,7 @@
  * current controls, computed in the worker from the step's own plan; and the latency measured for the original and
  * the selected variant. Groups Pare leaves alone say why.
  */
-import { formatCount, formatMs, formatPercent, formatWholePercent } from '../../src/text/wording';
+import { formatCount, formatMs, formatPercent, formatPlural, formatWholePercent } from '../../src/text/wording';
 import type { ChannelEstimate } from '../../src/worker/api';
 import { applyCurrent, clearChannelGroupRatios, setChannelGroupRatio, setChannelRatio } from '../state/actions';
 import { originalOf, selectedEntry } from '../state/selectors';
@@ -158,12 +158,14 @@ export function StructurePanel() {
                     <th scope="row" title={g.layers.join(', ')}>
                       <code>{groupName(g)}</code>
                     </th>
-                    <td className="structure-readers">{g.readers.length ? g.readers.join(', ') : <span className="muted">nothing after it</span>}</td>
-                    <td className="num" data-testid="group-channels">
+                    <td className="structure-readers" data-label="Shrinks with it">{g.readers.length ? g.readers.join(', ') : <span className="muted">nothing after it</span>}</td>
+                    <td className="num" data-testid="group-channels" data-label="Channels">
                       {k === g.channels ? formatCount(g.channels) : `${formatCount(k)} of ${formatCount(g.channels)}`}
                     </td>
-                    <td className="num">{formatCount(g.macs)}</td>
-                    <td>
+                    <td className="num" data-label="Multiply-adds">
+                      {formatCount(g.macs)}
+                    </td>
+                    <td className="structure-ratio">
                       <RatioSelect group={g} own={own[g.layers[0]!]} global={global} />
                     </td>
                   </tr>
@@ -181,13 +183,13 @@ export function StructurePanel() {
           <ul aria-label="Groups Pare leaves alone">
             {fixed.map((g) => (
               <li key={g.id}>
-                <code>{groupName(g)}</code> ({formatCount(g.channels)} channels): {g.reason ?? 'not proven safe to shrink'}
+                <code>{groupName(g)}</code> ({formatPlural(g.channels, 'channel')}): {g.reason ?? 'not proven safe to shrink'}
               </li>
             ))}
           </ul>
         </details>
       )}
-      <div className="apply-row">
+      <div className="apply-row structure-apply">
         <button type="button" className="button" aria-disabled={busy} onClick={() => !busy && void applyCurrent()}>
           Apply and measure
         </button>

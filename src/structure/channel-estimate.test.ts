@@ -55,6 +55,17 @@ describe('channelEstimate', () => {
     expect(e.macsAfter).toBe(170580032);
   });
 
+  it('a graph model (human emotion): the estimate matches the built variant too', async () => {
+    const emotion = await openModel(await readInput('.fixtures/real/human-emotion'));
+    const r = recipe({ step: 'prune-channels', ratio: 0.5 });
+    const e = channelEstimate(emotion, r);
+    expect(e.inventory.groups.filter((g) => g.prunable)).toHaveLength(6);
+    expect(e.macsAfter).toBeLessThan(e.macsBefore);
+    const v = await applyRecipe(emotion, r);
+    const built = channelGroups({ format: v.format, modelTopology: v.modelTopology, weights: v.weights.map((w, i) => ({ ...w, owner: emotion.weights[i]!.owner })), outputs: emotion.outputs }).totalMacs;
+    expect(e.macsAfter).toBe(built);
+  });
+
   it('a rule that names no layer is the step error, naming the rule', () => {
     expect(() => channelEstimate(cnn, recipe({ step: 'prune-channels', ratio: 0, perGroup: [{ match: 'nope', ratio: 0.5 }] }))).toThrow("recipe.steps[0].perGroup[0] ('nope') names no layer");
   });
