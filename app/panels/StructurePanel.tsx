@@ -6,6 +6,7 @@
  * the selected variant. Groups Pare leaves alone say why.
  */
 import { formatCount, formatMs, formatPercent, formatPlural, formatWholePercent } from '../../src/text/wording';
+import { isPattern, matches } from '../../src/recipe/match';
 import type { ChannelEstimate } from '../../src/worker/api';
 import { applyCurrent, clearChannelGroupRatios, setChannelGroupRatio, setChannelRatio } from '../state/actions';
 import { originalOf, selectedEntry } from '../state/selectors';
@@ -23,15 +24,27 @@ function groupName(g: Group): string {
   return g.layers.length > 1 ? `${g.layers[0]} + ${g.layers.length - 1} more` : (g.layers[0] ?? `group ${g.id}`);
 }
 
-function RatioSelect({ group, own, global }: { group: Group; own: number | undefined; global: number }) {
+/**
+ * A group's own ratio: an exact rule by its first layer's name, or (from a loaded recipe) a pattern rule that
+ * selects one of its layers, shown as such; choosing a figure writes an exact rule, which beats any pattern.
+ */
+function RatioSelect({ group, rules, global }: { group: Group; rules: Record<string, number>; global: number }) {
   const name = group.layers[0]!;
+  const own = rules[name];
+  const pattern = own === undefined ? Object.keys(rules).find((m) => isPattern(m) && group.layers.some((l) => matches(l, m))) : undefined;
+  const value = own !== undefined ? String(Math.round(own * 100)) : pattern !== undefined ? 'pattern' : 'global';
   return (
     <select
       className="input small"
       aria-label={`Channels removed from ${name}`}
-      value={own === undefined ? 'global' : String(Math.round(own * 100))}
-      onChange={(e) => setChannelGroupRatio(name, e.target.value === 'global' ? null : Number(e.target.value) / 100)}
+      value={value}
+      onChange={(e) => e.target.value !== 'pattern' && setChannelGroupRatio(name, e.target.value === 'global' ? null : Number(e.target.value) / 100)}
     >
+      {pattern !== undefined && (
+        <option value="pattern">
+          '{pattern}' ({formatWholePercent(rules[pattern]!)})
+        </option>
+      )}
       <option value="global">global ({formatWholePercent(global)})</option>
       {RATIOS.map((r) => (
         <option key={r} value={r}>
@@ -166,7 +179,7 @@ export function StructurePanel() {
                       {formatCount(g.macs)}
                     </td>
                     <td className="structure-ratio">
-                      <RatioSelect group={g} own={own[g.layers[0]!]} global={global} />
+                      <RatioSelect group={g} rules={own} global={global} />
                     </td>
                   </tr>
                 );
