@@ -14,6 +14,7 @@ import { ResultsPanel } from './panels/ResultsPanel';
 import { RuntimePanel } from './panels/RuntimePanel';
 import { SampleStart } from './panels/SampleList';
 import { SensitivityPanel } from './panels/SensitivityPanel';
+import { StructurePanel } from './panels/StructurePanel';
 import { NewSessionButton } from './panels/NewSessionButton';
 import { NewClassesPanel } from './panels/NewClassesPanel';
 import { dismissStorageError } from './state/actions';
@@ -59,6 +60,7 @@ export function App() {
         {hasModel ? (
           <>
             <CompressPanel />
+            <StructurePanel />
             <ResultsPanel />
             <RecoverPanel />
             <SensitivityPanel />

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { indexedDbSessionStore } from './state/persistence';
-import { loadRuntime, loadSamples, restoreSession, setStudioClient, startEstimates, startPersistence } from './state/actions';
+import { loadRuntime, loadSamples, restoreSession, setStudioClient, startEstimates, startPersistence, startStructureEstimates } from './state/actions';
 import { createWorkerClient } from './worker-client';
 import './styles.css';
 
@@ -11,6 +11,7 @@ setStudioClient(createWorkerClient());
 void loadRuntime();
 void loadSamples(import.meta.env.BASE_URL);
 startEstimates();
+startStructureEstimates();
 const sessionStore = indexedDbSessionStore();
 // Restore first, then save changes: the restore itself must not overwrite what it is reading.
 void restoreSession(sessionStore).finally(() => startPersistence(sessionStore));

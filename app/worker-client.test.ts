@@ -53,6 +53,7 @@ function clientOver(api: Partial<StudioApi>, options: WorkerClientOptions = {}) 
     openModel: async () => ({ id: 'model-1' }) as OpenedModelRef,
     closeModel: async () => {},
     estimateSize: unused,
+    channelEstimate: unused,
     applyRecipe: unused,
     registerVariants: unused,
     openData: unused,

@@ -206,6 +206,7 @@ export function createWorkerClient(spawn: () => WorkerLike = spawnStudioWorker, 
     openModel: (files, job) => long(job, (api, ...wire) => api.openModel(transfer(files, transferablesOf(files)), ...wire)),
     closeModel: (id) => short((api) => api.closeModel(id)),
     estimateSize: (modelId, recipe) => short((api) => api.estimateSize(modelId, recipe)),
+    channelEstimate: (modelId, recipe) => short((api) => api.channelEstimate(modelId, recipe)),
     applyRecipe: (modelId, recipe, job, data) => long(job, (api, ...wire) => api.applyRecipe(modelId, recipe, ...wire, data)),
     registerVariants: (modelId, recipes, data) => short((api) => api.registerVariants(modelId, recipes, data)),
     openData: (modelId, files, options, job) =>

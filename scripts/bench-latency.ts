@@ -45,7 +45,27 @@ const fashion = async (model: OpenedModel) => {
 export const latencyRows: LatencyRow[] = [
   { model: 'nsfwjs MobileNetV2', variant: 'fused graph', open: openMobileNet, steps: [{ step: 'fuse' }], inputs: photos, target: { speedup: 2, cosine: 0.9999 } },
   { model: 'sample CNN', variant: 'fused graph', open: () => openSample('fashion-cnn'), steps: [{ step: 'fuse' }], inputs: fashion, target: { cosine: 0.9999 } },
+  // Outputs change when channels go, so these rows have a speed target only (accuracy: bench:channels).
+  {
+    model: 'nsfwjs MobileNetV2',
+    variant: '50% expansion channels + fused graph',
+    open: openMobileNet,
+    steps: [{ step: 'prune-channels', ratio: 0, perGroup: [{ match: 'block_*_expand', ratio: 0.5 }] }, { step: 'fuse' }],
+    inputs: photos,
+    target: { speedup: 3 },
+  },
+  {
+    model: 'sample CNN',
+    variant: '50% channels + fused graph',
+    open: () => openSample('fashion-cnn'),
+    steps: [{ step: 'prune-channels', ratio: 0, perGroup: [{ match: '*', ratio: 0.5 }] }, { step: 'fuse' }],
+    inputs: fashion,
+    target: { speedup: 1.5 },
+  },
 ];
+
+/** `BENCH_ROWS=2,3` measures only those rows (0-based), for a quick rerun of one. */
+const chosenRows = () => (process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',').map((i) => latencyRows[Number(i)]!) : latencyRows);
 
 export interface LatencyMeasurement {
   row: LatencyRow;
@@ -110,7 +130,7 @@ async function main(): Promise<void> {
   tf.enableProdMode();
   console.log(`wasm backend (${wasm.binary} binary, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'}), batch 1, tfjs ${tf.version.tfjs}`);
   console.log('model | variant | original median ms | variant median ms | speed-up | cosine | target');
-  for (const row of latencyRows) {
+  for (const row of chosenRows()) {
     const m = await measureRow(row);
     const runs = `${m.original.reduce((n, r) => n + r.runs, 0)}/${m.variant.reduce((n, r) => n + r.runs, 0)} runs`;
     console.log(

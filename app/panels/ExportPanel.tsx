@@ -3,7 +3,9 @@
  * it alone, and save or load a recipe.
  */
 import type { ChangeEvent } from 'react';
-import { dismissRecipeError, downloadExportFile, downloadExportZip, exportSelected, loadRecipeFile, saveRecipe } from '../state/actions';
+import { dismissRecipeError, downloadExportFile, downloadExportZip, loadRecipeFile, saveRecipe } from '../state/actions';
+import { exportChosen } from '../state/fused-export-actions';
+import { FusedExportOption } from './FusedExportOption';
 import { selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL } from '../state/variants-slice';
@@ -17,6 +19,7 @@ export function ExportPanel() {
   const busy = useStudio((s) => s.job !== null);
   const last = useStudio((s) => s.lastExport);
   const recipeError = useStudio((s) => s.recipeError);
+  const fused = useStudio((s) => s.exportFused);
   if (!model) return null;
   const isOriginal = selected.id === ORIGINAL;
 
@@ -37,13 +40,14 @@ export function ExportPanel() {
         <div className="export-what">
           <strong>{selected.name}</strong>
           <span className="muted">{selected.summary}</span>
-          {isOriginal && <span className="hint">Select a variant (in the table or a chart) to export it.</span>}
+          {isOriginal && !fused && <span className="hint">Select a variant (in the table or a chart) to export it, or export the original fused.</span>}
         </div>
         <button
           type="button"
           className="button primary"
-          disabled={isOriginal || busy}
-          onClick={() => void exportSelected()}
+          // The original exports only as its fused sibling (a new variant); as itself it is the file you opened.
+          disabled={(isOriginal && !fused) || busy}
+          onClick={() => void exportChosen()}
         >
           Export
         </button>
@@ -55,6 +59,7 @@ export function ExportPanel() {
           Load recipe
         </label>
       </div>
+      <FusedExportOption />
       {recipeError && <ErrorAlert error={recipeError} onDismiss={dismissRecipeError} fallback="Could not load the recipe" />}
       <JobStatus kinds={['export']} />
       <JobError kinds={['export']} fallback="Export failed" />

@@ -38,6 +38,7 @@ export {
   setPruneScope,
 } from './compress-actions';
 export { startEstimates } from './estimate';
+export { clearChannelGroupRatios, setChannelGroupRatio, startStructureEstimates } from './structure-actions';
 export { cancelJob, dismissJobError, dismissNotice } from './jobs';
 export { loadHistogram } from './histogram-actions';
 export {

@@ -11,8 +11,10 @@ export interface LastExport {
 
 export interface ExportSlice {
   lastExport: LastExport | null;
+  /** The Export panel's "Fused graph model" option (see src/studio/fused-export.ts). */
+  exportFused: boolean;
 }
 
 export function initialExportSlice(): ExportSlice {
-  return { lastExport: null };
+  return { lastExport: null, exportFused: false };
 }

@@ -6,9 +6,10 @@
  * the worker honours the abort, keeps everything open.
  */
 import type { InputFile, ModelInventory, WeightInfo } from '../../src/model/types';
-import { lastPruneStepOf, parseRecipe, recipeHash } from '../../src/recipe/schema';
+import { lastPruneStepOf, parseRecipe, recipeHash, stepsOfKind } from '../../src/recipe/schema';
 import type {
   CutChoices,
+  ChannelEstimate,
   DataBinding,
   DataRef,
   NewClassesOptions,
@@ -57,6 +58,7 @@ export interface Call {
  */
 export interface Handlers {
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
+  channelEstimate(modelId: string, recipe: Recipe): Promise<ChannelEstimate>;
   applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions): Promise<Omit<VariantRef, 'id'>>;
   openData(modelId: string, files: InputFile[], options?: OpenDataOptions): Promise<DataRef>;
   measure(modelId: string, recipe: Recipe | null, options: MeasureOptions, job?: JobOptions): Promise<Measurement>;
@@ -139,6 +141,28 @@ function defaultHandlers(): Handlers {
     async estimateSize(_, recipe) {
       const s = sparsityOf(recipe);
       return { modelJsonBytes: 1000, weightBytes: 4000, weightGzipBytes: Math.round(3600 * (1 - s)), totalBytes: 5000, totalGzipBytes: 1000 + Math.round(3600 * (1 - s)), sparsity: s };
+    },
+    async channelEstimate(_, recipe) {
+      // Two groups: 'conv1' (8 channels, 1,000 multiply-adds) can shrink; 'fc' (the softmax output) cannot.
+      const step = stepsOfKind(recipe, 'prune-channels')[0];
+      const ratio = step ? (step.perGroup.find((r) => r.match === 'conv1')?.ratio ?? step.ratio) : 0;
+      const kept = Math.max(1, Math.round(8 * (1 - ratio)));
+      return {
+        inventory: {
+          totalMacs: 1100,
+          groups: [
+            { id: 0, layers: ['conv1'], readers: ['fc'], channels: 8, macs: 1000, prunable: true },
+            { id: 1, layers: ['fc'], readers: [], channels: 10, macs: 100, prunable: false, reason: "'fc' (Dense) ends in a softmax over its channels" },
+          ],
+        },
+        macsBefore: 1100,
+        macsAfter: 100 + (1000 * kept) / 8,
+        kept: [
+          { id: 0, kept },
+          { id: 1, kept: 10 },
+        ],
+        ranking: 'exact',
+      };
     },
     async applyRecipe(_, recipe, job) {
       await job?.onProgress?.({ phase: 'apply', done: 1, total: 1, etaMs: null });
@@ -255,6 +279,10 @@ export class FakeClient implements StudioClient {
 
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate> {
     return this.track('estimateSize', [modelId, recipe], undefined, () => this.handlers.estimateSize(modelId, recipe));
+  }
+
+  channelEstimate(modelId: string, recipe: Recipe): Promise<ChannelEstimate> {
+    return this.track('channelEstimate', [modelId, recipe], undefined, () => this.handlers.channelEstimate(modelId, recipe));
   }
 
   applyRecipe(modelId: string, recipe: Recipe, job?: JobOptions, data: DataBinding = {}): Promise<VariantRef> {

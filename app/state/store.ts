@@ -25,12 +25,13 @@ import { initialSearchSlice, type SearchSlice } from './search-slice';
 import { initialSensitivitySlice, type SensitivitySlice } from './sensitivity-slice';
 import { initialSessionSlice, type SessionSlice } from './session-slice';
 import { initialStorageSlice, type StorageSlice } from './storage-slice';
+import { initialStructureSlice, type StructureSlice } from './structure-slice';
 import { initialUiSlice, type UiSlice } from './ui-slice';
 import { initialVariantsSlice, type VariantsSlice } from './variants-slice';
 
 export type AppState = RuntimeSlice & UiSlice & OpeningSlice & JobsSlice & StorageSlice;
 export type SessionState = SessionSlice;
-export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice & ClassesSlice & RecoverSlice;
+export type ModelState = ModelSlice & DataSlice & CompressSlice & SearchSlice & SensitivitySlice & VariantsSlice & ExportSlice & FeedbackSlice & ClassesSlice & RecoverSlice & StructureSlice;
 export type StudioState = AppState & SessionState & ModelState;
 
 export function initialAppState(): AppState {
@@ -54,6 +55,7 @@ export function initialModelState(): ModelState {
     ...initialFeedbackSlice(),
     ...initialClassesSlice(),
     ...initialRecoverSlice(),
+    ...initialStructureSlice(),
   };
 }
 

@@ -66,6 +66,16 @@ describe('prune-channels with compensation', () => {
     expect(refit.applied).toEqual({ data: { calibration: 'sha256:train' }, backend: 'wasm' });
   });
 
+  it('the default ridge generalises better than plain least squares from 256 calibration images', async () => {
+    const original = await predictions(cnn.artifacts, 1000);
+    const withRidge = await applyRecipe(cnn, recipe({ ...halfEach, compensate: true, data: 'calibration', samples: 256 }), { data: calibration() });
+    const plain = await applyRecipe(cnn, recipe({ ...halfEach, compensate: true, data: 'calibration', samples: 256, ridge: 0 }), { data: calibration() });
+    const a = await predictions(variantArtifacts(cnn, plain), 1000);
+    const b = await predictions(variantArtifacts(cnn, withRidge), 1000);
+    expect(meanSquared(b.probs, original.probs)).toBeLessThan(meanSquared(a.probs, original.probs));
+    expect(b.accuracy).toBeGreaterThanOrEqual(a.accuracy);
+  });
+
   it('ranking by calibration activations works, and is refused without the data', async () => {
     const v = await applyRecipe(cnn, recipe({ ...halfEach, criterion: 'activation', data: 'calibration', samples: 128 }), { data: calibration() });
     expect(v.weights.find((w) => w.name === 'fc1/bias')!.shape).toEqual([60]);

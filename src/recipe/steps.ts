@@ -118,6 +118,8 @@ export const pruneChannelsStepSchema = z.strictObject({
   compensate: z.boolean({ error: 'must be true or false' }).optional(),
   /** Calibration samples the activation criterion and compensation use, from the start of the data (default 512). */
   samples: whole('a whole number of calibration samples, at least 1', 1).optional(),
+  /** Ridge strength of the refit, relative to each Gram matrix's mean diagonal (default 0.01; 0: plain least squares). */
+  ridge: z.number({ error: 'must be a number from 0 up' }).min(0, { error: 'must be a number from 0 up' }).optional(),
 }, OBJ);
 
 export const finetuneStepSchema = z.strictObject({

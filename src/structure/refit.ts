@@ -16,6 +16,8 @@ export interface RefitContext<W extends ShapedWeight> {
   load(topology: unknown, weights: readonly W[]): Promise<tf.LayersModel>;
   dataset: Dataset;
   samples: number;
+  /** Ridge strength relative to each Gram matrix's mean diagonal (least-squares.ts DEFAULT_RIDGE when absent). */
+  ridge?: number;
   checkAbort(): void;
   onLayer(layer: string): Promise<void>;
 }
@@ -51,7 +53,18 @@ export async function refitSequentially<W extends ShapedWeight>(
       } finally {
         current.dispose();
       }
-      const r = refitFromCross(stats.h, stats.c, a, b, k0.values as Float32Array, (b0?.values as Float32Array | undefined) ?? null, t.keptOut, cout);
+      const b1 = t.bias !== undefined ? weights[index.get(t.bias)!]! : undefined;
+      const r = refitFromCross(
+        stats.h,
+        stats.c,
+        a,
+        b,
+        { kernel: k0.values as Float32Array, bias: (b0?.values as Float32Array | undefined) ?? null },
+        { kernel: k1.values as Float32Array, bias: (b1?.values as Float32Array | undefined) ?? null },
+        t.keptOut,
+        cout,
+        ctx.ridge,
+      );
       weights[index.get(t.kernel)!] = { ...k1, values: r.kernel };
       if (t.bias !== undefined && r.bias) weights[index.get(t.bias)!] = { ...weights[index.get(t.bias)!]!, values: r.bias };
       await ctx.onLayer(t.layer);

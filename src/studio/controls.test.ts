@@ -83,6 +83,19 @@ describe('speed controls', () => {
     expect(back.controls).toEqual(controls);
     expect(recipeFromControls({ ...defaultControls(), channelRatio: 0 }).steps.map((s) => s.step)).toEqual([]);
   });
+
+  it('per-group ratios become sorted perGroup rules beside the global ratio, and round-trip', () => {
+    const controls = { ...defaultControls(), channelRatio: 0.2, channelGroups: { fc1: 0.6, conv2: 0 } };
+    const recipe = recipeFromControls(controls);
+    expect(recipe.steps[0]).toMatchObject({ step: 'prune-channels', ratio: 0.2, perGroup: [{ match: 'conv2', ratio: 0 }, { match: 'fc1', ratio: 0.6 }] });
+    const back = controlsFromRecipe(recipe, tensors);
+    expect(back.exact).toBe(true);
+    expect(back.controls).toEqual(controls);
+    // A group alone can ask for removal; rules that only keep groups whole, with no global ratio, remove nothing.
+    expect(recipeFromControls({ ...defaultControls(), channelGroups: { fc1: 0.5 } }).steps[0]).toMatchObject({ step: 'prune-channels', ratio: 0, perGroup: [{ match: 'fc1', ratio: 0.5 }] });
+    expect(recipeFromControls({ ...defaultControls(), channelGroups: { fc1: 0 } }).steps).toEqual([]);
+    expect(controlsUseCalibration({ ...defaultControls(), channelGroups: { fc1: 0.5 }, channelRefit: true })).toBe(true);
+  });
 });
 
 describe('controlsFromRecipe', () => {

@@ -46,6 +46,11 @@ export interface CompressControls {
   calibrationSamples?: number;
   /** Share of channels removed from every group that can shrink (the prune-channels step), 0 or absent for none. */
   channelRatio?: number;
+  /**
+   * Per-group channel ratios, by the name of the group's first own layer (the recipe's `perGroup` rules, exact
+   * names): a group listed here takes its own ratio instead of `channelRatio` (0 keeps it whole).
+   */
+  channelGroups?: Record<string, number>;
   /** Refit the layers that read removed channels by least squares on the data's first samples. */
   channelRefit?: boolean;
   /** Fold batch norms and fuse activations, exporting a graph model (the fuse step). */
@@ -62,7 +67,7 @@ export function controlsUseCalibration(c: CompressControls): boolean {
   const layers = Object.values(c.layers);
   const prunes = c.globalSparsity > 0 || layers.some((o) => (o.sparsity ?? 0) > 0);
   const rounds = isAffine(c.precision) || layers.some((o) => isAffine(o.precision));
-  const refits = (c.channelRatio ?? 0) > 0 && c.channelRefit === true;
+  const refits = ((c.channelRatio ?? 0) > 0 || Object.values(c.channelGroups ?? {}).some((r) => r > 0)) && c.channelRefit === true;
   return ((c.pruneMethod ?? 'magnitude') !== 'magnitude' && prunes) || ((c.rounding ?? 'nearest') === 'gptq' && rounds) || refits;
 }
 
@@ -93,12 +98,19 @@ export function recipeFromControls(c: CompressControls): Recipe {
   const prunesSomething = c.globalSparsity > 0 || prunes.some((r) => r.sparsity > 0);
   const rounds = isAffine(c.precision) || quants.some((r) => isAffine(r.precision));
   const channelRatio = c.channelRatio ?? 0;
+  const perGroup = Object.keys(c.channelGroups ?? {})
+    .sort()
+    .map((match) => ({ match, ratio: c.channelGroups![match]! }));
+  // Rules that only keep groups whole remove nothing without a global ratio: no step then.
+  const removesChannels = channelRatio > 0 || perGroup.some((r) => r.ratio > 0);
   return parseRecipe({
     pare: 'recipe',
     version: 2,
     steps: [
       // Channels first (the later steps work on the smaller model), then weights, then fusion; storage ends it.
-      ...(channelRatio > 0 ? [{ step: 'prune-channels' as const, ratio: channelRatio, ...(c.channelRefit ? { compensate: true, ...calibrated } : {}) }] : []),
+      ...(removesChannels
+        ? [{ step: 'prune-channels' as const, ratio: channelRatio, ...(perGroup.length ? { perGroup } : {}), ...(c.channelRefit ? { compensate: true, ...calibrated } : {}) }]
+        : []),
       {
         step: 'prune',
         ...(c.globalSparsity > 0 ? { [c.pruneScope === 'each' ? 'default' : 'sparsity']: c.globalSparsity } : {}),
@@ -146,6 +158,7 @@ export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTens
   const channels = stepsOfKind(recipe, 'prune-channels')[0];
   if (channels) {
     controls.channelRatio = channels.ratio;
+    if (channels.perGroup.length) controls.channelGroups = Object.fromEntries(channels.perGroup.map((r) => [r.match, r.ratio]));
     if (channels.compensate) controls.channelRefit = true;
   }
   if (stepsOfKind(recipe, 'fuse').length > 0) controls.fuse = true;

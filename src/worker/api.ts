@@ -21,8 +21,9 @@ import type { SizeEstimate } from '../studio/size-estimate';
 import type { SearchTarget } from '../auto/search';
 import type { SensitivityResult, SensitivityRow } from '../calibrate/sensitivity';
 import type { TrainProgress } from '../train/types';
+import type { ChannelEstimate } from '../structure/channel-estimate';
 
-export type { TrainProgress, SearchTarget, SensitivityResult, SensitivityRow, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
+export type { ChannelEstimate, TrainProgress, SearchTarget, SensitivityResult, SensitivityRow, SizeEstimate, HistogramPair, DatasetSummary, SamplePreview, ExportSizes, ExportFile, VariantStats, Recipe, Scale };
 
 /** How data is opened: the user's pixel scaling and class names instead of the stated or inferred ones. */
 export interface OpenDataOptions {
@@ -313,6 +314,8 @@ export interface StudioApi {
   closeModel(id: string): Promise<void>;
   /** A cheap estimate of the export size of `recipe` (raw weight bytes exact, the rest estimated). */
   estimateSize(modelId: string, recipe: Recipe): Promise<SizeEstimate>;
+  /** The channel groups, the channels each keeps and the multiply-adds before and after `recipe`'s channel removal. */
+  channelEstimate(modelId: string, recipe: Recipe): Promise<ChannelEstimate>;
   /**
    * Builds the variant (or finds it in the cache by the recipe's hash and its data's fingerprints) and returns its
    * handle. `data` names the open data for each role the recipe's steps use (calibration for "wanda", "obs" and

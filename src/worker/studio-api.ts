@@ -21,6 +21,7 @@ import { applyRecipe } from '../recipe/apply';
 import { TrainingRun } from './training-run';
 import { histogramPair } from '../studio/histogram';
 import { estimateSize } from '../studio/size-estimate';
+import { channelEstimate } from '../structure/channel-estimate';
 import type {
   DataBinding,
   DataSlice,
@@ -270,6 +271,10 @@ export function createStudioApi(deps: StudioDeps): StudioState {
 
     async estimateSize(modelId: string, recipe: Recipe) {
       return estimateSize(modelOf(modelId), recipe);
+    },
+
+    async channelEstimate(modelId: string, recipe: Recipe) {
+      return channelEstimate(modelOf(modelId), recipe);
     },
 
     async applyRecipe(modelId: string, recipe: Recipe, job: JobOptions = {}, binding: DataBinding = {}): Promise<VariantRef> {

@@ -51,6 +51,7 @@ async function refit(model: WorkingModel, smaller: { modelTopology: unknown; wei
     load: (topology, weights) => loadTfModel(workingArtifacts({ ...model, modelTopology: topology as WorkingModel['modelTopology'], weights: [...weights] }), 'layers-model'),
     dataset: data.dataset,
     samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES,
+    ...(step.ridge !== undefined ? { ridge: step.ridge } : {}),
     checkAbort: ctx.checkAbort,
     onLayer: async () => ctx.checkAbort(),
   });
