@@ -5,7 +5,7 @@
  * image be refused by name before any training, and the sets are small (a Teachable-Machine-sized drop).
  */
 import { PareError } from '../errors';
-import type { ImageDecoder } from '../data/image-decoder';
+import { isImageName, type ImageDecoder } from '../data/image-decoder';
 import { openDataset } from '../data/open-dataset';
 import { countText, inMemoryDataset, joinAnd, plural, sampleSize, type Dataset } from '../evaluate/dataset';
 import { withScale, shapeText } from '../evaluate/preprocessing';
@@ -85,7 +85,7 @@ function gather(from: Dataset, inputs: Float32Array, labels: Int32Array, indices
 }
 
 /** Refusals the folder listing already shows: not image folders, fewer than two classes, empty class folders. */
-function checkFolders(data: Dataset): void {
+function checkFolders(data: Dataset, files: readonly InputFile[]): void {
   if (data.kind !== 'images') {
     throw new PareError('bad-data', `New classes are learnt from image folders (one folder per class, named after it); these files were read as ${data.kind.toUpperCase()} data. Drop two or more folders of images.`);
   }
@@ -93,9 +93,12 @@ function checkFolders(data: Dataset): void {
   if (empty.length) {
     throw new PareError('bad-data', `Every class needs images: ${joinAnd(empty.map((s) => `${s.item.replace(/^folder /, '')} ${s.reason}`))}. Add images to it or leave it out.`, { file: empty[0]!.item.replace(/^folder '|'$/g, '') });
   }
-  if (data.classNames.length < 2) {
+  if (!data.labelled || data.classNames.length < 2) {
     const loose = data.skipped.find((s) => s.reason.startsWith('not inside a class folder'));
-    const found = data.classNames.length === 1 ? `only one class folder, '${data.classNames[0]}/' (${plural(data.size, 'image')})` : 'no class folders';
+    // Images in no class folder, or all in the one folder dropped, open as unlabelled data (src/data/image-folders.ts).
+    const folders = new Set(files.filter((f) => f.name.includes('/') && isImageName(f.name)).map((f) => f.name.split('/').slice(-2, -1)[0]!));
+    const lone = data.labelled ? data.classNames[0] : folders.size === 1 ? [...folders][0] : undefined;
+    const found = lone !== undefined ? `only one class folder, '${lone}/' (${plural(data.size, 'image')})` : data.labelled ? 'no class folders' : `${plural(data.size, 'image')} in no class folder`;
     throw new PareError(
       'bad-data',
       `New classes need at least two class folders, one per class, each holding that class's images; found ${found}${loose ? ` and ${plural(loose.count, 'image')} not inside any class folder` : ''}. A flat folder or zip of images does not say which image is which class.`,
@@ -125,7 +128,7 @@ export async function openNewClasses(
   // Taken before opening: readers may unpack and transfer what they are given.
   const fingerprint = await dataFingerprint(files, { preprocessing: target.preprocessing, labels: null, newClasses: { holdOut, seed } });
   const data = openDataset(files, target, { decoder });
-  checkFolders(data);
+  checkFolders(data, files);
   const { inputs, labels } = await decodeAll(data, signal);
   const few = data.classNames.filter((_, c) => labels.filter((l) => l === c).length < 2);
   if (few.length) {
