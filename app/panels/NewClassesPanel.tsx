@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import { formatCount, formatPercent, formatShape } from '../../src/text/wording';
+import { TrainingChart } from '../charts/TrainingChart';
 import { filesFromDrop, filesFromInput } from '../files/drop';
 import { dismissClassesError, HOLD_OUT, loadCutChoices, openClassFolders, setClassesSettings, trainNewClasses } from '../state/classes-actions';
 import type { ClassesTraining } from '../state/classes-slice';
@@ -14,29 +15,6 @@ import { ErrorAlert } from './ErrorAlert';
 import { JobError, JobStatus } from './JobStatus';
 import { SampleThumb } from './SampleThumb';
 import css from './NewClassesPanel.module.css';
-
-/** Validation accuracy (solid) and training loss (dashed, scaled to its own maximum) per epoch: a minimal curve. */
-function EpochCurve({ training, epochs }: { training: ClassesTraining; epochs: number }) {
-  const points = training.epochs;
-  if (points.length === 0) return null;
-  const w = 240;
-  const h = 64;
-  const pad = 4;
-  const x = (e: number) => pad + (epochs <= 1 ? 0.5 : (e - 1) / (epochs - 1)) * (w - 2 * pad);
-  const maxLoss = Math.max(...points.map((p) => p.loss), 1e-9);
-  const line = (ys: number[]) => ys.map((y, i) => `${i ? 'L' : 'M'}${x(points[i]!.epoch).toFixed(1)},${(h - pad - y * (h - 2 * pad)).toFixed(1)}`).join(' ');
-  return (
-    <figure className={css.figure}>
-      <svg className={css.curve} viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label="Validation accuracy and training loss per epoch">
-        <path d={line(points.map((p) => p.validationAccuracy ?? 0))} className={css.accuracy} />
-        <path d={line(points.map((p) => p.loss / maxLoss))} className={css.loss} />
-      </svg>
-      <figcaption className="muted small-print">
-        <span className={css.accuracyKey} aria-hidden="true" /> validation accuracy (0–100%) · <span className={css.lossKey} aria-hidden="true" /> training loss (to its largest) · epochs 1–{epochs}
-      </figcaption>
-    </figure>
-  );
-}
 
 function TrainingReadout({ training, epochs, unfreeze }: { training: ClassesTraining; epochs: number; unfreeze: number }) {
   const last = training.epochs.at(-1);
@@ -54,7 +32,7 @@ function TrainingReadout({ training, epochs, unfreeze }: { training: ClassesTrai
           {`Top ${unfreeze} backbone layers unfrozen, epoch ${unfrozen.epoch}: loss ${unfrozen.loss.toFixed(3)}${unfrozen.validationAccuracy !== null ? `, validation accuracy ${formatPercent(unfrozen.validationAccuracy)}` : ''}`}
         </p>
       )}
-      <EpochCurve training={training} epochs={epochs} />
+      <TrainingChart epochs={training.epochs} live={null} totalEpochs={epochs} />
     </div>
   );
 }
@@ -139,7 +117,12 @@ export function NewClassesPanel() {
         </p>
       )}
       {error && <ErrorAlert error={error} onDismiss={dismissClassesError} fallback="Could not use these folders" />}
-      {cutsError && <ErrorAlert error={cutsError} title="This model cannot learn new classes" />}
+      {/* A limit of the model, not a mistake of the user's: said plainly, not as an alert. */}
+      {cutsError && (
+        <p className="muted small-print" data-testid="cuts-note">
+          <strong>This model cannot learn new classes:</strong> {cutsError.message}
+        </p>
+      )}
 
       {classes && (
         <ul className={css.classes} aria-label="Classes found">

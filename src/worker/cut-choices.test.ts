@@ -28,6 +28,13 @@ describe('cut choices of graph models', () => {
     expect(choices.every((c) => c.shape[0] === null && c.shape.length >= 2)).toBe(true);
   });
 
+  it('runs an int32-input graph (MoveNet) with int32 inputs to find its shapes', { timeout: 60_000 }, async () => {
+    // It used to fail with TF.js's "must be int32, but was float32" while listing the nodes.
+    const { choices, defaultCut } = await cutChoices(await fixture('human-movenet-lightning'));
+    expect(choices.length).toBeGreaterThan(10);
+    expect(choices.filter((c) => c.isDefault).map((c) => c.name)).toEqual([defaultCut]);
+  });
+
   it('refuses a detector with four outputs, saying a new head needs one input and one output', { timeout: 60_000 }, async () => {
     await expect(cutChoices(await fixture('human-blazeface'))).rejects.toMatchObject({
       code: 'unsupported',

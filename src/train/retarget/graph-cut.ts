@@ -20,7 +20,8 @@ export function dataInputs(node: GraphNode): string[] {
 export function graphCutPoints(model: tf.GraphModel, topology: unknown, sampleShape: number[]): CutPoint[] {
   const { nodes } = indexGraph(topology);
   const names = [...nodes.values()].filter((n) => !NOT_CUTS.has(n.op) && !n.op.startsWith('Placeholder')).map((n) => n.name);
-  const x = tf.zeros([1, ...sampleShape]);
+  // An int32-input graph (MoveNet) refuses float32 inputs.
+  const x = tf.zeros([1, ...sampleShape], (model.inputs[0]?.dtype ?? 'float32') as tf.DataType);
   try {
     const outs = model.execute(x, names) as tf.Tensor[];
     const points: CutPoint[] = [];

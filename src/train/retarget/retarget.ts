@@ -133,7 +133,8 @@ export async function retargetGraphModel(artifacts: tf.io.ModelArtifacts, data: 
     cut = chooseGraphCut(points, step.cut, defaultGraphCut(artifacts.modelTopology, output), hooks.where);
     const at = cut.name;
     const dim = (cut.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-    features = await computeFeatures({ run: (x) => model.execute(x, at) as tf.Tensor, dim }, data, { where: hooks.where, checkAbort: hooks.checkAbort, tick: hooks.tick });
+    const dtype = (model.inputs[0]?.dtype ?? 'float32') as tf.DataType;
+    features = await computeFeatures({ run: (x) => model.execute(dtype === 'float32' ? x : tf.cast(x, dtype), at) as tf.Tensor, dim }, data, { where: hooks.where, checkAbort: hooks.checkAbort, tick: hooks.tick });
   } finally {
     model.dispose();
   }
