@@ -38,7 +38,7 @@ test('the main thread stays free of long tasks while the worker prunes, quantize
     // polled predicate: role queries compute accessible names over the whole page and would be long tasks themselves.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
     const from = await page.evaluate(() => performance.now());
-    await page.locator('.apply-row button').click();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await page.waitForFunction(
       () =>
         document.querySelector('[data-testid="job-status"]') === null &&
