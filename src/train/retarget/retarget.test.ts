@@ -149,7 +149,7 @@ describe('retarget on the sample CNN', () => {
   it('one class is not enough to learn from', async () => {
     const dataset = openDataset(fashionFolders('train', [BAG], 5), newClassesTarget(cnn), { decoder: nodeImageDecoder });
     const e = await errorOf(applyRecipe(cnn, recipe({ step: 'retarget', data: 'training', epochs: 1 }), { data: { training: { fingerprint: 'x', dataset } } }));
-    expect(e.message).toBe("recipe.steps[0] needs at least 2 classes to learn; the data has only 'Bag'.");
+    expect(e.message).toBe('recipe.steps[0] trains a new head and needs labelled data with at least 2 classes: image folders (one per class) or data with labels; these images are in no class folder, or all in one.');
   });
 
 });

@@ -48,7 +48,11 @@ export interface RetargetOutcome {
 
 /** Checked before the backbone runs over every image: what the data's listing already shows. */
 function checkLabelled(data: Dataset, where: string): void {
-  if (!data.labelled) throw new PareError('bad-data', `${where} trains a new head and needs labelled data: image folders (one per class) or data with labels.`);
+  if (!data.labelled) {
+    // Images in no class folder, or all in one folder, open unlabelled (src/data/image-folders.ts).
+    const found = data.kind === 'images' ? 'these images are in no class folder, or all in one' : 'this data has no labels';
+    throw new PareError('bad-data', `${where} trains a new head and needs labelled data with at least 2 classes: image folders (one per class) or data with labels; ${found}.`);
+  }
   if (data.classNames.length < 2) {
     throw new PareError('bad-data', `${where} needs at least 2 classes to learn; the data has ${data.classNames.length === 1 ? `only '${data.classNames[0]}'` : 'none'}.`);
   }
