@@ -14,6 +14,7 @@ import { bytesOf } from '../../bytes';
 import type { Quantization } from '../../model/types';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
 import { gptqCodesSteps } from '../../quantize/gptq';
+import { equalizeLayers } from '../../quantize/equalize';
 import { runStepsPausing } from '../../calibrate/steps';
 import { planStore, type StorePlan } from '../plan';
 import type { QuantizeStep } from '../steps';
@@ -91,12 +92,15 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
   return { stores, warnings: [...warnings, ...notes] };
 }
 
-export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
-  if (step && (step.equalize || step.biasCorrection)) {
-    const what = step.equalize ? '.equalize' : '.biasCorrection';
-    throw new PareError('unsupported', `${ctx.where}${what} is not available in this version of Pare yet; leave it out.`);
+export async function runQuantize(input: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
+  if (step?.biasCorrection) {
+    throw new PareError('unsupported', `${ctx.where}.biasCorrection is not available in this version of Pare yet; leave it out.`);
   }
+  // Equalization first: it changes float values only (the function stays the same), so the grids fit what is stored.
+  const equalized = step?.equalize ? equalizeLayers(input) : null;
+  const model = equalized?.model ?? input;
   const { store: plans, warnings } = planStore(model.weights, step, ctx.where.replace(/^recipe\./, ''));
+  if (equalized) warnings.unshift(...equalized.warnings);
   const gptq = step?.method === 'gptq' ? await gptqStores(model, plans, step, ctx) : null;
   if (gptq) warnings.push(...gptq.warnings);
   const weights: WorkingWeight[] = [];
