@@ -9,7 +9,7 @@
  * decoded values would not promise that: the decoded min and max are float32 roundings, so a recomputed scale
  * differs in its last bits.)
  */
-import { PareError, type PareWarning } from '../../errors';
+import type { PareWarning } from '../../errors';
 import { bytesOf } from '../../bytes';
 import type { Quantization } from '../../model/types';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
@@ -21,6 +21,7 @@ import type { QuantizeStep } from '../steps';
 import type { StoredWeight } from '../variant';
 import type { WorkingModel, WorkingWeight } from '../working-model';
 import { calibrateEach, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
+import { biasCorrected, correctBiases } from './quantize-bias';
 import type { StepContext } from './context';
 import { countZeros, firstLostZero } from '../../prune/zeros';
 
@@ -54,9 +55,10 @@ function checkZerosKept(name: string, before: Values, after: Values): void {
   if (i >= 0) throw new Error(`Internal error: weight '${name}' lost its zero at index ${i} when stored (decoded ${after[i]}).`);
 }
 
-/** One unit of progress per tensor stored, and one per tensor "gptq" rounds. */
+/** One unit of progress per tensor stored, one per tensor "gptq" rounds, and one per kernel whose bias is corrected. */
 export function quantizeUnits(model: Pick<WorkingModel, 'weights'>, step?: QuantizeStep): number {
-  return model.weights.length + (step?.method === 'gptq' ? gptqIndices(model, planStore(model.weights, step).store).length : 0);
+  const plans = step ? planStore(model.weights, step).store : [];
+  return model.weights.length + (step?.method === 'gptq' ? gptqIndices(model, plans).length : 0) + (step?.biasCorrection ? biasCorrected(model, plans).size : 0);
 }
 
 /** The tensors "gptq" rounds: affine-stored kernels (the rest are rounded to the nearest level). */
@@ -93,9 +95,6 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
 }
 
 export async function runQuantize(input: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext): Promise<WorkingModel> {
-  if (step?.biasCorrection) {
-    throw new PareError('unsupported', `${ctx.where}.biasCorrection is not available in this version of Pare yet; leave it out.`);
-  }
   // Equalization first: it changes float values only (the function stays the same), so the grids fit what is stored.
   const equalized = step?.equalize ? equalizeLayers(input) : null;
   const model = equalized?.model ?? input;
@@ -103,11 +102,19 @@ export async function runQuantize(input: WorkingModel, step: QuantizeStep | unde
   if (equalized) warnings.unshift(...equalized.warnings);
   const gptq = step?.method === 'gptq' ? await gptqStores(model, plans, step, ctx) : null;
   if (gptq) warnings.push(...gptq.warnings);
+  const stores = gptq?.stores ?? new Map<number, { values: Values; stored: StoredWeight }>();
+  const storeOf = (i: number) => {
+    if (!stores.has(i)) stores.set(i, store(model.weights[i]!, plans[i]!));
+    return stores.get(i)!;
+  };
+  const corrected = step?.biasCorrection ? await correctBiases(model, plans, (i) => storeOf(i).values as Float32Array, step, ctx) : null;
+  if (corrected) warnings.push(...corrected.warnings);
   const weights: WorkingWeight[] = [];
   for (let i = 0; i < model.weights.length; i++) {
     ctx.checkAbort();
-    const w = model.weights[i]!;
-    const s = gptq?.stores.get(i) ?? store(w, plans[i]!);
+    const bias = corrected?.biases.get(i);
+    const w = bias ? { ...model.weights[i]!, values: bias } : model.weights[i]!;
+    const s = bias ? store(w, plans[i]!) : storeOf(i);
     if (w.dtype === 'float32') checkZerosKept(w.name, w.values, s.values);
     const beforeStorage = countZeros(w.values);
     const stored = s.values === w.values ? beforeStorage : countZeros(s.values);
