@@ -4,7 +4,7 @@
  * same sparsity and storage, so every row of a block costs the same bytes within gzip's noise.
  *
  *   npm run frontier [-- --backend wasm|cpu] [--samples 512] [--models mlp,cnn] [--parts methods,search]
- *                        [--drops 0.3,0.5,1] [--refine 16] [--validation 2000]
+ *                        [--drops 0.3,0.5,1] [--refine 16] [--validation 2000] [--validate-on test|train]
  *
  * Calibration samples come from the start of Debian's training set; nothing measured here was calibrated on.
  * The reference in each block is magnitude pruning with nearest rounding (global threshold: what `pare optimize
@@ -66,7 +66,7 @@ for (const id of models) {
   console.log(`fashion-${id}: original ${(original.acc * 100).toFixed(2)}%, weights gzip ${original.gzip.toLocaleString('en-US')} B`);
   if (parts.includes('search')) {
     const started = performance.now();
-    await searchFrontier(model, train, test, drops, { samples, refine: Number(arg('refine', '16')), validation: Number(arg('validation', '2000')) });
+    await searchFrontier(model, train, test, drops, { samples, refine: Number(arg('refine', '16')), validation: Number(arg('validation', '2000')), validateOn: arg('validate-on', 'test') === 'train' ? 'train' : 'test' });
     console.log(`search part: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
   if (!parts.includes('methods')) continue;

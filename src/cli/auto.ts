@@ -162,7 +162,7 @@ Example:
     if (values.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
     else {
       const columns: Column<Candidate>[] = [
-        { title: 'stored', value: (c) => `${c.bits}-bit` },
+        { title: 'stored', value: (c) => (c.widths ? `mixed (${Object.values(c.widths).join('/')}-bit)` : `${c.bits}-bit`) },
         { title: 'sparsity', value: (c) => `${(c.sparsity * 100).toFixed(0)}%`, align: 'right' },
         { title: 'accuracy', value: (c) => pct(c.quality.accuracy), align: 'right' },
         { title: 'agreement', value: (c) => pct(c.quality.agreement), align: 'right' },
