@@ -13,7 +13,11 @@ export interface CaptureTarget {
   weight: string;
   /** The layer, found with model.getLayer. */
   layer: string;
-  kind: 'dense' | 'conv2d';
+  /**
+   * 'depthwise': each input channel c is its own small layer over its kh*kw patch elements; the Gram matrix is then
+   * one K x K block per channel (K = kh*kw), c-major, and the sums run over the kernel's rows (k * channels + c).
+   */
+  kind: 'dense' | 'conv2d' | 'depthwise';
   /** Rows the kernel has: input features, or kh*kw*cin. */
   dIn: number;
   conv?: ConvGeometry;

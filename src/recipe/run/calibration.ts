@@ -70,6 +70,8 @@ export interface CalibrateOptions {
    * pass on the model as the step found it.
    */
   sequential: boolean;
+  /** Whether the method takes depthwise kernels with per-channel statistics (graph models today). */
+  depthwise?: boolean;
 }
 
 /**
@@ -120,7 +122,7 @@ export async function calibrateEach(
     const order = new Map<number, number>();
     for (const i of indices) {
       const w = model.weights[i]!;
-      const t = nodes ? graphTargetFor(w, nodes, options.gram ? MAX_OBS_INPUTS : null) : targetFor(w, loaded as tf.LayersModel, options.gram);
+      const t = nodes ? graphTargetFor(w, nodes, options.gram ? MAX_OBS_INPUTS : null, options.depthwise) : targetFor(w, loaded as tf.LayersModel, options.gram);
       if (typeof t === 'string') warnings.push({ code: 'note', message: `'${w.name}' used "${options.fallback}", not "${options.method}": ${t}.`, weight: w.name });
       else {
         targets.set(i, t);

@@ -14,6 +14,7 @@ import { bytesOf } from '../../bytes';
 import type { Quantization } from '../../model/types';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
 import { gptqCodesSteps } from '../../quantize/gptq';
+import { depthwiseGptqCodes } from '../../quantize/gptq-depthwise';
 import { equalizeLayers } from '../../quantize/equalize';
 import { runStepsPausing } from '../../calibrate/steps';
 import { planStore, type StorePlan } from '../plan';
@@ -76,7 +77,7 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
   const { warnings } = await calibrateEach(
     model,
     gptqIndices(model, plans),
-    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true },
+    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true, depthwise: true },
     ctx,
     async (i, c) => {
       const w = model.weights[i]!;
@@ -84,7 +85,11 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
       const nearest = store(w, plan);
       const q = nearest.stored.quantization!;
       const grid = { scale: q.scale!, min: q.min!, bits: plan.bits };
-      const codes = c ? await runStepsPausing(gptqCodesSteps(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, grid), ctx.pause) : null;
+      const codes = !c
+        ? null
+        : c.target.kind === 'depthwise'
+          ? await depthwiseGptqCodes(w.values as Float32Array, w.shape, c.stats.gram!, grid, ctx.pause)
+          : await runStepsPausing(gptqCodesSteps(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, grid), ctx.pause);
       if (c && !codes) notes.push({ code: 'note', message: `'${w.name}' was rounded to the nearest level: its grid has no exact zero for its pruned weights.`, weight: w.name });
       const s = codes ? { values: dequantizeAffine(codes, q.scale!, q.min!), stored: { ...nearest.stored, bytes: bytesOf(codes) } } : nearest;
       stores.set(i, s);
