@@ -3,7 +3,8 @@
  * against bytes over the wire (weights gzip, level 9, as the export writes them), for each pruning method at the
  * same sparsity and storage, so every row of a block costs the same bytes within gzip's noise.
  *
- *   npm run frontier [-- --backend wasm|cpu] [--samples 512] [--models mlp,cnn]
+ *   npm run frontier [-- --backend wasm|cpu] [--samples 512] [--models mlp,cnn] [--parts methods,search]
+ *                        [--drops 0.3,0.5,1] [--refine 16] [--validation 2000] [--validate-on test|train]
  *
  * Calibration samples come from the start of Debian's training set; nothing measured here was calibrated on.
  * The reference in each block is magnitude pruning with nearest rounding (global threshold: what `pare optimize
@@ -25,6 +26,7 @@ import type { InputFile, OpenedModel } from '../src/model/types';
 import { applyRecipe } from '../src/recipe/apply';
 import { variantArtifacts } from '../src/recipe/artifacts';
 import { parseRecipe, type StepInput } from '../src/recipe/schema';
+import { searchFrontier } from './frontier-search';
 
 const DATA = '/usr/share/datasets/fashion-mnist';
 const arg = (name: string, fallback: string) => {
@@ -47,6 +49,8 @@ async function accuracy(model: OpenedModel, recipe: ReturnType<typeof parseRecip
 const { backend } = await useBackend(parseBackend(arg('backend', 'wasm')));
 const samples = Number(arg('samples', '512'));
 const models = arg('models', 'mlp,cnn').split(',');
+const parts = arg('parts', 'methods,search').split(',');
+const drops = arg('drops', '0.3,0.5,1').split(',').map(Number);
 const sparsities = [0.5, 0.7, 0.8, 0.9];
 const storages: { name: string; step: StepInput }[] = [
   { name: 'uint8', step: { step: 'quantize', default: 'uint8' } },
@@ -60,6 +64,12 @@ for (const id of models) {
   const test = readIdxDataset(file(`${DATA}/t10k-images-idx3-ubyte.gz`), file(`${DATA}/t10k-labels-idx1-ubyte.gz`), target);
   const original = await accuracy(model, parseRecipe({ pare: 'recipe', version: 2, steps: [] }), train, test);
   console.log(`fashion-${id}: original ${(original.acc * 100).toFixed(2)}%, weights gzip ${original.gzip.toLocaleString('en-US')} B`);
+  if (parts.includes('search')) {
+    const started = performance.now();
+    await searchFrontier(model, train, test, drops, { samples, refine: Number(arg('refine', '16')), validation: Number(arg('validation', '2000')), validateOn: arg('validate-on', 'test') === 'train' ? 'train' : 'test' });
+    console.log(`search part: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  if (!parts.includes('methods')) continue;
   console.log('sparsity  stored  method      accuracy   vs global  weights gzip  apply ms');
   for (const storage of storages) {
     for (const s of sparsities) {

@@ -22,7 +22,7 @@ describe('searchRecipe', () => {
     expect([calibration.size, validation.size]).toEqual([256, 600]);
     const seen: Candidate[] = [];
     const data = { calibration: { fingerprint: 'sha256:train', dataset: calibration }, validation };
-    const r = await searchRecipe(mlp, data, { kind: 'max-drop', points: 1 }, { bits: [8, 4], sparsities: [0, 0.5, 0.8, 0.9], samples: 256, onCandidate: (c) => seen.push(c) });
+    const r = await searchRecipe(mlp, data, { kind: 'max-drop', points: 1 }, { bits: [8, 4], sparsities: [0, 0.5, 0.8, 0.9], samples: 256, refine: 0, onCandidate: (c) => seen.push(c) });
     expect(r.complete).toBe(true);
     expect(seen).toEqual(r.tried);
     const best = r.best!;
@@ -40,7 +40,35 @@ describe('searchRecipe', () => {
     // The export kept from the search is the very one the recipe gives again.
     const b64 = (files: { data: Uint8Array }[]) => files.map((f) => Buffer.from(f.data).toString('base64'));
     expect(b64(r.bestFiles!)).toEqual(b64(again.files));
-  });
+    // Each candidate calibrates three times (obs, gptq, bias correction): minutes when the machine is shared.
+  }, 150_000);
+
+  it('refines the uniform answer with per-tensor widths from the sensitivity curves, as a plain recipe that reproduces', async () => {
+    const { calibration, validation } = splitDataset(train, 128, 400);
+    const data = { calibration: { fingerprint: 'sha256:train', dataset: calibration }, validation };
+    const r = await searchRecipe(mlp, data, { kind: 'max-drop', points: 1 }, { bits: [4], sparsities: [0.5, 0.7], samples: 128, refine: 3 });
+    const uniform = r.tried.filter((c) => !c.widths);
+    const mixed = r.tried.filter((c) => c.widths);
+    expect(mixed.length).toBeGreaterThan(0);
+    expect(mixed.length).toBeLessThanOrEqual(3);
+    const best = r.best!;
+    for (const c of uniform) if (c.meets) expect(best.wireBytes).toBeLessThanOrEqual(c.wireBytes);
+    // Every candidate stores biases at 8 bits and corrects them; a mixed one names its widths in perTensor rules.
+    const quantize = (c: Candidate) => c.recipe.steps.find((s) => s.step === 'quantize') as Extract<Candidate['recipe']['steps'][number], { step: 'quantize' }>;
+    expect(quantize(best).biasCorrection).toBe(true);
+    expect(quantize(best).perTensor).toContainEqual({ match: '*/bias', precision: 'uint8' });
+    for (const c of mixed) {
+      for (const [tensor, w] of Object.entries(c.widths!)) {
+        const rule = quantize(c).perTensor.find((p) => p.match === tensor);
+        if (w === c.bits) expect(rule).toBeUndefined();
+        else expect(rule?.precision).toEqual(w === 16 ? 'float16' : w === 8 ? 'uint8' : { bits: w });
+      }
+    }
+    console.log(r.tried.map((c) => `${(c.sparsity * 100).toFixed(0)}% ${c.bits}-bit ${JSON.stringify(c.widths ?? {})} acc ${(c.quality.accuracy! * 100).toFixed(2)} ${c.wireBytes} ${c.meets ? 'meets' : 'misses'}`).join('\n'));
+    const v = await applyRecipe(mlp, best.recipe, { data: { calibration: data.calibration } });
+    const b64 = (files: { data: Uint8Array }[]) => files.map((f) => Buffer.from(f.data).toString('base64'));
+    expect(b64(r.bestFiles!)).toEqual(b64(exportVariant(mlp, v, best.recipe).files));
+  }, 90_000);
 
   it('stops when cancelled and keeps what it found', async () => {
     const { calibration, validation } = splitDataset(train, 128, 300);
@@ -49,6 +77,7 @@ describe('searchRecipe', () => {
       bits: [8, 4],
       sparsities: [0, 0.5, 0.8],
       samples: 128,
+      refine: 0,
       signal: controller.signal,
       onCandidate: (_, done) => done === 2 && controller.abort(),
     });

@@ -4,8 +4,11 @@
  * error-compensating rounding (gptq) at a bit width — each applied, measured on the validation part of the data
  * (never on what was calibrated with) and sized as the export would be over the wire. For each bit width the
  * sparsity is found by bisection over a ladder (accuracy falls as sparsity rises); the answer is the smallest
- * candidate that meets the target (or, for a size target, the most accurate one within it). Every candidate is
- * reported as it is measured, so the page can draw it; a cancelled search returns the best found so far.
+ * candidate that meets the target (or, for a size target, the most accurate one within it). Then, for the other
+ * targets, mixed precision refines the best uniform answer tensor by tensor from the sensitivity curves (mixed.ts).
+ * Every candidate is quantized with bias correction and keeps biases at 8 bits below that (they are few and feed
+ * every output). Every candidate is reported as it is measured, so the page can draw it; a cancelled search returns
+ * the best found so far.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
@@ -18,6 +21,9 @@ import { applyRecipe } from '../recipe/apply';
 import { variantArtifacts } from '../recipe/artifacts';
 import type { RecipeData } from '../recipe/run/context';
 import { parseRecipe, type Recipe, type StepInput } from '../recipe/schema';
+import { matches } from '../recipe/match';
+import { sensitivity, type SensitivityRow } from '../calibrate/sensitivity';
+import { downMoves, precisionOf, upMoves, widthRules, withMove, type Widths } from './mixed';
 
 export type SearchTarget =
   | { kind: 'max-drop'; points: number }
@@ -36,7 +42,10 @@ export interface Quality {
 export interface Candidate {
   recipe: Recipe;
   sparsity: number;
+  /** The quantize step's default width (every prunable tensor's, unless `widths` says otherwise). */
   bits: number;
+  /** Mixed precision: the prunable tensors' widths (16 for float16), when they are not all `bits`. */
+  widths?: Record<string, number>;
   quality: Quality;
   /** model.json and shards, each gzipped at level 9: what the export costs over a compressing server. */
   wireBytes: number;
@@ -62,6 +71,10 @@ export interface SearchOptions {
   sparsities?: number[];
   /** Calibration samples per step (default 512, or fewer if the calibration part is smaller). */
   samples?: number;
+  /** Mixed-precision candidates after the uniform search, at most this many (default 16; 0 for uniform only). */
+  refine?: number;
+  /** Bias correction in every candidate's quantize step (default true). */
+  biasCorrection?: boolean;
   signal?: AbortSignal;
   onCandidate?: (c: Candidate, done: number, total: number) => void;
 }
@@ -89,10 +102,27 @@ function better(target: SearchTarget, a: Candidate, b: Candidate | null): boolea
   return a.wireBytes < b.wireBytes;
 }
 
-function candidateRecipe(sparsity: number, bits: number, samples: number): Recipe {
+interface RecipeShape {
+  samples: number;
+  biasCorrection: boolean;
+  /** Whether the model has '* /bias' tensors to keep at 8 bits. */
+  biases: boolean;
+}
+
+function candidateRecipe(sparsity: number, bits: number, shape: RecipeShape, widths?: Widths): Recipe {
+  const { samples } = shape;
   const steps: StepInput[] = [];
   if (sparsity > 0) steps.push({ step: 'prune', sparsity, method: 'obs', data: 'calibration', samples });
-  steps.push({ step: 'quantize', default: bits === 8 ? 'uint8' : { bits }, method: 'gptq', data: 'calibration', samples });
+  const perTensor = [...(widths ? widthRules(widths, bits) : []), ...(shape.biases && bits < 8 ? [{ match: '*/bias', precision: 'uint8' as const }] : [])];
+  steps.push({
+    step: 'quantize',
+    default: precisionOf(bits),
+    ...(perTensor.length ? { perTensor } : {}),
+    method: 'gptq',
+    ...(shape.biasCorrection ? { biasCorrection: true } : {}),
+    data: 'calibration',
+    samples,
+  });
   return parseRecipe({ pare: 'recipe', version: 2, steps });
 }
 
@@ -115,12 +145,18 @@ export async function searchRecipe(
   const bits = options.bits ?? DEFAULT_BITS;
   const ladder = options.sparsities ?? DEFAULT_SPARSITIES;
   const samples = Math.min(options.samples ?? 512, data.calibration.dataset.size);
+  const shape: RecipeShape = {
+    samples,
+    biasCorrection: options.biasCorrection ?? true,
+    biases: model.weights.some((w) => !w.prunable && w.dtype === 'float32' && matches(w.name, '*/bias')),
+  };
+  const refine = target.kind === 'target-size' ? 0 : (options.refine ?? 16);
   const reference = await loadTfModel(model.artifacts, model.format);
   const tried: Candidate[] = [];
   let best: Candidate | null = null;
   let bestFiles: ExportFile[] | null = null;
   let original: SearchResult['original'] = { quality: { accuracy: null, agreement: 1, cosine: 1 }, wireBytes: 0 };
-  const total = bits.length * (Math.ceil(Math.log2(ladder.length)) + 1);
+  const total = bits.length * (Math.ceil(Math.log2(ladder.length)) + 1) + refine;
   try {
     const measure = async (m: tf.LayersModel | tf.GraphModel): Promise<Quality> => {
       const r = await evaluateModel(m, data.validation, { reference, signal: options.signal });
@@ -129,8 +165,8 @@ export async function searchRecipe(
     const unchanged = parseRecipe({ pare: 'recipe', version: 2, steps: [] });
     original = { quality: await measure(reference), wireBytes: wireBytesOf(exportVariant(model, await applyRecipe(model, unchanged), unchanged)) };
 
-    const tryOne = async (sparsity: number, b: number): Promise<Candidate> => {
-      const recipe = candidateRecipe(sparsity, b, samples);
+    const tryOne = async (sparsity: number, b: number, widths?: Widths): Promise<Candidate> => {
+      const recipe = candidateRecipe(sparsity, b, shape, widths);
       const variant = await applyRecipe(model, recipe, { signal: options.signal, data: { calibration: data.calibration } });
       const exported = exportVariant(model, variant, recipe);
       const wireBytes = wireBytesOf(exported);
@@ -141,7 +177,8 @@ export async function searchRecipe(
       } finally {
         tfModel.dispose();
       }
-      const c: Candidate = { recipe, sparsity, bits: b, quality, wireBytes, meets: meets(target, quality, original.quality, wireBytes) };
+      const mixed = widths && [...widths.values()].some((w) => w !== b) ? { widths: Object.fromEntries(widths) } : {};
+      const c: Candidate = { recipe, sparsity, bits: b, ...mixed, quality, wireBytes, meets: meets(target, quality, original.quality, wireBytes) };
       tried.push(c);
       if (c.meets && better(target, c, best)) [best, bestFiles] = [c, exported.files];
       options.onCandidate?.(c, tried.length, total);
@@ -171,6 +208,12 @@ export async function searchRecipe(
         }
       }
     }
+    const start = best as Candidate | null;
+    if (refine > 0 && start) {
+      const rows = (await sensitivity(model, data.calibration.dataset, { sparsities: [], bits: [8, 4, 3, 2], samples: Math.min(256, samples), signal: options.signal })).rows;
+      // tryOne makes a candidate the answer when it meets the target with fewer bytes: that is what a move must do.
+      await refineMixed(start, rows, ladder, refine, tryOne, (c) => best === c);
+    }
     return { original, best, bestFiles, tried, complete: true, durationMs: performance.now() - started };
   } catch (e) {
     if (e instanceof PareError && e.code === 'cancelled') {
@@ -179,6 +222,44 @@ export async function searchRecipe(
     throw e;
   } finally {
     reference.dispose();
+  }
+}
+
+/**
+ * Mixed precision from a uniform answer: lower widths tensor by tensor while the target holds, then push the
+ * sparsity up the ladder, buying a step back with a small tensor at 8 bits when that is what it takes.
+ */
+async function refineMixed(
+  start: Candidate,
+  rows: SensitivityRow[],
+  ladder: readonly number[],
+  budget: number,
+  tryOne: (sparsity: number, bits: number, widths: Widths) => Promise<Candidate>,
+  accepted: (c: Candidate) => boolean,
+): Promise<void> {
+  const totalParams = rows.reduce((n, r) => n + r.params, 0);
+  let widths: Widths = new Map(rows.map((r) => [r.tensor, start.bits]));
+  let sparsity = start.sparsity;
+  let left = budget;
+  const frozen = new Set<string>();
+  for (let move = downMoves(rows, widths, frozen)[0]; move && left > 0; move = downMoves(rows, widths, frozen)[0]) {
+    left--;
+    const next = withMove(widths, move);
+    if (accepted(await tryOne(sparsity, start.bits, next))) widths = next;
+    else frozen.add(move.tensor);
+  }
+  for (let i = ladder.findIndex((s) => s > sparsity); i >= 0 && i < ladder.length && left > 0; i++) {
+    left--;
+    if (accepted(await tryOne(ladder[i]!, start.bits, widths))) {
+      sparsity = ladder[i]!;
+      continue;
+    }
+    const up = upMoves(rows, widths, totalParams)[0];
+    if (!up || left <= 0) break;
+    left--;
+    const next = withMove(widths, up);
+    if (!accepted(await tryOne(ladder[i]!, start.bits, next))) break;
+    [widths, sparsity] = [next, ladder[i]!];
   }
 }
 

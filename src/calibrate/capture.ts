@@ -13,13 +13,19 @@ export interface CaptureTarget {
   weight: string;
   /** The layer, found with model.getLayer. */
   layer: string;
-  kind: 'dense' | 'conv2d';
+  /**
+   * 'depthwise': each input channel c is its own small layer over its kh*kw patch elements; the Gram matrix is then
+   * one K x K block per channel (K = kh*kw), c-major, and the sums run over the kernel's rows (k * channels + c).
+   */
+  kind: 'dense' | 'conv2d' | 'depthwise';
   /** Rows the kernel has: input features, or kh*kw*cin. */
   dIn: number;
   conv?: ConvGeometry;
 }
 
 export interface InputStats {
+  /** Σ over calibration rows of xⱼ, per input j (E[x] for bias correction). */
+  sums: Float64Array;
   /** Σ over calibration rows of xⱼ², per input j. */
   sumSquares: Float64Array;
   /** XᵀX, dIn x dIn row-major, when asked for. */
@@ -57,7 +63,7 @@ export async function captureInputStats(
   });
   const probe = tf.model({ inputs: model.inputs, outputs });
   const kernels = targets.map((t) => (t.conv ? patchKernel(t.conv.kernelSize[0], t.conv.kernelSize[1], t.dIn / (t.conv.kernelSize[0] * t.conv.kernelSize[1])) : null));
-  for (const t of targets) stats.set(t.weight, { sumSquares: new Float64Array(t.dIn), gram: options.gram ? new Float64Array(t.dIn * t.dIn) : null, rows: 0 });
+  for (const t of targets) stats.set(t.weight, { sums: new Float64Array(t.dIn), sumSquares: new Float64Array(t.dIn), gram: options.gram ? new Float64Array(t.dIn * t.dIn) : null, rows: 0 });
   const batchSize = options.batchSize ?? 64;
   try {
     for (let start = 0; start < total; start += batchSize) {
@@ -73,15 +79,18 @@ export async function captureInputStats(
           const t = targets[i]!;
           const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernels[i]!) : denseRows(a);
           rowCounts.push(rows.shape[0]);
-          return options.gram ? [tf.sum(tf.square(rows), 0), tf.matMul(rows, rows, true, false)] : [tf.sum(tf.square(rows), 0)];
+          const sums = [tf.sum(rows, 0), tf.sum(tf.square(rows), 0)];
+          return options.gram ? [...sums, tf.matMul(rows, rows, true, false)] : sums;
         });
       });
       for (let i = 0; i < targets.length; i++) {
-        const [sumSq, gram] = results[i]!;
+        const [sum, sumSq, gram] = results[i]!;
         const s = stats.get(targets[i]!.weight)!;
         s.rows += rowCounts[i]!;
+        addInto(s.sums, await sum!.data());
         addInto(s.sumSquares, await sumSq!.data());
         if (gram && s.gram) addInto(s.gram, await gram.data());
+        sum!.dispose();
         sumSq!.dispose();
         gram?.dispose();
       }

@@ -11,7 +11,7 @@ const MLP = 'public/samples/fashion-mlp';
 describe('pare auto', () => {
   it('finds a recipe within the drop on the validation part, writes it, and pare optimize reproduces the same bytes from it', async () => {
     const out = await mkdtemp(join(tmpdir(), 'pare-auto-'));
-    const r = await runPare('auto', MLP, '--data', ...TRAIN, '--max-drop', '1', '--out', join(out, 'auto'), '--calibration', '128', '--validation', '300', '--bits', '8,4', '--sparsities', '0,0.5,0.8', '--json');
+    const r = await runPare('auto', MLP, '--data', ...TRAIN, '--max-drop', '1', '--out', join(out, 'auto'), '--calibration', '128', '--validation', '300', '--bits', '8,4', '--sparsities', '0,0.5,0.8', '--refine', '2', '--json');
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
     const s = JSON.parse(r.out);

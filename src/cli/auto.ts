@@ -89,6 +89,7 @@ Options:
   --validation <n>      Validation samples after them (default 2000).
   --bits <list>         Bit widths to try (default 8,6,5,4,3).
   --sparsities <list>   Sparsities to bisect over (default 0,0.3,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.93,0.95,0.97).
+  --refine <n>          Mixed-precision candidates after the uniform search (default 16; 0 for uniform widths).
   --json                Print the result as JSON: the original's and the answer's figures, every candidate tried.
   -h, --help            Show this help.
 
@@ -108,6 +109,7 @@ Example:
       validation: { type: 'string' },
       bits: { type: 'string' },
       sparsities: { type: 'string' },
+      refine: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -121,6 +123,7 @@ Example:
     const target = targetFrom(values);
     const bits = listOf('--bits', values.bits, (n) => Number.isInteger(n) && n >= 2 && n <= 8);
     const sparsities = listOf('--sparsities', values.sparsities, (n) => n >= 0 && n < 1);
+    const refine = values.refine === '0' ? 0 : positiveIntFlag('--refine', values.refine, 16);
     const calibrationSamples = positiveIntFlag('--calibration', values.calibration, 512);
     const validationSamples = positiveIntFlag('--validation', values.validation, 2000);
 
@@ -137,6 +140,7 @@ Example:
       {
         ...(bits ? { bits } : {}),
         ...(sparsities ? { sparsities } : {}),
+        refine,
         samples: calibrationSamples,
         onCandidate: (c, done, total) =>
           io.errIsTTY && io.err(`\rcandidate ${done}/${total}: ${c.bits}-bit at ${(c.sparsity * 100).toFixed(0)}% ${c.meets ? 'meets' : 'misses'}   `),
@@ -162,7 +166,7 @@ Example:
     if (values.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
     else {
       const columns: Column<Candidate>[] = [
-        { title: 'stored', value: (c) => `${c.bits}-bit` },
+        { title: 'stored', value: (c) => (c.widths ? `mixed (${Object.values(c.widths).join('/')}-bit)` : `${c.bits}-bit`) },
         { title: 'sparsity', value: (c) => `${(c.sparsity * 100).toFixed(0)}%`, align: 'right' },
         { title: 'accuracy', value: (c) => pct(c.quality.accuracy), align: 'right' },
         { title: 'agreement', value: (c) => pct(c.quality.agreement), align: 'right' },

@@ -98,10 +98,8 @@ describe('applyRecipe runs the steps in order', () => {
   });
 
   // Every step kind runs now (finetune last; src/recipe/finetune.test.ts covers it); methods can still be reserved.
-  it('refuses methods it cannot run yet, naming them', async () => {
+  it('refuses a calibrated method on empty calibration data', async () => {
     const data = { calibration: { fingerprint: 'f', dataset: { size: 0 } as never } };
-    const equalize = await errorOf(applyRecipe(conv, v2({ step: 'quantize', default: { bits: 4 }, equalize: true })));
-    expect(equalize.message).toBe('recipe.steps[0].equalize is not available in this version of Pare yet; leave it out.');
     const empty = await errorOf(applyRecipe(conv, v2({ step: 'quantize', default: { bits: 4 }, method: 'gptq', data: 'calibration' }), { data }));
     expect([empty.code, empty.message]).toEqual(['bad-data', 'The calibration data has no samples.']);
   });

@@ -98,6 +98,9 @@ function stepProblem(s: Step, where: string): string | null {
   if (s.step === 'quantize' && s.method === 'gptq' && !s.data) {
     return `${where} uses "method": "gptq", which needs calibration data: add "data": "calibration".`;
   }
+  if (s.step === 'quantize' && s.biasCorrection && !s.data) {
+    return `${where} asks for "biasCorrection", which needs calibration data: add "data": "calibration".`;
+  }
   return null;
 }
 

@@ -36,7 +36,7 @@ describe('findRecipe on the sample MLP', () => {
       { kind: 'max-drop', points: 1 },
       200,
       { onProgress: (p) => progress.push(p) },
-      { bits: [4], sparsities: [0, 0.6, 0.9] },
+      { bits: [4], sparsities: [0, 0.6, 0.9], refine: 2 },
     );
     expect(found.complete).toBe(true);
     expect(found.validation).toEqual({ first: 201, last: 1000 });

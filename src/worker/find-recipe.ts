@@ -30,7 +30,7 @@ export async function findRecipe(
   calibrationSamples: number,
   job: JobOptions = {},
   /** The grid searched (default the core's: 8 to 3 bits, sparsities 0 to 0.97); tests search a small one. */
-  grid: Pick<SearchOptions, 'bits' | 'sparsities'> = {},
+  grid: Pick<SearchOptions, 'bits' | 'sparsities' | 'refine'> = {},
 ): Promise<FoundRecipe> {
   const samples = Math.floor(calibrationSamples);
   if (!(samples >= 1) || data.dataset.size - samples < 32) {

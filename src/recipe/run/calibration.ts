@@ -1,10 +1,11 @@
 /**
  * Calibration for steps that use data: which kernels the input statistics cover (Dense and channels-last Conv2D
- * kernels of top-level layers in layers models), and the passes of the model over the calibration samples that
+ * kernels of top-level layers in layers models; MatMul and NHWC Conv2D weights in graph models), and the passes of the model over the calibration samples that
  * gather them (one for all layers, or one per layer on what the earlier layers became).
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { CaptureTarget, InputStats } from '../../calibrate/capture';
+import type { GraphCaptureTarget } from '../../calibrate/capture-graph';
 import { PareError, type PareWarning } from '../../errors';
 import { workingArtifacts, type WorkingModel, type WorkingWeight } from '../working-model';
 import type { StepContext } from './context';
@@ -69,6 +70,8 @@ export interface CalibrateOptions {
    * pass on the model as the step found it.
    */
   sequential: boolean;
+  /** Whether the method takes depthwise kernels with per-channel statistics (graph models today). */
+  depthwise?: boolean;
 }
 
 /**
@@ -85,23 +88,27 @@ export async function calibrateEach(
 ): Promise<{ weights: WorkingWeight[]; warnings: PareWarning[] }> {
   const data = ctx.data.calibration;
   if (!data) throw new PareError('missing-data', `${ctx.where} needs the calibration data set, and none was given.`);
-  if (model.format !== 'layers-model') {
-    throw new PareError('unsupported', `${ctx.where}.method "${options.method}" covers layers models today; use "${options.fallback}" for this graph model.`);
-  }
   // TF.js loads only when a step runs the model: `pare optimize` without data never pays for it.
-  const [tfjs, { captureInputStats }, { loadTfModel }] = await Promise.all([
+  const [tfjs, { captureInputStats }, { captureGraphInputStats, graphNodes, graphTargetFor }, { loadTfModel }] = await Promise.all([
     import('@tensorflow/tfjs'),
     import('../../calibrate/capture'),
+    import('../../calibrate/capture-graph'),
     import('../../model/load-tf'),
   ]);
   ctx.noteModelRun(tfjs.getBackend());
+  const graph = model.format === 'graph-model';
+  const nodes = graph ? graphNodes(model.modelTopology) : null;
+  const nodeOrder = nodes ? new Map([...nodes.keys()].map((n, i) => [n, i])) : null;
   const warnings: PareWarning[] = [];
   const weights = [...model.weights];
   // The model as loaded into TF.js; reloaded only when a tensor has changed since and statistics are wanted again.
-  let loaded: tf.LayersModel | null = await loadTfModel(workingArtifacts(model), 'layers-model');
+  let loaded: tf.LayersModel | tf.GraphModel | null = await loadTfModel(workingArtifacts(model), model.format);
   const capture = async (targets: CaptureTarget[]) => {
-    loaded ??= await loadTfModel(workingArtifacts({ ...model, weights }), 'layers-model');
-    return captureInputStats(loaded, targets, data.dataset, { samples: options.samples, gram: options.gram, checkAbort: ctx.checkAbort });
+    loaded ??= await loadTfModel(workingArtifacts({ ...model, weights }), model.format);
+    const opts = { samples: options.samples, gram: options.gram, checkAbort: ctx.checkAbort };
+    return graph
+      ? captureGraphInputStats(loaded as tf.GraphModel, targets as GraphCaptureTarget[], data.dataset, opts)
+      : captureInputStats(loaded as tf.LayersModel, targets, data.dataset, opts);
   };
   const change = async (i: number, calibrated: Calibrated | null) => {
     weights[i] = { ...weights[i]!, values: await update(i, calibrated) };
@@ -110,16 +117,16 @@ export async function calibrateEach(
     await ctx.tick(options.phase, weights[i]!.name);
   };
   try {
-    // Which tensors the statistics cover, and the order of their layers in the model.
+    // Which tensors the statistics cover, and the order of their layers (or ops) in the model.
     const targets = new Map<number, CaptureTarget>();
     const order = new Map<number, number>();
     for (const i of indices) {
       const w = model.weights[i]!;
-      const t = targetFor(w, loaded, options.gram);
+      const t = nodes ? graphTargetFor(w, nodes, options.gram ? MAX_OBS_INPUTS : null, options.depthwise) : targetFor(w, loaded as tf.LayersModel, options.gram);
       if (typeof t === 'string') warnings.push({ code: 'note', message: `'${w.name}' used "${options.fallback}", not "${options.method}": ${t}.`, weight: w.name });
       else {
         targets.set(i, t);
-        order.set(i, loaded.layers.findIndex((l) => l.name === t.layer));
+        order.set(i, nodeOrder ? nodeOrder.get(t.layer)! : (loaded as tf.LayersModel).layers.findIndex((l) => l.name === t.layer));
       }
     }
     const covered = [...targets.keys()].sort((a, b) => order.get(a)! - order.get(b)! || a - b);

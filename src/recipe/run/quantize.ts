@@ -9,17 +9,20 @@
  * decoded values would not promise that: the decoded min and max are float32 roundings, so a recomputed scale
  * differs in its last bits.)
  */
-import { PareError, type PareWarning } from '../../errors';
+import type { PareWarning } from '../../errors';
 import { bytesOf } from '../../bytes';
 import type { Quantization } from '../../model/types';
 import { dequantizeAffine, fromFloat16, quantizeAffine, toFloat16 } from '../../quantize';
 import { gptqCodesSteps } from '../../quantize/gptq';
+import { depthwiseGptqCodes } from '../../quantize/gptq-depthwise';
+import { equalizeLayers } from '../../quantize/equalize';
 import { runStepsPausing } from '../../calibrate/steps';
 import { planStore, type StorePlan } from '../plan';
 import type { QuantizeStep } from '../steps';
 import type { StoredWeight } from '../variant';
 import type { WorkingModel, WorkingWeight } from '../working-model';
 import { calibrateEach, DEFAULT_CALIBRATION_SAMPLES } from './calibration';
+import { biasCorrected, correctBiases } from './quantize-bias';
 import type { StepContext } from './context';
 import { countZeros, firstLostZero } from '../../prune/zeros';
 import { storedZeros } from '../../quantize/stored-zeros';
@@ -73,9 +76,10 @@ function lostZero(name: string, i: number, after: Values): never {
   throw new Error(`Internal error: weight '${name}' lost its zero at index ${i} when stored (decoded ${after[i]}).`);
 }
 
-/** One unit of progress per tensor stored, and one per tensor "gptq" rounds. */
+/** One unit of progress per tensor stored, one per tensor "gptq" rounds, and one per kernel whose bias is corrected. */
 export function quantizeUnits(model: Pick<WorkingModel, 'weights'>, step?: QuantizeStep): number {
-  return model.weights.length + (step?.method === 'gptq' ? gptqIndices(model, planStore(model.weights, step).store).length : 0);
+  const plans = step ? planStore(model.weights, step).store : [];
+  return model.weights.length + (step?.method === 'gptq' ? gptqIndices(model, plans).length : 0) + (step?.biasCorrection ? biasCorrected(model, plans).size : 0);
 }
 
 /** The tensors "gptq" rounds: affine-stored kernels (the rest are rounded to the nearest level). */
@@ -93,7 +97,7 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
   const { warnings } = await calibrateEach(
     model,
     gptqIndices(model, plans),
-    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true },
+    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true, depthwise: true },
     ctx,
     async (i, c) => {
       const w = model.weights[i]!;
@@ -101,7 +105,11 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
       const nearest = store(w, plan);
       const q = nearest.stored.quantization!;
       const grid = { scale: q.scale!, min: q.min!, bits: plan.bits };
-      const codes = c ? await runStepsPausing(gptqCodesSteps(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, grid), ctx.pause) : null;
+      const codes = !c
+        ? null
+        : c.target.kind === 'depthwise'
+          ? await depthwiseGptqCodes(w.values as Float32Array, w.shape, c.stats.gram!, grid, ctx.pause)
+          : await runStepsPausing(gptqCodesSteps(w.values as Float32Array, c.target.dIn, w.shape[w.shape.length - 1]!, c.stats.gram!, grid), ctx.pause);
       if (c && !codes) notes.push({ code: 'note', message: `'${w.name}' was rounded to the nearest level: its grid has no exact zero for its pruned weights.`, weight: w.name });
       // The next layers calibrate on what this one became, so its values are decoded now either way.
       const values = codes ? dequantizeAffine(codes, q.scale!, q.min!) : typeof nearest.values === 'function' ? nearest.values() : nearest.values;
@@ -120,19 +128,29 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
  * stored (for `pare optimize` on 100M parameters, that peak was a whole float32 copy of the model). Only the list
  * changes; no array is written.
  */
-export async function runQuantize(model: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext, owned = false): Promise<WorkingModel> {
-  if (step && (step.equalize || step.biasCorrection)) {
-    const what = step.equalize ? '.equalize' : '.biasCorrection';
-    throw new PareError('unsupported', `${ctx.where}${what} is not available in this version of Pare yet; leave it out.`);
-  }
+export async function runQuantize(input: WorkingModel, step: QuantizeStep | undefined, ctx: StepContext, owned = false): Promise<WorkingModel> {
+  // Equalization first: it changes float values only (the function stays the same), so the grids fit what is stored.
+  const equalized = step?.equalize ? equalizeLayers(input) : null;
+  const model = equalized?.model ?? input;
   const { store: plans, warnings } = planStore(model.weights, step, ctx.where.replace(/^recipe\./, ''));
+  if (equalized) warnings.unshift(...equalized.warnings);
   const gptq = step?.method === 'gptq' ? await gptqStores(model, plans, step, ctx) : null;
   if (gptq) warnings.push(...gptq.warnings);
+  const stores = gptq?.stores ?? new Map<number, Store>();
+  const storeOf = (i: number): Store => {
+    if (!stores.has(i)) stores.set(i, store(model.weights[i]!, plans[i]!));
+    return stores.get(i)!;
+  };
+  const decoded = (s: Store): Values => (typeof s.values === 'function' ? s.values() : s.values);
+  const corrected = step?.biasCorrection ? await correctBiases(model, plans, (i) => decoded(storeOf(i)) as Float32Array, step, ctx) : null;
+  if (corrected) warnings.push(...corrected.warnings);
   const weights: WorkingWeight[] = [];
   for (let i = 0; i < model.weights.length; i++) {
     ctx.checkAbort();
-    const w = model.weights[i]!;
-    const s: Store = gptq?.stores.get(i) ?? store(w, plans[i]!);
+    const bias = corrected?.biases.get(i);
+    const w = bias ? { ...model.weights[i]!, values: bias } : model.weights[i]!;
+    const s = bias ? store(w, plans[i]!) : storeOf(i);
+    stores.delete(i);
     let zeros = s.zeros;
     if (!zeros) {
       const values = s.values as Values;

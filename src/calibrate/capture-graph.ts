@@ -1,0 +1,141 @@
+/**
+ * Input statistics for graph models: the activation a MatMul or Conv2D (fused or not) multiplies with its weight is
+ * the output of the node named by its input 0, which tf.GraphModel.execute returns when asked for it by name. The
+ * same sums, squares and Gram matrices as capture.ts, batch by batch, so memory stays one batch of activations
+ * plus d² per layer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PareError } from '../errors';
+import type { Dataset } from '../evaluate/dataset';
+import { indexGraph, nodeNameOf, type GraphNode } from '../model/graph-topology';
+import { attrBool, attrInts, attrString } from '../structure/graph-attrs';
+import type { CaptureOptions, CaptureTarget, InputStats } from './capture';
+import { convRows, denseRows, depthwisePatchKernel, depthwiseStats, patchKernel } from './patches';
+
+export interface GraphCaptureTarget extends CaptureTarget {
+  /** The tensor the op multiplies with the weight: its input 0, as execute() names outputs. */
+  input: string;
+}
+
+const CONV_OPS = new Set(['Conv2D', '_FusedConv2D']);
+const MATMUL_OPS = new Set(['MatMul', '_FusedMatMul']);
+const DEPTHWISE_OPS = new Set(['DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative']);
+
+/** What the statistics can cover in a graph: NHWC Conv2D with SAME/VALID padding, and MatMul without transposes. Else why not. */
+export function graphTargetFor(
+  weight: { name: string; owner: string; shape: readonly number[] },
+  nodes: ReadonlyMap<string, GraphNode>,
+  maxInputs: number | null,
+  /** Whether the method handles depthwise kernels (per-channel statistics): gptq does. */
+  depthwise = false,
+): GraphCaptureTarget | string {
+  const node = nodes.get(weight.owner);
+  if (!node || !node.input?.[0]) return `its op '${weight.owner}' is not in the graph`;
+  if (nodeNameOf(node.input[1] ?? '') !== weight.name) return `it reaches '${node.name}' through another op`;
+  const input = node.input[0];
+  const dIn = weight.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (maxInputs !== null && dIn > maxInputs && !DEPTHWISE_OPS.has(node.op)) return `its ${dIn.toLocaleString('en-US')} inputs make the Gram matrix too large (at most ${maxInputs.toLocaleString('en-US')})`;
+  if (MATMUL_OPS.has(node.op)) {
+    if (attrBool(node, 'transpose_a') || attrBool(node, 'transpose_b')) return `'${node.name}' multiplies a transposed matrix`;
+    return { weight: weight.name, layer: node.name, kind: 'dense', dIn, input };
+  }
+  const isDepthwise = DEPTHWISE_OPS.has(node.op);
+  if (isDepthwise && !depthwise) return `${node.op} weights are covered by "gptq" only`;
+  if ((CONV_OPS.has(node.op) || isDepthwise) && weight.shape.length === 4) {
+    const format = attrString(node, 'data_format') ?? 'NHWC';
+    if (format !== 'NHWC') return `'${node.name}' is ${format}`;
+    const padding = attrString(node, 'padding');
+    if (padding !== 'SAME' && padding !== 'VALID') return `'${node.name}' has ${padding ?? 'unknown'} padding`;
+    const strides = attrInts(node, 'strides');
+    const dilations = attrInts(node, 'dilations');
+    return {
+      weight: weight.name,
+      layer: node.name,
+      kind: isDepthwise ? 'depthwise' : 'conv2d',
+      dIn: isDepthwise ? weight.shape[0]! * weight.shape[1]! * weight.shape[2]! : dIn,
+      input,
+      conv: {
+        kernelSize: [weight.shape[0]!, weight.shape[1]!],
+        strides: [strides[1] ?? 1, strides[2] ?? 1],
+        dilation: [dilations[1] ?? 1, dilations[2] ?? 1],
+        padding: padding === 'SAME' ? 'same' : 'valid',
+      },
+    };
+  }
+  return `${node.op} weights are not covered yet (MatMul, Conv2D and, for gptq, depthwise are)`;
+}
+
+/** The graph's nodes by name, for graphTargetFor. */
+export function graphNodes(topology: unknown): Map<string, GraphNode> {
+  return indexGraph(topology).nodes;
+}
+
+/**
+ * Runs `model` on the first `samples` samples and returns each target's input statistics.
+ * @example const stats = await captureGraphInputStats(graph, targets, photos, { samples: 64, gram: true });
+ */
+export async function captureGraphInputStats(
+  model: tf.GraphModel,
+  targets: readonly GraphCaptureTarget[],
+  dataset: Dataset,
+  options: CaptureOptions,
+): Promise<Map<string, InputStats>> {
+  const stats = new Map<string, InputStats>();
+  if (!targets.length) return stats;
+  const total = Math.min(options.samples, dataset.size);
+  if (!(total > 0)) throw new PareError('bad-data', 'The calibration data has no samples.');
+  // A first layer multiplies the model's input itself, which is fed, not executed.
+  const fed = new Set(model.inputs.map((i) => nodeNameOf(i.name)));
+  const names = [...new Set(targets.map((t) => t.input))].filter((n) => !fed.has(nodeNameOf(n)));
+  const kernels = targets.map((t) => {
+    if (!t.conv) return null;
+    const [kh, kw] = t.conv.kernelSize;
+    return t.kind === 'depthwise' ? depthwisePatchKernel(kh, kw, t.dIn / (kh * kw)) : patchKernel(kh, kw, t.dIn / (kh * kw));
+  });
+  const gramSize = (t: GraphCaptureTarget) => (t.kind === 'depthwise' ? t.dIn * t.conv!.kernelSize[0] * t.conv!.kernelSize[1] : t.dIn * t.dIn);
+  for (const t of targets) stats.set(t.weight, { sums: new Float64Array(t.dIn), sumSquares: new Float64Array(t.dIn), gram: options.gram ? new Float64Array(gramSize(t)) : null, rows: 0 });
+  const batchSize = options.batchSize ?? 32;
+  try {
+    for (let start = 0; start < total; start += batchSize) {
+      options.checkAbort?.();
+      const batch = await dataset.batch(start, Math.min(start + batchSize, total));
+      if (batch.count === 0) continue;
+      const rowCounts: number[] = [];
+      const results = tf.tidy(() => {
+        const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape]);
+        const outs = names.length ? model.execute(x, names) : [];
+        const list = Array.isArray(outs) ? outs : [outs];
+        const byName = new Map(names.map((n, i) => [n, list[i]!]));
+        return targets.map((t, i) => {
+          const a = byName.get(t.input) ?? x;
+          if (t.kind === 'depthwise') {
+            const d = depthwiseStats(a as tf.Tensor4D, t.conv!, kernels[i]!, options.gram);
+            rowCounts.push(d.rows);
+            return d.gram ? [d.sum, d.sumSq, d.gram] : [d.sum, d.sumSq];
+          }
+          const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernels[i]!) : denseRows(a);
+          rowCounts.push(rows.shape[0]);
+          const sums = [tf.sum(rows, 0), tf.sum(tf.square(rows), 0)];
+          return options.gram ? [...sums, tf.matMul(rows, rows, true, false)] : sums;
+        });
+      });
+      for (let i = 0; i < targets.length; i++) {
+        const [sum, sumSq, gram] = results[i]!;
+        const s = stats.get(targets[i]!.weight)!;
+        s.rows += rowCounts[i]!;
+        addInto(s.sums, await sum!.data());
+        addInto(s.sumSquares, await sumSq!.data());
+        if (gram && s.gram) addInto(s.gram, await gram.data());
+        for (const t of [sum, sumSq, gram]) t?.dispose();
+      }
+      await options.onBatch?.(Math.min(start + batchSize, total), total);
+    }
+  } finally {
+    for (const k of kernels) k?.dispose();
+  }
+  return stats;
+}
+
+function addInto(acc: Float64Array, values: ArrayLike<number>): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += values[i]!;
+}
