@@ -9,7 +9,7 @@ import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { indexGraph, nodeNameOf, type GraphNode } from '../model/graph-topology';
 import { attrBool, attrInts, attrString } from '../structure/graph-attrs';
-import type { CaptureOptions, CaptureTarget, InputStats } from './capture';
+import { addBatchStats, rowStats, type CaptureOptions, type CaptureTarget, type InputStats } from './capture';
 import { convRows, denseRows, depthwisePatchKernel, depthwiseStats, patchKernel } from './patches';
 
 export interface GraphCaptureTarget extends CaptureTarget {
@@ -115,27 +115,14 @@ export async function captureGraphInputStats(
           }
           const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernels[i]!) : denseRows(a);
           rowCounts.push(rows.shape[0]);
-          const sums = [tf.sum(rows, 0), tf.sum(tf.square(rows), 0)];
-          return options.gram ? [...sums, tf.matMul(rows, rows, true, false)] : sums;
+          return rowStats(rows, options.gram ?? false);
         });
       });
-      for (let i = 0; i < targets.length; i++) {
-        const [sum, sumSq, gram] = results[i]!;
-        const s = stats.get(targets[i]!.weight)!;
-        s.rows += rowCounts[i]!;
-        addInto(s.sums, await sum!.data());
-        addInto(s.sumSquares, await sumSq!.data());
-        if (gram && s.gram) addInto(s.gram, await gram.data());
-        for (const t of [sum, sumSq, gram]) t?.dispose();
-      }
+      await addBatchStats(stats, targets, results, rowCounts);
       await options.onBatch?.(Math.min(start + batchSize, total), total);
     }
   } finally {
     for (const k of kernels) k?.dispose();
   }
   return stats;
-}
-
-function addInto(acc: Float64Array, values: ArrayLike<number>): void {
-  for (let i = 0; i < acc.length; i++) acc[i] += values[i]!;
 }

@@ -79,21 +79,10 @@ export async function captureInputStats(
           const t = targets[i]!;
           const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernels[i]!) : denseRows(a);
           rowCounts.push(rows.shape[0]);
-          const sums = [tf.sum(rows, 0), tf.sum(tf.square(rows), 0)];
-          return options.gram ? [...sums, tf.matMul(rows, rows, true, false)] : sums;
+          return rowStats(rows, options.gram ?? false);
         });
       });
-      for (let i = 0; i < targets.length; i++) {
-        const [sum, sumSq, gram] = results[i]!;
-        const s = stats.get(targets[i]!.weight)!;
-        s.rows += rowCounts[i]!;
-        addInto(s.sums, await sum!.data());
-        addInto(s.sumSquares, await sumSq!.data());
-        if (gram && s.gram) addInto(s.gram, await gram.data());
-        sum!.dispose();
-        sumSq!.dispose();
-        gram?.dispose();
-      }
+      await addBatchStats(stats, targets, results, rowCounts);
       await options.onBatch?.(Math.min(start + batchSize, total), total);
     }
   } finally {
@@ -104,4 +93,23 @@ export async function captureInputStats(
 
 function addInto(acc: Float64Array, values: ArrayLike<number>): void {
   for (let i = 0; i < acc.length; i++) acc[i] += values[i]!;
+}
+
+/** One batch's input rows as [sum, sum of squares, Gram matrix when asked] per column (tensors, in a tidy). */
+export function rowStats(rows: tf.Tensor2D, gram: boolean): tf.Tensor[] {
+  const sums = [tf.sum(rows, 0), tf.sum(tf.square(rows), 0)];
+  return gram ? [...sums, tf.matMul(rows, rows, true, false)] : sums;
+}
+
+/** Adds one batch's [sum, sum of squares, Gram] per target (as rowStats makes them) into `stats`, and frees them. */
+export async function addBatchStats(stats: Map<string, InputStats>, targets: readonly CaptureTarget[], results: tf.Tensor[][], rowCounts: number[]): Promise<void> {
+  for (let i = 0; i < targets.length; i++) {
+    const [sum, sumSq, gram] = results[i]!;
+    const s = stats.get(targets[i]!.weight)!;
+    s.rows += rowCounts[i]!;
+    addInto(s.sums, await sum!.data());
+    addInto(s.sumSquares, await sumSq!.data());
+    if (gram && s.gram) addInto(s.gram, await gram.data());
+    for (const t of [sum, sumSq, gram]) t?.dispose();
+  }
 }
