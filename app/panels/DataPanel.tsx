@@ -3,8 +3,7 @@
  * sample's data; see the class mapping, the preprocessing in use, a few samples with their labels, and what was
  * skipped.
  */
-import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { filesFromDrop, filesFromInput } from '../files/drop';
+import { useFileDrop } from '../files/use-file-drop';
 import { hasSampleData } from '../files/samples';
 import type { Scale } from '../../src/worker/api';
 import { closeData, dismissDataError, openDataFiles, openSampleData, setDataScale } from '../state/actions';
@@ -45,20 +44,7 @@ export function DataPanel() {
   const error = useStudio((s) => s.dataError);
   const samples = useStudio((s) => s.samples.entries);
   const sample = samples.find((e) => e.id === model?.source.sampleId && hasSampleData(e));
-  const [over, setOver] = useState(false);
-  const depth = useRef(0);
-
-  function onDrop(event: DragEvent) {
-    event.preventDefault();
-    depth.current = 0;
-    setOver(false);
-    void filesFromDrop(event.dataTransfer).then((files) => openDataFiles(files));
-  }
-  function onChoose(event: ChangeEvent<HTMLInputElement>) {
-    const files = filesFromInput(event.target.files);
-    event.target.value = '';
-    if (files.length > 0) void openDataFiles(files);
-  }
+  const { over, zone, onChoose } = useFileDrop(openDataFiles);
 
   return (
     <section className="panel" aria-labelledby="data-panel-title" aria-busy={opening !== null}>
@@ -69,20 +55,7 @@ export function DataPanel() {
         className="dropzone compact"
         data-testid="data-drop-zone"
         data-over={over || undefined}
-        onDragEnter={(e) => {
-          e.preventDefault();
-          depth.current++;
-          setOver(true);
-        }}
-        onDragOver={(e) => {
-          e.preventDefault();
-          e.dataTransfer.dropEffect = 'copy';
-        }}
-        onDragLeave={() => {
-          depth.current = Math.max(0, depth.current - 1);
-          if (depth.current === 0) setOver(false);
-        }}
-        onDrop={onDrop}
+        {...zone}
       >
         <p className="dropzone-title">Drop labelled data to measure accuracy</p>
         <p className="dropzone-hint">

@@ -3,42 +3,11 @@
  * their accessible names ("Open model", "Open folder") for keyboard users and tests; the visible labels act as
  * the buttons.
  */
-import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { filesFromDrop, filesFromInput } from '../files/drop';
+import { useFileDrop } from '../files/use-file-drop';
 import { openFiles } from '../state/actions';
 
 export function DropZone({ busy }: { busy: boolean }) {
-  const [over, setOver] = useState(false);
-  // dragenter/dragleave fire for every child element crossed: count them so the highlight does not flicker.
-  const depth = useRef(0);
-
-  function onDragEnter(event: DragEvent) {
-    event.preventDefault();
-    depth.current++;
-    setOver(true);
-  }
-  function onDragOver(event: DragEvent) {
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-  }
-  function onDragLeave() {
-    depth.current = Math.max(0, depth.current - 1);
-    if (depth.current === 0) setOver(false);
-  }
-  function onDrop(event: DragEvent) {
-    event.preventDefault();
-    depth.current = 0;
-    setOver(false);
-    // Must run before this handler returns: the drop's items are cleared afterwards.
-    void filesFromDrop(event.dataTransfer).then(openFiles);
-  }
-
-  function onChoose(event: ChangeEvent<HTMLInputElement>) {
-    const files = filesFromInput(event.target.files);
-    // Reset so that choosing the same files again (after fixing them) fires change again.
-    event.target.value = '';
-    if (files.length > 0) void openFiles(files);
-  }
+  const { over, zone, onChoose } = useFileDrop(openFiles);
 
   return (
     <div
@@ -46,10 +15,7 @@ export function DropZone({ busy }: { busy: boolean }) {
       data-testid="drop-zone"
       data-over={over || undefined}
       data-busy={busy || undefined}
-      onDragEnter={onDragEnter}
-      onDragOver={onDragOver}
-      onDragLeave={onDragLeave}
-      onDrop={onDrop}
+      {...zone}
     >
       <svg className="dropzone-icon" viewBox="0 0 24 24" aria-hidden="true">
         <path d="M12 15V4m0 0-4 4m4-4 4 4M5 14v4a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-4" />

@@ -4,10 +4,10 @@
  * with their shapes, the default marked); Train with live epochs and Cancel. The result is a variant named after
  * its classes, measured on the held-out images of the folders, on the charts and exportable like any other.
  */
-import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { useEffect } from 'react';
 import { formatCount, formatPercent, formatShape } from '../../src/text/wording';
 import { TrainingChart } from '../charts/TrainingChart';
-import { filesFromDrop, filesFromInput } from '../files/drop';
+import { useFileDrop } from '../files/use-file-drop';
 import { dismissClassesError, HOLD_OUT, loadCutChoices, openClassFolders, setClassesSettings, trainNewClasses } from '../state/classes-actions';
 import type { ClassesTraining } from '../state/classes-slice';
 import { useStudio } from '../state/use-studio';
@@ -48,24 +48,11 @@ export function NewClassesPanel() {
   const training = useStudio((s) => s.classesTraining);
   const busy = useStudio((s) => s.job !== null);
   const result = useStudio((s) => (s.classes ? s.variants.filter((v) => v.newClasses?.dataKey === s.classes!.key && v.measurement).at(-1) : undefined));
-  const [over, setOver] = useState(false);
-  const depth = useRef(0);
+  const { over, zone, onChoose } = useFileDrop(openClassFolders);
 
   useEffect(() => {
     if (model && !cuts && !cutsError) void loadCutChoices();
   }, [model, cuts, cutsError]);
-
-  function onDrop(event: DragEvent) {
-    event.preventDefault();
-    depth.current = 0;
-    setOver(false);
-    void filesFromDrop(event.dataTransfer).then(openClassFolders);
-  }
-  function onChoose(event: ChangeEvent<HTMLInputElement>) {
-    const files = filesFromInput(event.target.files);
-    event.target.value = '';
-    if (files.length > 0) void openClassFolders(files);
-  }
 
   const cut = settings.cut ?? cuts?.defaultCut ?? '';
   const canTrain = classes !== null && !cutsError && !busy;
@@ -83,20 +70,7 @@ export function NewClassesPanel() {
         className="dropzone compact"
         data-testid="classes-drop-zone"
         data-over={over || undefined}
-        onDragEnter={(e) => {
-          e.preventDefault();
-          depth.current++;
-          setOver(true);
-        }}
-        onDragOver={(e) => {
-          e.preventDefault();
-          e.dataTransfer.dropEffect = 'copy';
-        }}
-        onDragLeave={() => {
-          depth.current = Math.max(0, depth.current - 1);
-          if (depth.current === 0) setOver(false);
-        }}
-        onDrop={onDrop}
+        {...zone}
       >
         <p className="dropzone-title">Drop image folders, one per class</p>
         <p className="dropzone-hint">
