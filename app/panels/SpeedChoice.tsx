@@ -37,6 +37,8 @@ export function SpeedChoice() {
             {formatWholePercent(ratio)}
           </output>
         </div>
+      </div>
+      <div className="speed-options">
         <label className="check-option">
           <input type="checkbox" checked={controls.channelRefit === true} disabled={!hasData && controls.channelRefit !== true} onChange={(e) => setChannelRefit(e.target.checked)} />
           Refit the next layers from the data (least squares)
