@@ -3,8 +3,8 @@
  * channel does), and batch norms folded with activations fused into the convolutions (a graph model). The variant's
  * measured latency shows what each gained.
  */
-import { formatWholePercent } from '../../src/text/wording';
-import { setChannelRatio, setChannelRefit, setFuse } from '../state/actions';
+import { setChannelRefit, setFuse } from '../state/actions';
+import { ChannelRatioSlider } from './ChannelRatioSlider';
 import { useStudio } from '../state/use-studio';
 
 export function SpeedChoice() {
@@ -12,7 +12,6 @@ export function SpeedChoice() {
   const hasData = useStudio((s) => s.data !== null);
   const format = useStudio((s) => s.model?.inventory.format);
   const ratio = controls.channelRatio ?? 0;
-  const pct = Math.round(ratio * 100);
   return (
     <div className="speed-choice" role="group" aria-labelledby="speed-title">
       <h3 id="speed-title" className="control-label">
@@ -22,21 +21,12 @@ export function SpeedChoice() {
         <label htmlFor="channel-ratio" className="control-label secondary">
           Channels removed
         </label>
-        <div className="slider-row">
-          <input
-            id="channel-ratio"
-            type="range"
-            min={0}
-            max={90}
-            step={1}
-            value={pct}
-            aria-valuetext={`${pct}% of the channels of every layer group removed`}
-            onChange={(e) => setChannelRatio(Number(e.target.value) / 100)}
-          />
-          <output htmlFor="channel-ratio" className="slider-value" data-testid="channel-ratio-value">
-            {formatWholePercent(ratio)}
-          </output>
-        </div>
+        <ChannelRatioSlider
+          id="channel-ratio"
+          ratio={ratio}
+          describe={(pct) => `${pct}% of the channels of every layer group removed`}
+          testId="channel-ratio-value"
+        />
       </div>
       <div className="speed-options">
         <label className="check-option">

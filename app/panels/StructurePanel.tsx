@@ -8,10 +8,11 @@
 import { formatCount, formatMs, formatPercent, formatPlural, formatWholePercent } from '../../src/text/wording';
 import { isPattern, matches } from '../../src/recipe/match';
 import type { ChannelEstimate } from '../../src/worker/api';
-import { applyCurrent, clearChannelGroupRatios, setChannelGroupRatio, setChannelRatio } from '../state/actions';
+import { applyCurrent, clearChannelGroupRatios, setChannelGroupRatio } from '../state/actions';
 import { originalOf, selectedEntry } from '../state/selectors';
 import { useStudio } from '../state/use-studio';
 import { ORIGINAL } from '../state/variants-slice';
+import { ChannelRatioSlider } from './ChannelRatioSlider';
 import { ErrorAlert } from './ErrorAlert';
 import './structure.css';
 
@@ -101,7 +102,6 @@ export function StructurePanel() {
   const kept = new Map(value?.kept.map((k) => [k.id, k.kept]));
   const prunable = value?.inventory.groups.filter((g) => g.prunable) ?? [];
   const fixed = value?.inventory.groups.filter((g) => !g.prunable) ?? [];
-  const pct = Math.round(global * 100);
 
   return (
     <section className="panel structure" aria-labelledby="structure-title">
@@ -119,21 +119,11 @@ export function StructurePanel() {
         <label htmlFor="structure-ratio" className="control-label secondary">
           Global ratio (every group without its own)
         </label>
-        <div className="slider-row">
-          <input
-            id="structure-ratio"
-            type="range"
-            min={0}
-            max={90}
-            step={1}
-            value={pct}
-            aria-valuetext={`${pct}% of the channels of every group without its own ratio`}
-            onChange={(e) => setChannelRatio(Number(e.target.value) / 100)}
-          />
-          <output htmlFor="structure-ratio" className="slider-value">
-            {formatWholePercent(global)}
-          </output>
-        </div>
+        <ChannelRatioSlider
+          id="structure-ratio"
+          ratio={global}
+          describe={(pct) => `${pct}% of the channels of every group without its own ratio`}
+        />
       </div>
       {structure.error && <ErrorAlert error={structure.error} fallback="Could not plan the channel removal" />}
       {value && <MacsReadout value={value} pending={structure.status === 'pending'} />}
