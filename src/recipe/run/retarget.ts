@@ -7,7 +7,7 @@
  */
 import { PareError } from '../../errors';
 import { weightRoles } from '../../model/prunable';
-import { featureBatches } from '../../train/retarget/features';
+import { featureBatches } from '../../train/retarget/feature-batches';
 import type { HeadSpec } from '../../train/retarget/topology';
 import type { UnfreezeOutcome } from '../../train/retarget/unfreeze';
 import type { RetargetStep } from '../steps';

@@ -6,9 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { PareError, bytesText } from '../../errors';
 import { countText, sampleSize, type Dataset } from '../../evaluate/dataset';
+import { FEATURE_BATCH } from './feature-batches';
 
-/** Samples run through the backbone at once. */
-export const FEATURE_BATCH = 32;
 /** Largest feature table retarget holds in memory (samples x features x 4 bytes). */
 export const MAX_FEATURE_BYTES = 1024 * 1024 * 1024;
 
@@ -25,11 +24,6 @@ export interface FeatureOptions {
   /** Called after each batch. */
   tick(): Promise<void>;
   where: string;
-}
-
-/** Batches `computeFeatures` will run for `data`: its progress units. */
-export function featureBatches(data: Pick<Dataset, 'size'>): number {
-  return Math.ceil(data.size / FEATURE_BATCH);
 }
 
 /** The frozen part as a function: a batch of inputs to the cut's output, in inference mode. */
