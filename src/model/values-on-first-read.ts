@@ -33,3 +33,15 @@ export function shareValues<T extends { values: unknown }>(target: T, source: { 
   if (d?.get) valuesOnFirstRead(target, () => source.values);
   else target.values = source.values;
 }
+
+/**
+ * A copy of `source` with `changes`, whose `values` stay pending if they are: spreading (`{ ...source }`) would
+ * read them, and so decode or write what nobody may need yet.
+ */
+export function copySharingValues<T extends { values: unknown }>(source: T, changes: Partial<Omit<T, 'values'>>): T {
+  const out = {} as T;
+  for (const key of Object.keys(source) as (keyof T)[]) if (key !== 'values') out[key] = source[key];
+  Object.assign(out, changes);
+  shareValues(out, source);
+  return out;
+}

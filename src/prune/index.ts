@@ -1,6 +1,6 @@
 /** Magnitude pruning with exact targets, and the linear-time selection it is built on. */
-export { pruneGlobal, pruneTensor } from './magnitude';
-export type { PruneResult, PruneTensorResult } from './magnitude';
+export { pruneGlobal, pruneTensor, selectGlobal } from './magnitude';
+export type { PruneResult, PruneSelection, PrunedTensor, PruneTensorResult } from './magnitude';
 export { obsPrune, obsPruneSteps, wandaPrune } from './obs';
 export type { ObsOptions } from './obs';
 export { bitsOf, firstDigitOfKth, keyOf, kthSmallestKey, valueOfKey } from './select';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPareError } from '../errors';
-import { pruneGlobal, pruneTensor } from './magnitude';
+import { pruneGlobal, pruneTensor, selectGlobal } from './magnitude';
 
 /**
  * The sort-based reference the selection must agree with, bit for bit: rank every weight by (|w|, tensor, index)
@@ -38,6 +38,17 @@ const tensorsArb = fc.array(fc.array(weight, { maxLength: 80 }).map((v) => Float
 });
 const sparsityArb = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.25, 0.5, 0.9, 1));
 
+/**
+ * Seeded tensors of the given lengths: mostly distinct magnitudes (the one-pass bracket path), some exact repeats
+ * across tensors (ties in the bucket), 5% zeros.
+ */
+function continuousTensors(seed: number, lengths: number[]): Float32Array[] {
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const pool = Float32Array.from({ length: 500 }, () => rand() - 0.5);
+  const gen = () => (rand() < 0.05 ? 0 : rand() < 0.2 ? pool[Math.floor(rand() * 500)] : (rand() - 0.5) * (rand() + 0.1));
+  return lengths.map((n) => Float32Array.from({ length: n }, gen));
+}
+
 const countZeros = (a: Float32Array) => a.reduce((c, v) => c + (v === 0 ? 1 : 0), 0);
 const countNaN = (a: Float32Array) => a.reduce((c, v) => c + (Number.isNaN(v) ? 1 : 0), 0);
 
@@ -67,12 +78,7 @@ describe('pruneGlobal', () => {
   });
 
   it('agrees with the reference on a large model of continuous weights with repeats and zeros', () => {
-    let seed = 777;
-    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    // Mostly distinct magnitudes (the one-pass path), some exact repeats across tensors (ties in the bucket), 5% zeros.
-    const pool = Float32Array.from({ length: 500 }, () => rand() - 0.5);
-    const gen = () => (rand() < 0.05 ? 0 : rand() < 0.2 ? pool[Math.floor(rand() * 500)] : (rand() - 0.5) * (rand() + 0.1));
-    const tensors = [30000, 17, 9000, 41000].map((n) => Float32Array.from({ length: n }, gen));
+    const tensors = continuousTensors(777, [30000, 17, 9000, 41000]);
     for (const s of [0.02, 0.3, 0.5, 0.8, 0.999]) {
       const r = pruneGlobal(tensors, s);
       const want = referencePrune(tensors, s);
@@ -193,6 +199,44 @@ describe('pruneGlobal', () => {
         expect((e as Error).message).toContain(String(s));
       }
     }
+  });
+});
+
+describe('selectGlobal', () => {
+  // The bracket path, where tensors are written on demand.
+  const tensors = continuousTensors(4242, [20000, 5, 7000, 12000]);
+
+  it('knows each tensor\'s zeros before writing it, and writes the bits pruneGlobal writes, in any order', () => {
+    for (const s of [0.1, 0.5, 0.93]) {
+      const sel = selectGlobal(tensors, s);
+      expect(sel.write(0).values).not.toBe(sel.write(0).values); // the on-demand path, not the eager fallback
+      const whole = pruneGlobal(tensors, s);
+      const want = referencePrune(tensors, s);
+      for (const t of [3, 1, 0, 2]) {
+        const w = sel.write(t);
+        expect(bitsEqual(w.values, want[t]), `s=${s} tensor ${t}`).toBe(true);
+        expect(w.zeros).toBe(sel.zeros[t]);
+        expect(countZeros(w.values)).toBe(sel.zeros[t]);
+        expect(w.range).toEqual(whole.ranges[t]);
+      }
+      expect(sel.totalZeros).toBe(whole.totalZeros);
+      expect(sel.threshold).toBe(whole.threshold);
+    }
+  });
+
+  it('agrees with the reference on arbitrary tensors (either path), written last to first', () => {
+    fc.assert(
+      fc.property(tensorsArb, sparsityArb, (ts, s) => {
+        const sel = selectGlobal(ts, s);
+        const want = referencePrune(ts, s);
+        for (let t = ts.length - 1; t >= 0; t--) {
+          const w = sel.write(t);
+          expect(bitsEqual(w.values, want[t])).toBe(true);
+          expect(w.zeros).toBe(sel.zeros[t]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -5,8 +5,9 @@
  * Order of pruning. Weights are ranked by |w| and, among equal |w|, by (tensor position in the input list, index in
  * the tensor): the lower (tensor, index) is pruned first. The first round(s * n) weights in that order become zero
  * (round as Math.round: halves up). The threshold comes from a radix select on the float bits (see select.ts), not
- * from sorting; usually only its first pass runs over all weights, and the writing pass finishes the selection among
- * the few weights that share the threshold's high 16 bits.
+ * from sorting: usually its first pass (a histogram of the high 16 bits) and one reading pass that notes the few
+ * weights sharing the threshold's high 16 bits, among which the selection finishes. Then each tensor is written in
+ * one pass, when asked for (`selectGlobal`), so a caller need not hold every pruned tensor at once.
  *
  * Special values.
  * - -0 and +0 are both zero: they rank first, count towards the target, and come out as +0.
@@ -18,17 +19,7 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
-import {
-  copyNormalizingZeros,
-  countNaN,
-  gatherKeys,
-  KEY_MAX_START,
-  KEY_MIN_START,
-  pruneBelow,
-  pruneOutsideBracket,
-  rangeFromKeys,
-  settleBracket,
-} from './passes';
+import { copyNormalizingZeros, countNaN, gatherKeys, pruneBelow, rangeFromKeys, scanBracket } from './passes';
 import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type Bracket } from './select';
 
 export interface PruneResult {
@@ -64,11 +55,31 @@ export interface PruneTensorResult {
   range: { min: number; max: number } | null;
 }
 
-/** Per-tensor tallies the writing passes fill in. */
-interface Tally {
+/** One tensor's pruned values, as {@link PruneSelection.write} makes them. */
+export interface PrunedTensor {
+  values: Float32Array;
+  zeros: number;
+  range: { min: number; max: number } | null;
+}
+
+/**
+ * The outcome of a global magnitude selection before any pruned array exists: which weights go is fixed, and each
+ * tensor's pruned values are written when asked for. A caller that consumes tensors one at a time (storage, which
+ * lets each go once stored) then never holds a pruned copy of every tensor at once.
+ */
+export interface PruneSelection {
+  /** Zeros each tensor will have, pre-existing zeros included. */
   zeros: number[];
-  keyMin: number[];
-  keyMax: number[];
+  totalZeros: number;
+  targetZeros: number;
+  count: number;
+  /** As {@link PruneResult.threshold}. */
+  threshold: number;
+  /**
+   * Tensor t's pruned values, asked for in any order of t (the inputs must not change meanwhile). Usually made on
+   * each call; on the rare two-pass path every tensor was written at once and the same array is handed out.
+   */
+  write(t: number): PrunedTensor;
 }
 
 const NAN_KEYS_START = 0x7f800001; // magnitude keys above +Infinity's are NaNs
@@ -84,92 +95,115 @@ const INFINITY_BUCKET = 0x7f80; // high 16 bits of +Infinity's key: from here on
  *   const { values, zeros, threshold } = pruneGlobal([kernel1, kernel2], 0.5);
  */
 export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number): PruneResult {
+  const selection = selectGlobal(tensors, sparsity);
+  const written = tensors.map((_, t) => selection.write(t));
+  const { zeros, totalZeros, targetZeros, count, threshold } = selection;
+  return { values: written.map((w) => w.values), zeros, totalZeros, targetZeros, count, threshold, ranges: written.map((w) => w.range) };
+}
+
+/**
+ * The selection of {@link pruneGlobal} (the same weights, the same bits), with each tensor written on demand.
+ *
+ * @example
+ *   const sel = selectGlobal([kernel1, kernel2], 0.5);
+ *   const second = sel.write(1).values; // kernel1's pruned copy is not made until asked for
+ */
+export function selectGlobal(tensors: readonly Float32Array[], sparsity: number): PruneSelection {
   checkSparsity(sparsity);
   const sources = tensors.map(bitsOf);
   let count = 0;
   for (const t of tensors) count += t.length;
   const targetZeros = Math.round(sparsity * count);
-  const outputs = sources.map((src) => new Float32Array(src.length));
-  const dsts = outputs.map(bitsOf);
-  const tally: Tally = {
-    zeros: new Array<number>(sources.length).fill(0),
-    keyMin: new Array<number>(sources.length).fill(KEY_MIN_START),
-    keyMax: new Array<number>(sources.length).fill(KEY_MAX_START),
-  };
-
-  let thresholdKey = -1;
   if (targetZeros > 0) {
     const first = firstDigitOfKth(sources, targetZeros, 'magnitude');
     if (first.bucket < INFINITY_BUCKET && first.inBucket <= count / 8) {
       const lo = first.bucket << 16;
-      thresholdKey = pruneAroundBracket(sources, dsts, tally, targetZeros, { lo, hi: lo | 0xffff, capacity: first.inBucket });
+      const selected = selectAroundBracket(sources, targetZeros, { lo, hi: lo | 0xffff, capacity: first.inBucket });
+      if (selected) return { ...selected, targetZeros, count };
     }
   }
-  if (thresholdKey < 0) thresholdKey = pruneWithTwoPasses(sources, dsts, tally, targetZeros, count);
-  let totalZeros = 0;
-  for (const z of tally.zeros) totalZeros += z;
-  return {
-    values: outputs,
-    zeros: tally.zeros,
-    totalZeros,
-    targetZeros,
-    count,
-    threshold: valueOfKey(thresholdKey, 'magnitude'),
-    ranges: tally.keyMin.map((lo, t) => rangeFromKeys(lo, tally.keyMax[t])),
-  };
+  return { ...selectWithTwoPasses(sources, targetZeros, count), targetZeros, count };
+}
+
+type Selected = Omit<PruneSelection, 'targetZeros' | 'count'>;
+
+/**
+ * Writes a tensor pruned below the threshold key, with up to `ties` of the weights at it (or, at threshold 0, only
+ * its zeros, written as +0); also returns how many ties were left unused.
+ */
+function writeBelow(src: Int32Array, thresholdKey: number, ties: number): PrunedTensor & { tiesLeft: number } {
+  const values = new Float32Array(src.length);
+  const state = new Int32Array(4); // [ties left, zeros written, min key, max key]
+  state[0] = ties;
+  if (thresholdKey === 0) copyNormalizingZeros(src, bitsOf(values), state);
+  else pruneBelow(src, bitsOf(values), thresholdKey, state);
+  return { values, zeros: state[1], range: rangeFromKeys(state[2], state[3]), tiesLeft: state[0] };
 }
 
 /**
  * The common case: the first radix pass found the high 16 bits of the k-th magnitude key, and few weights share
- * them. One writing pass prunes everything below that bracket of keys, keeps everything above it, and notes the
- * positions inside it; the threshold is then selected among those few, and they are pruned in (tensor, index) order
- * (replacing the second radix pass over all weights). Returns the threshold key, or -1 if the bracket held more than
- * `capacity` weights or missed the k-th (not expected from an exact first digit): the caller then falls back and
- * every output is rewritten.
+ * them. One reading pass counts the keys below that bracket and notes the positions inside it; the threshold is
+ * then selected among those few (replacing the second radix pass over all weights), and the ties at it are shared
+ * out in (tensor, index) order. Null if the bracket held more than `capacity` weights or missed the k-th (not
+ * expected from an exact first digit): the caller then falls back.
  */
-function pruneAroundBracket(sources: Int32Array[], dsts: Int32Array[], tally: Tally, k: number, bracket: Bracket): number {
+function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket): Selected | null {
   const positions = new Int32Array(bracket.capacity);
   const starts: number[] = []; // where each tensor's positions begin in `positions`
-  const state = new Int32Array(4); // [positions used, zeros written, min key, max key] for the current tensor
+  const belowBracket: number[] = [];
+  const state = new Int32Array(2); // [positions used, keys below the bracket in the current tensor]
   let below = 0;
   for (let t = 0; t < sources.length; t++) {
     starts.push(state[0]);
     state[1] = 0;
-    state[2] = KEY_MIN_START;
-    state[3] = KEY_MAX_START;
-    pruneOutsideBracket(sources[t], dsts[t], bracket.lo, bracket.hi - bracket.lo, positions, state);
-    if (state[0] > bracket.capacity) return -1;
-    tally.zeros[t] = state[1];
-    tally.keyMin[t] = state[2];
-    tally.keyMax[t] = state[3];
+    scanBracket(sources[t], bracket.lo, bracket.hi - bracket.lo, positions, state);
+    if (state[0] > bracket.capacity) return null;
+    belowBracket.push(state[1]);
     below += state[1];
   }
   starts.push(state[0]);
   const inBracket = state[0];
-  if (!(below < k && k <= below + inBracket)) return -1;
-  // The rest of the selection, among the weights in the bracket only.
+  if (!(below < k && k <= below + inBracket)) return null;
   const keys = new Int32Array(inBracket);
   for (let t = 0; t < sources.length; t++) gatherKeys(sources[t], positions, starts[t], starts[t + 1], keys);
   const inside = kthSmallestKey([keys], k - below, 'magnitude');
   const threshold = inside.key;
-  state[0] = k - below - inside.below; // ties left to prune, in (tensor, index) order
+  let tiesLeft = k - below - inside.below;
+  const ties: number[] = [];
+  const zeros: number[] = [];
   for (let t = 0; t < sources.length; t++) {
-    state[1] = tally.zeros[t];
-    state[2] = tally.keyMin[t];
-    state[3] = tally.keyMax[t];
-    settleBracket(sources[t], dsts[t], positions, keys, starts[t], starts[t + 1], threshold, state);
-    tally.zeros[t] = state[1];
-    tally.keyMin[t] = state[2];
-    tally.keyMax[t] = state[3];
+    let smaller = 0;
+    let equal = 0;
+    let exactZeros = 0;
+    for (let j = starts[t]; j < starts[t + 1]; j++) {
+      const key = keys[j];
+      if (key < threshold) smaller++;
+      else if (key === threshold) equal++;
+      if (key === 0) exactZeros++;
+    }
+    const share = Math.min(tiesLeft, equal);
+    tiesLeft -= share;
+    ties.push(share);
+    // At threshold 0 every zero stays a zero, beyond the target too (the module comment's rule).
+    zeros.push(belowBracket[t] + (threshold === 0 ? exactZeros : smaller + share));
   }
-  return threshold;
+  return {
+    zeros,
+    totalZeros: zeros.reduce((a, b) => a + b, 0),
+    threshold: valueOfKey(threshold, 'magnitude'),
+    write: (t) => {
+      const { values, zeros, range } = writeBelow(sources[t], threshold, ties[t]);
+      return { values, zeros, range };
+    },
+  };
 }
 
 /**
  * Everything else (a threshold among the tiniest magnitudes or at Infinity, NaNs in the way, masses of equal
- * weights): a full two-pass selection, then the writing pass. Returns the threshold key.
+ * weights): a full two-pass selection, then every tensor written at once (this path is rare; its outputs are
+ * kept and handed out by `write`).
  */
-function pruneWithTwoPasses(sources: Int32Array[], dsts: Int32Array[], tally: Tally, targetZeros: number, count: number): number {
+function selectWithTwoPasses(sources: Int32Array[], targetZeros: number, count: number): Selected {
   let k = targetZeros;
   let thresholdKey = 0;
   let below = 0;
@@ -183,16 +217,19 @@ function pruneWithTwoPasses(sources: Int32Array[], dsts: Int32Array[], tally: Ta
     thresholdKey = kth.key;
     below = kth.below;
   }
-  const state = new Int32Array(4); // [ties left, zeros written, min key, max key]
-  state[0] = k - below; // weights with key === thresholdKey still to prune, in (tensor, index) order
-  for (let t = 0; t < sources.length; t++) {
-    if (thresholdKey === 0) copyNormalizingZeros(sources[t], dsts[t], state);
-    else pruneBelow(sources[t], dsts[t], thresholdKey, state);
-    tally.zeros[t] = state[1];
-    tally.keyMin[t] = state[2];
-    tally.keyMax[t] = state[3];
-  }
-  return thresholdKey;
+  let ties = k - below; // weights with key === thresholdKey still to prune, in (tensor, index) order
+  const written = sources.map((src) => {
+    const { values, zeros, range, tiesLeft } = writeBelow(src, thresholdKey, ties);
+    ties = tiesLeft;
+    return { values, zeros, range };
+  });
+  const zeros = written.map((w) => w.zeros);
+  return {
+    zeros,
+    totalZeros: zeros.reduce((a, b) => a + b, 0),
+    threshold: valueOfKey(thresholdKey, 'magnitude'),
+    write: (t) => written[t]!,
+  };
 }
 
 /**

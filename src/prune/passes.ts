@@ -26,28 +26,17 @@ export function rangeFromKeys(keyMin: number, keyMax: number): { min: number; ma
 }
 
 /**
- * Writes src to dst, zeroing magnitude keys below `lo`, keeping those above lo + width, and noting the positions of
- * those in between (kept for now) in `positions`. state = [positions used, zeros written, min key, max key of the
- * values written outside the bracket]; stops early, with state[0] past the capacity, when the bracket holds more
- * weights than `positions` has room for. Branch-free outside the bracket, because at 50% sparsity "is this weight
- * pruned" is a coin flip the CPU cannot predict.
+ * Reads src's magnitude keys against the bracket [lo, lo + width]: counts those below it and notes the positions of
+ * those inside it in `positions`. state = [positions used, keys below the bracket], updated; stops early, with
+ * state[0] past the capacity, when the bracket holds more weights than `positions` has room for. Writes nothing:
+ * the pruned copy is made later, tensor by tensor, once the threshold is known.
  */
-export function pruneOutsideBracket(
-  src: Int32Array,
-  dst: Int32Array,
-  lo: number,
-  width: number,
-  positions: Int32Array,
-  state: Int32Array,
-): void {
+export function scanBracket(src: Int32Array, lo: number, width: number, positions: Int32Array, state: Int32Array): void {
   let used = state[0];
-  let z = state[1];
-  let keyMin = state[2];
-  let keyMax = state[3];
+  let below = state[1];
   const capacity = positions.length;
   for (let i = 0, n = src.length; i < n; i++) {
-    const b = src[i];
-    const d = (b & 0x7fffffff) - lo; // both below 2^31: a valid int32, negative below the bracket
+    const d = (src[i] & 0x7fffffff) - lo; // both below 2^31: a valid int32, negative below the bracket
     if (d >>> 0 <= width) {
       if (used === capacity) {
         state[0] = capacity + 1;
@@ -55,69 +44,17 @@ export function pruneOutsideBracket(
       }
       positions[used] = i;
       used = (used + 1) | 0;
-      dst[i] = b;
       continue;
     }
-    const prune = d >> 31; // -1 below the bracket, 0 above
-    const o = b & ~prune;
-    dst[i] = o;
-    z = (z - prune) | 0;
-    const key = o ^ ((o >> 31) & 0x7fffffff);
-    if (key < keyMin) keyMin = key;
-    if (key > keyMax) keyMax = key;
+    below = (below - (d >> 31)) | 0; // d >> 31 is -1 below the bracket, 0 above
   }
   state[0] = used;
-  state[1] = z;
-  state[2] = keyMin;
-  state[3] = keyMax;
+  state[1] = below;
 }
 
 /** keys[j] = magnitude key of src[positions[j]], for j in [from, to). */
 export function gatherKeys(src: Int32Array, positions: Int32Array, from: number, to: number, keys: Int32Array): void {
   for (let j = from; j < to; j++) keys[j] = src[positions[j]] & 0x7fffffff;
-}
-
-/**
- * Finishes the weights a bracket pass left in place (positions[from..to), magnitude keys in `keys`): zeroes those
- * below the threshold, and those equal to it while ties are left; writes every zero as +0.
- * state = [ties left, zeros written, min key, max key], updated.
- */
-export function settleBracket(
-  src: Int32Array,
-  dst: Int32Array,
-  positions: Int32Array,
-  keys: Int32Array,
-  from: number,
-  to: number,
-  threshold: number,
-  state: Int32Array,
-): void {
-  let ties = state[0];
-  let z = state[1];
-  let keyMin = state[2];
-  let keyMax = state[3];
-  for (let j = from; j < to; j++) {
-    const key = keys[j];
-    let prune = key < threshold || key === 0; // zeros beyond the target (threshold 0) are still written as +0
-    if (!prune && key === threshold && ties > 0) {
-      ties--;
-      prune = true;
-    }
-    const p = positions[j];
-    let o = src[p];
-    if (prune) {
-      o = 0;
-      dst[p] = 0;
-      z++;
-    }
-    const written = o ^ ((o >> 31) & 0x7fffffff);
-    if (written < keyMin) keyMin = written;
-    if (written > keyMax) keyMax = written;
-  }
-  state[0] = ties;
-  state[1] = z;
-  state[2] = keyMin;
-  state[3] = keyMax;
 }
 
 /**

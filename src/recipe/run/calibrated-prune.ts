@@ -5,7 +5,7 @@
  * statistics do not cover (depthwise, separable, nested models) are pruned by magnitude, and a warning names them.
  */
 import type { PareWarning } from '../../errors';
-import { obsPruneSteps, pruneGlobal, pruneTensor, wandaPrune } from '../../prune';
+import { obsPruneSteps, pruneTensor, selectGlobal, wandaPrune } from '../../prune';
 import { runStepsPausing } from '../../calibrate/steps';
 import type { PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
@@ -21,7 +21,8 @@ function perTensorTargets(model: WorkingModel, prune: PrunePlan[]): Map<number, 
   const targets = new Map<number, number>();
   const global = prune.flatMap((p, i) => (p.mode === 'global' && p.sparsity > 0 ? [i] : []));
   if (global.length) {
-    const r = pruneGlobal(global.map((i) => model.weights[i]!.values as Float32Array), (prune[global[0]!] as { sparsity: number }).sparsity);
+    // Only the counts: no pruned copy is written.
+    const r = selectGlobal(global.map((i) => model.weights[i]!.values as Float32Array), (prune[global[0]!] as { sparsity: number }).sparsity);
     global.forEach((i, j) => targets.set(i, r.zeros[j]! / model.weights[i]!.values.length));
   }
   prune.forEach((p, i) => p.mode === 'tensor' && p.sparsity > 0 && targets.set(i, p.sparsity));

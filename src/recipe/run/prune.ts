@@ -4,7 +4,8 @@
  * to a higher target only adds zeros, and every zero (pruned earlier or now) stays in the mask.
  */
 import type { PareWarning } from '../../errors';
-import { pruneGlobal, pruneTensor } from '../../prune';
+import { pruneTensor, selectGlobal, type PruneSelection } from '../../prune';
+import { copySharingValues, valuesOnFirstRead } from '../../model/values-on-first-read';
 import { planPrune, type PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
@@ -26,24 +27,22 @@ export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep
  * A threshold may zero a whole tensor (a layer whose weights are all small), which disconnects the layer: allowed,
  * as the target is exact, but never silent. Tensors that were all zeros already are not reported.
  */
-function emptiedWarning(before: WorkingWeight, after: Float32Array, how: string): PareWarning | null {
-  const n = after.length;
-  if (n === 0 || !allZeros(after) || allZeros(before.values as Float32Array)) return null;
+function emptiedWarning(before: WorkingWeight, how: string): PareWarning {
   return {
     code: 'emptied-tensor',
-    message: `Pruning emptied '${before.name}': ${how} zeroed all ${n.toLocaleString('en-US')} of its weights, so its layer outputs only its bias. Give it its own sparsity, or use the same sparsity in every layer.`,
+    message: `Pruning emptied '${before.name}': ${how} zeroed all ${before.values.length.toLocaleString('en-US')} of its weights, so its layer outputs only its bias. Give it its own sparsity, or use the same sparsity in every layer.`,
     weight: before.name,
   };
 }
 
-/** The warnings for tensors this step emptied, in tensor order. */
-function emptiedWarnings(before: WorkingModel, after: WorkingWeight[], prune: PrunePlan[], calibrated: boolean): PareWarning[] {
+/** The warnings for tensors this step emptied, in tensor order; `emptied(i)` says whether tensor i is all zeros now. */
+function emptiedWarnings(before: WorkingModel, prune: PrunePlan[], calibrated: boolean, emptied: (i: number) => boolean): PareWarning[] {
   return prune.flatMap((p, i) => {
     if (p.mode === 'none' || p.sparsity <= 0) return [];
+    const source = before.weights[i]!;
+    if (source.values.length === 0 || !emptied(i) || allZeros(source.values as Float32Array)) return [];
     const global = calibrated ? 'its share of the global target' : 'the global threshold';
-    const how = p.mode === 'global' ? global : `its own target of ${formatTarget(p.sparsity)}`;
-    const w = emptiedWarning(before.weights[i]!, after[i]!.values as Float32Array, how);
-    return w ? [w] : [];
+    return [emptiedWarning(source, p.mode === 'global' ? global : `its own target of ${formatTarget(p.sparsity)}`)];
   });
 }
 
@@ -51,21 +50,37 @@ export async function runPrune(model: WorkingModel, step: PruneStep, ctx: StepCo
   ctx.checkAbort();
   const { prune, warnings } = planPrune(model.weights, step, `${ctx.where}.perTensor`);
   const calibrated = step.method !== 'magnitude';
-  const r = calibrated ? await runCalibratedPrune(model, step, prune, ctx) : await magnitudePrune(model, prune, ctx);
-  const weights = r.weights.map((w, i) => ({ ...w, prune: prune[i]!.mode === 'none' ? w.prune : prune[i]! }));
-  return { ...model, weights, warnings: [...model.warnings, ...warnings, ...r.warnings, ...emptiedWarnings(model, weights, prune, calibrated)] };
+  const r = calibrated ? await calibratedPrune(model, step, prune, ctx) : await magnitudePrune(model, prune, ctx);
+  const weights = r.weights.map((w, i) => (prune[i]!.mode === 'none' ? w : copySharingValues(w, { prune: prune[i]! })));
+  return { ...model, weights, warnings: [...model.warnings, ...warnings, ...r.warnings, ...emptiedWarnings(model, prune, calibrated, r.emptied)] };
 }
 
-/** Magnitude pruning: one global threshold for the tensors under it, then each tensor with its own target. */
-async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: StepContext): Promise<{ weights: WorkingWeight[]; warnings: PareWarning[] }> {
+interface Pruned {
+  weights: WorkingWeight[];
+  warnings: PareWarning[];
+  emptied(i: number): boolean;
+}
+
+async function calibratedPrune(model: WorkingModel, step: PruneStep, prune: PrunePlan[], ctx: StepContext): Promise<Pruned> {
+  const r = await runCalibratedPrune(model, step, prune, ctx);
+  return { ...r, emptied: (i) => allZeros(r.weights[i]!.values as Float32Array) };
+}
+
+/**
+ * Magnitude pruning: one global threshold for the tensors under it, then each tensor with its own target. The
+ * tensors under the global threshold are written when first read: storage reads and lets go of one at a time, so
+ * `pare optimize` never holds a pruned copy of every tensor (for 100M parameters, 381 MiB) at once.
+ */
+async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: StepContext): Promise<Pruned> {
   const weights = [...model.weights];
+  const zerosAfter = new Map<number, number>();
   const globalIdx = prune.flatMap((p, i) => (p.mode === 'global' && p.sparsity > 0 ? [i] : []));
   if (globalIdx.length) {
     const sparsity = (prune[globalIdx[0]!] as { sparsity: number }).sparsity;
-    const r = pruneGlobal(globalIdx.map((i) => model.weights[i]!.values as Float32Array), sparsity);
+    const selection = selectGlobal(globalIdx.map((i) => model.weights[i]!.values as Float32Array), sparsity);
     globalIdx.forEach((i, j) => {
-      noteRange(r.values[j]!, r.ranges[j]!);
-      weights[i] = { ...weights[i]!, values: r.values[j]!, masked: true };
+      weights[i] = prunedOnFirstRead(weights[i]!, selection, j);
+      zerosAfter.set(i, selection.zeros[j]!);
     });
     await ctx.tick('prune');
   }
@@ -76,7 +91,23 @@ async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: Step
     const r = pruneTensor(model.weights[i]!.values as Float32Array, p.sparsity);
     noteRange(r.values, r.range);
     weights[i] = { ...weights[i]!, values: r.values, masked: true };
+    zerosAfter.set(i, r.zeros);
     await ctx.tick('prune', model.weights[i]!.name);
   }
-  return { weights, warnings: [] };
+  return { weights, warnings: [], emptied: (i) => zerosAfter.get(i) === model.weights[i]!.values.length };
+}
+
+/**
+ * `w` with its pruned values written when first read. A function of its own so that the pending write's closure
+ * holds only the selection and the index: a closure inside magnitudePrune would share that function's scope, and
+ * with it the list of weights, keeping every tensor written so far alive until the last one is read.
+ */
+function prunedOnFirstRead(w: WorkingWeight, selection: PruneSelection, j: number): WorkingWeight {
+  const weight = copySharingValues(w, { masked: true });
+  valuesOnFirstRead(weight, () => {
+    const { values, range } = selection.write(j);
+    noteRange(values, range);
+    return values;
+  });
+  return weight;
 }
