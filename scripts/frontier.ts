@@ -5,6 +5,10 @@
  *
  *   npm run frontier [-- --backend wasm|cpu] [--samples 512] [--models mlp,cnn] [--parts methods,search]
  *                        [--drops 0.3,0.5,1] [--refine 16] [--validation 2000] [--validate-on test|train]
+ *                        [--json docs/frontier.json]
+ *
+ * `--json` also writes the methods rows (each model's original among them) and the search's answers as JSON, which
+ * `npm run frontier:chart` draws as docs/frontier.svg, the README's picture.
  *
  * Calibration samples come from the start of Debian's training set; nothing measured here was calibrated on.
  * The reference in each block is magnitude pruning with nearest rounding (global threshold: what `pare optimize
@@ -12,7 +16,7 @@
  * "obs global" with each layer's share of the global magnitude threshold; "obs + gptq" adds error-compensating
  * rounding on the same per-tensor grid.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readInput } from '../src/cli/read-input';
 import { useBackend, parseBackend } from '../src/cli/backend';
 import type { Dataset } from '../src/evaluate/dataset';
@@ -26,7 +30,7 @@ import type { InputFile, OpenedModel } from '../src/model/types';
 import { applyRecipe } from '../src/recipe/apply';
 import { variantArtifacts } from '../src/recipe/artifacts';
 import { parseRecipe, type StepInput } from '../src/recipe/schema';
-import { searchFrontier } from './frontier-search';
+import { searchFrontier, type SearchAnswer } from './frontier-search';
 
 const DATA = '/usr/share/datasets/fashion-mnist';
 const arg = (name: string, fallback: string) => {
@@ -52,6 +56,10 @@ const models = arg('models', 'mlp,cnn').split(',');
 const parts = arg('parts', 'methods,search').split(',');
 const drops = arg('drops', '0.3,0.5,1').split(',').map(Number);
 const sparsities = [0.5, 0.7, 0.8, 0.9];
+const jsonPath = process.argv.includes('--json') ? arg('json', '') : null;
+/** What `--json` writes: one row per measured variant, the originals with method 'original'. */
+const measured: { model: string; sparsity: number; storage: string; method: string; accuracy: number; weightGzipBytes: number }[] = [];
+const searched: ({ model: string } & SearchAnswer)[] = [];
 const storages: { name: string; step: StepInput }[] = [
   { name: 'uint8', step: { step: 'quantize', default: 'uint8' } },
   { name: '4-bit', step: { step: 'quantize', default: { bits: 4 } } },
@@ -64,10 +72,12 @@ for (const id of models) {
   const test = readIdxDataset(file(`${DATA}/t10k-images-idx3-ubyte.gz`), file(`${DATA}/t10k-labels-idx1-ubyte.gz`), target);
   const original = await accuracy(model, parseRecipe({ pare: 'recipe', version: 2, steps: [] }), train, test);
   console.log(`fashion-${id}: original ${(original.acc * 100).toFixed(2)}%, weights gzip ${original.gzip.toLocaleString('en-US')} B`);
+  measured.push({ model: id, sparsity: 0, storage: 'float32', method: 'original', accuracy: original.acc, weightGzipBytes: original.gzip });
   if (parts.includes('search')) {
     const started = performance.now();
-    await searchFrontier(model, train, test, drops, { samples, refine: Number(arg('refine', '16')), validation: Number(arg('validation', '2000')), validateOn: arg('validate-on', 'test') === 'train' ? 'train' : 'test' });
+    const answers = await searchFrontier(model, train, test, drops, { samples, refine: Number(arg('refine', '16')), validation: Number(arg('validation', '2000')), validateOn: arg('validate-on', 'test') === 'train' ? 'train' : 'test' });
     console.log(`search part: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    searched.push(...answers.map((a) => ({ model: id, ...a })));
   }
   if (!parts.includes('methods')) continue;
   console.log('sparsity  stored  method      accuracy   vs global  weights gzip  apply ms');
@@ -89,6 +99,7 @@ for (const id of models) {
       for (const [name, steps] of rows) {
         const r = await accuracy(model, parseRecipe({ pare: 'recipe', version: 2, steps }), train, test);
         if (name === 'global') reference = r.acc;
+        measured.push({ model: id, sparsity: s, storage: storage.name, method: name, accuracy: r.acc, weightGzipBytes: r.gzip });
         const delta = name === 'global' ? '' : `${r.acc >= reference ? '+' : ''}${((r.acc - reference) * 100).toFixed(2)}`;
         console.log(
           `${`${s * 100}%`.padEnd(10)}${storage.name.padEnd(8)}${name.padEnd(12)}${`${(r.acc * 100).toFixed(2)}%`.padStart(8)}   ${delta.padStart(9)}  ${r.gzip.toLocaleString('en-US').padStart(12)}  ${r.applyMs.toFixed(0).padStart(8)}`,
@@ -97,4 +108,9 @@ for (const id of models) {
     }
   }
   console.log('');
+}
+if (jsonPath) {
+  const search = searched.length ? { search: searched } : {};
+  writeFileSync(jsonPath, JSON.stringify({ backend, samples, measuredOn: '10,000 Fashion-MNIST test images', rows: measured, ...search }, null, 1) + '\n');
+  console.log(`wrote ${jsonPath}`);
 }
