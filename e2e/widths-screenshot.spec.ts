@@ -1,6 +1,7 @@
 /**
  * Screenshots to look at, not assertions: the landing page and the studio with measured variants of the emotion
- * model (no data: cosine and relative error; 50% global: an emptied-tensor warning) at 1024, 1440 and 1920 px.
+ * model (no data: cosine and relative error; 50% global: an emptied-tensor warning) at 1024, 1440 and 1920 px, and
+ * its Compress and Results panels at a phone's 390 px too.
  * `PARE_SCREENSHOTS=1 npx playwright test widths-screenshot` writes test-results/widths-*.png.
  */
 import { expect, test } from '@playwright/test';
@@ -28,7 +29,7 @@ test('landing and studio at three widths', async ({ page }) => {
   await setCompression(page, 30, 'bits-4');
   await applyAndWait(page, 'Variant 2');
   await page.getByRole('radio', { name: 'Select Variant 1' }).check();
-  for (const width of [1024, 1440, 1920]) {
+  for (const width of [390, 1024, 1440, 1920]) {
     await page.setViewportSize({ width, height: 1400 });
     await page.getByRole('region', { name: 'Compress' }).scrollIntoViewIfNeeded();
     await page.getByRole('region', { name: 'Compress' }).screenshot({ path: `test-results/widths-compress-${width}.png` });

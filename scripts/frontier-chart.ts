@@ -5,7 +5,8 @@
  * rows at every sparsity and storage), the search's answers (`pare auto`, from a `--parts search --json` run) as
  * diamonds, and the original as a star with its 0.5- and 1-point bands.
  *
- *   npm run frontier:chart [-- --in docs/frontier.json,docs/frontier-search.json --out docs/frontier.svg]
+ *   npm run frontier:chart [-- --in docs/frontier.json,docs/frontier-search.json,docs/frontier-search-cnn.json
+ *                              --out docs/frontier.svg]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -30,7 +31,7 @@ interface Answer {
   weightGzipBytes: number;
 }
 
-const inputs = arg('in', 'docs/frontier.json,docs/frontier-search.json').split(',').filter((f) => existsSync(f));
+const inputs = arg('in', 'docs/frontier.json,docs/frontier-search.json,docs/frontier-search-cnn.json').split(',').filter((f) => existsSync(f));
 const input = inputs.join(' + ');
 const output = arg('out', 'docs/frontier.svg');
 const files = inputs.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { rows: Row[]; search?: Answer[] });

@@ -60,6 +60,13 @@ const jsonPath = process.argv.includes('--json') ? arg('json', '') : null;
 /** What `--json` writes: one row per measured variant, the originals with method 'original'. */
 const measured: { model: string; sparsity: number; storage: string; method: string; accuracy: number; weightGzipBytes: number }[] = [];
 const searched: ({ model: string } & SearchAnswer)[] = [];
+/** Writes what is measured so far (after each model, so a long run stopped midway keeps its finished models). */
+function writeJson(): void {
+  if (!jsonPath) return;
+  const search = searched.length ? { search: searched } : {};
+  writeFileSync(jsonPath, JSON.stringify({ backend, samples, measuredOn: '10,000 Fashion-MNIST test images', rows: measured, ...search }, null, 1) + '\n');
+  console.log(`wrote ${jsonPath}`);
+}
 const storages: { name: string; step: StepInput }[] = [
   { name: 'uint8', step: { step: 'quantize', default: 'uint8' } },
   { name: '4-bit', step: { step: 'quantize', default: { bits: 4 } } },
@@ -78,6 +85,7 @@ for (const id of models) {
     const answers = await searchFrontier(model, train, test, drops, { samples, refine: Number(arg('refine', '16')), validation: Number(arg('validation', '2000')), validateOn: arg('validate-on', 'test') === 'train' ? 'train' : 'test' });
     console.log(`search part: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
     searched.push(...answers.map((a) => ({ model: id, ...a })));
+    writeJson();
   }
   if (!parts.includes('methods')) continue;
   console.log('sparsity  stored  method      accuracy   vs global  weights gzip  apply ms');
@@ -108,9 +116,5 @@ for (const id of models) {
     }
   }
   console.log('');
-}
-if (jsonPath) {
-  const search = searched.length ? { search: searched } : {};
-  writeFileSync(jsonPath, JSON.stringify({ backend, samples, measuredOn: '10,000 Fashion-MNIST test images', rows: measured, ...search }, null, 1) + '\n');
-  console.log(`wrote ${jsonPath}`);
+  writeJson();
 }
