@@ -3,6 +3,7 @@ export { pruneGlobal, pruneTensor } from './magnitude';
 export type { PruneResult, PruneTensorResult } from './magnitude';
 export { obsPrune, obsPruneSteps, wandaPrune } from './obs';
 export type { ObsOptions } from './obs';
+export { depthwiseObsPrune, depthwiseObsPruneSteps, depthwiseWandaPrune } from './obs-depthwise';
 export { bitsOf, firstDigitOfKth, keyOf, kthSmallestKey, valueOfKey } from './select';
 export type { Bracket, FirstDigit, KeyOrder, KthKey } from './select';
 export { countZeros, firstLostZero } from './zeros';
