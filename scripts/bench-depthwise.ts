@@ -1,7 +1,8 @@
 /**
  * Calibrated compression of depthwise kernels and graph-model bias correction on real published models with real
  * photographs (`npx tsx scripts/bench-depthwise.ts [prune|gptq|bias] [nsfwjs|emotion]`): corner crops of Debian's
- * mate-backgrounds photos 1-8 calibrate, crops of photos 9-12 measure. For each model it prints the held-out cosine
+ * mate-backgrounds photos 1-8 calibrate; crops of photos 9-12 and of the wallpapers in /usr/share/backgrounds
+ * measure. For each model it prints the held-out cosine
  * of the outputs against the original's and the weights over the wire (gzip -9 per shard), plain method against
  * the calibrated one at the same sparsity and storage:
  *   prune  every depthwise kernel to 30% and 50%: magnitude, wanda, obs
@@ -10,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/cli/backend';
-import { photoCrops, photoCropSet } from '../src/calibrate/testing/photo-crops';
+import { cropsOf, extraPhotoPaths, photoCrops, photoCropSet } from '../src/calibrate/testing/photo-crops';
 import { exportVariant } from '../src/export/index';
 import { cosine } from '../src/export/testing/roundtrip';
 import { openModel } from '../src/formats/index';
@@ -32,7 +33,11 @@ await useBackend('wasm');
 for (const spec of models) {
   const model = await openModel(realFiles(spec.fixture));
   const calibration = photoCropSet(0, 8, spec.size, spec.channels);
-  const heldOut = tf.tensor4d(photoCrops(8, 12, spec.size, spec.channels), [16, spec.size, spec.size, spec.channels]);
+  const crops = [photoCrops(8, 12, spec.size, spec.channels), cropsOf(extraPhotoPaths(), spec.size, spec.channels)];
+  const all = new Float32Array(crops.reduce((n, c) => n + c.length, 0));
+  crops.reduce((at, c) => (all.set(c, at), at + c.length), 0);
+  const count = all.length / (spec.size * spec.size * spec.channels);
+  const heldOut = tf.tensor4d(all, [count, spec.size, spec.size, spec.channels]);
   const original = await loadTfModel(model.artifacts, model.format);
   const reference = await (original.predict(heldOut) as tf.Tensor).data();
   const measure = async (label: string, steps: StepInput[]) => {
@@ -51,7 +56,7 @@ for (const spec of models) {
   };
   const data = { data: 'calibration', samples: SAMPLES } as const;
   const depthwise = model.weights.filter((w) => w.prunable && /depthwise/i.test(w.ownerType ?? '')).map((w) => w.name);
-  console.log(`${spec.id}: ${depthwise.length} depthwise kernels, ${SAMPLES} calibration crops, 16 held-out crops`);
+  console.log(`${spec.id}: ${depthwise.length} depthwise kernels, ${SAMPLES} calibration crops (mate photos 1-8), ${count} held-out crops (mate photos 9-12 and ${extraPhotoPaths().length} wallpapers)`);
   if (want('prune')) {
     for (const sparsity of [0.3, 0.5]) {
       const rule = depthwise.map((match) => ({ match, sparsity }));

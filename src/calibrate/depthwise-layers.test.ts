@@ -54,16 +54,17 @@ const prunedZeros = (v: Variant, name: string) => v.stats.tensors.find((t) => t.
 const keepsZeros = (v: Variant, name: string) => valuesOf(model, name).every((x, i) => x !== 0 || valuesOf(v, name)[i] === 0);
 
 /**
- * LAYER's output error on the held-out crops, with the variant's kernel against the original's: per channel
- * ‖Y꜀ − Y₀꜀‖² / ‖Y₀꜀‖² (what the batch norm after it sees), averaged over channels.
+ * LAYER's output error on the held-out crops as the batch norm after it passes it on, with the variant's kernel
+ * against the original's: ‖BN(Y) − BN(Y₀)‖² / ‖BN(Y₀)‖².
  */
 function layerError(variant: Variant): number {
   return tf.tidy(() => {
     const shape = model.weights.find((w) => w.name === KERNEL)!.shape as [number, number, number, number];
-    const run = (k: Float32Array) => tf.depthwiseConv2d(layerInput, tf.tensor4d(k, shape), 1, 'same');
+    const bn = (name: string) => tf.tensor1d(valuesOf(model, `${LAYER}_BN/${name}`));
+    const run = (k: Float32Array) => tf.batchNorm(tf.depthwiseConv2d(layerInput, tf.tensor4d(k, shape), 1, 'same'), bn('moving_mean'), bn('moving_variance'), bn('beta'), bn('gamma'), 1e-3);
     const y0 = run(valuesOf(model, KERNEL));
     const y = run(valuesOf(variant, KERNEL));
-    return tf.mean(tf.div(tf.sum(tf.squaredDifference(y, y0), [0, 1, 2]), tf.sum(tf.square(y0), [0, 1, 2]))).dataSync()[0]!;
+    return tf.sum(tf.squaredDifference(y, y0)).div(tf.sum(tf.square(y0))).dataSync()[0]!;
   });
 }
 
