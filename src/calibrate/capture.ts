@@ -118,11 +118,11 @@ const PATCH_BUDGET = 1 << 24;
  * One batch's statistics for `t` from the activation `a` its kernel multiplies (tensors, in a tidy). Convolutions
  * run on slices of the batch whose patches fit PATCH_BUDGET, so memory stays bounded whatever the batch size.
  */
-export function targetStats(a: tf.Tensor, t: CaptureTarget, kernel: tf.Tensor4D | null, gram: boolean): { rows: number; results: tf.Tensor[] } {
+export function targetStats(a: tf.Tensor, t: CaptureTarget, kernel: tf.Tensor4D | null, gram: boolean, budget = PATCH_BUDGET): { rows: number; results: tf.Tensor[] } {
   if (!t.conv || a.shape.length !== 4) return sliceStats(a, t, kernel, gram);
   const [n, h, w] = a.shape as number[];
   const perSample = h! * w! * t.dIn;
-  const step = Math.max(1, Math.floor(PATCH_BUDGET / perSample));
+  const step = Math.max(1, Math.floor(budget / perSample));
   if (step >= n!) return sliceStats(a, t, kernel, gram);
   // Each slice in its own scope, its patches freed before the next (the caller's tidy would keep them all).
   let rows = 0;
