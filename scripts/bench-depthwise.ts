@@ -6,7 +6,7 @@
  * of the outputs against the original's and the weights over the wire (gzip -9 per shard), plain method against
  * the calibrated one at the same sparsity and storage:
  *   prune  every depthwise kernel to 30% and 50%: magnitude, wanda, obs
- *   gptq   every depthwise kernel at 3 and 4 bits: nearest, gptq
+ *   gptq   every depthwise kernel at 3 and 4 bits, the rest float32: nearest, gptq
  *   bias   every kernel (emotion: its Conv2D weights) at 4 bits, nearest, without and with bias correction
  */
 import * as tf from '@tensorflow/tfjs';
@@ -68,8 +68,9 @@ for (const spec of models) {
   if (want('gptq')) {
     for (const bits of [3, 4]) {
       const rule = depthwise.map((match) => ({ match, precision: { bits } }));
-      await measure(`depthwise ${bits}-bit nearest`, [{ step: 'quantize', perTensor: rule }]);
-      await measure(`depthwise ${bits}-bit gptq`, [{ step: 'quantize', perTensor: rule, method: 'gptq', ...data }]);
+      // Everything else float32 ("none") (nsfwjs ships uint8, which "keep" would store affine, and gptq would round too).
+      await measure(`depthwise ${bits}-bit nearest`, [{ step: 'quantize', default: 'none', perTensor: rule }]);
+      await measure(`depthwise ${bits}-bit gptq`, [{ step: 'quantize', default: 'none', perTensor: rule, method: 'gptq', ...data }]);
     }
   }
   if (want('bias')) {

@@ -121,9 +121,10 @@ describe('calibration of DepthwiseConv2D layers (nsfwjs MobileNetV2) on real pho
   }, 180_000);
 
   it('gptq rounds the depthwise kernels at 4 bits on the same grid as nearest, closer on the layer and the model', async () => {
+    // The rest float32 ("none"): nsfwjs ships uint8, which "keep" would store affine, and gptq would then round every kernel.
     const rule = [{ match: DEPTHWISE, precision: { bits: 4 } }];
-    const near = await apply([{ step: 'quantize', perTensor: rule }]);
-    const gptq = await apply([{ step: 'quantize', perTensor: rule, method: 'gptq', data: 'calibration', samples: 8 }]);
+    const near = await apply([{ step: 'quantize', default: 'none', perTensor: rule }]);
+    const gptq = await apply([{ step: 'quantize', default: 'none', perTensor: rule, method: 'gptq', data: 'calibration', samples: 8 }]);
     expect(gptq.warnings.filter((w) => w.message.includes('used "nearest"'))).toEqual([]);
     for (const w of model.weights.filter((x) => x.name.endsWith('/depthwise_kernel'))) {
       const [a, b] = [near, gptq].map((v) => v.weights.find((x) => x.name === w.name)!.stored.quantization);
