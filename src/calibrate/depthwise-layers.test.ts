@@ -83,8 +83,8 @@ describe('calibration of DepthwiseConv2D layers (nsfwjs MobileNetV2) on real pho
     const rule = [{ match: KERNEL, sparsity: 0.5 }];
     const [mag, wanda, obs] = await Promise.all([
       apply([{ step: 'prune', perTensor: rule }]),
-      apply([{ step: 'prune', perTensor: rule, method: 'wanda', data: 'calibration', samples: 32 }]),
-      apply([{ step: 'prune', perTensor: rule, method: 'obs', data: 'calibration', samples: 32 }]),
+      apply([{ step: 'prune', perTensor: rule, method: 'wanda', data: 'calibration', samples: 16 }]),
+      apply([{ step: 'prune', perTensor: rule, method: 'obs', data: 'calibration', samples: 16 }]),
     ]);
     const n = valuesOf(model, KERNEL).length;
     for (const v of [mag, wanda, obs]) {
