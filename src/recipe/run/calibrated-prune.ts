@@ -2,7 +2,8 @@
  * The `prune` step with calibration data: `method: "obs"` (error-compensating, SparseGPT-style, layer by layer on
  * what the earlier layers became) or `"wanda"` (|w| · ‖x‖, no update, from one pass over the calibration samples).
  * Each tensor is pruned to its own exact target. Depthwise kernels are pruned channel by channel, each channel
- * compensated with its own kh*kw Hessian. Kernels of layers the statistics do not cover (separable, nested models)
+ * compensated with its own kh*kw Hessian, their scores weighed by the batch norm that follows (layers models).
+ * Kernels of layers the statistics do not cover (separable, nested models)
  * are pruned by magnitude, and a warning names them.
  */
 import type { PareWarning } from '../../errors';
