@@ -9,8 +9,7 @@ import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { indexGraph, nodeNameOf, type GraphNode } from '../model/graph-topology';
 import { attrBool, attrInts, attrString } from '../structure/graph-attrs';
-import { addBatchStats, rowStats, type CaptureOptions, type CaptureTarget, type InputStats } from './capture';
-import { convRows, denseRows, depthwisePatchKernel, depthwiseStats, patchKernel } from './patches';
+import { addBatchStats, emptyStats, patchKernelFor, targetStats, type CaptureOptions, type CaptureTarget, type InputStats } from './capture';
 
 export interface GraphCaptureTarget extends CaptureTarget {
   /** The tensor the op multiplies with the weight: its input 0, as execute() names outputs. */
@@ -21,13 +20,14 @@ const CONV_OPS = new Set(['Conv2D', '_FusedConv2D']);
 const MATMUL_OPS = new Set(['MatMul', '_FusedMatMul']);
 const DEPTHWISE_OPS = new Set(['DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative']);
 
-/** What the statistics can cover in a graph: NHWC Conv2D with SAME/VALID padding, and MatMul without transposes. Else why not. */
+/**
+ * What the statistics can cover in a graph: NHWC Conv2D and depthwise convolutions with SAME/VALID padding, and
+ * MatMul without transposes. Else why not.
+ */
 export function graphTargetFor(
   weight: { name: string; owner: string; shape: readonly number[] },
   nodes: ReadonlyMap<string, GraphNode>,
   maxInputs: number | null,
-  /** Whether the method handles depthwise kernels (per-channel statistics): gptq does. */
-  depthwise = false,
 ): GraphCaptureTarget | string {
   const node = nodes.get(weight.owner);
   if (!node || !node.input?.[0]) return `its op '${weight.owner}' is not in the graph`;
@@ -40,7 +40,6 @@ export function graphTargetFor(
     return { weight: weight.name, layer: node.name, kind: 'dense', dIn, input };
   }
   const isDepthwise = DEPTHWISE_OPS.has(node.op);
-  if (isDepthwise && !depthwise) return `${node.op} weights are covered by "gptq" only`;
   if ((CONV_OPS.has(node.op) || isDepthwise) && weight.shape.length === 4) {
     const format = attrString(node, 'data_format') ?? 'NHWC';
     if (format !== 'NHWC') return `'${node.name}' is ${format}`;
@@ -62,7 +61,7 @@ export function graphTargetFor(
       },
     };
   }
-  return `${node.op} weights are not covered yet (MatMul, Conv2D and, for gptq, depthwise are)`;
+  return `${node.op} weights are not covered yet (MatMul, Conv2D and DepthwiseConv2dNative are)`;
 }
 
 /** The graph's nodes by name, for graphTargetFor. */
@@ -87,13 +86,8 @@ export async function captureGraphInputStats(
   // A first layer multiplies the model's input itself, which is fed, not executed.
   const fed = new Set(model.inputs.map((i) => nodeNameOf(i.name)));
   const names = [...new Set(targets.map((t) => t.input))].filter((n) => !fed.has(nodeNameOf(n)));
-  const kernels = targets.map((t) => {
-    if (!t.conv) return null;
-    const [kh, kw] = t.conv.kernelSize;
-    return t.kind === 'depthwise' ? depthwisePatchKernel(kh, kw, t.dIn / (kh * kw)) : patchKernel(kh, kw, t.dIn / (kh * kw));
-  });
-  const gramSize = (t: GraphCaptureTarget) => (t.kind === 'depthwise' ? t.dIn * t.conv!.kernelSize[0] * t.conv!.kernelSize[1] : t.dIn * t.dIn);
-  for (const t of targets) stats.set(t.weight, { sums: new Float64Array(t.dIn), sumSquares: new Float64Array(t.dIn), gram: options.gram ? new Float64Array(gramSize(t)) : null, rows: 0 });
+  const kernels = targets.map(patchKernelFor);
+  for (const t of targets) stats.set(t.weight, emptyStats(t, options.gram));
   const batchSize = options.batchSize ?? 32;
   try {
     for (let start = 0; start < total; start += batchSize) {
@@ -107,15 +101,9 @@ export async function captureGraphInputStats(
         const list = Array.isArray(outs) ? outs : [outs];
         const byName = new Map(names.map((n, i) => [n, list[i]!]));
         return targets.map((t, i) => {
-          const a = byName.get(t.input) ?? x;
-          if (t.kind === 'depthwise') {
-            const d = depthwiseStats(a as tf.Tensor4D, t.conv!, kernels[i]!, options.gram);
-            rowCounts.push(d.rows);
-            return d.gram ? [d.sum, d.sumSq, d.gram] : [d.sum, d.sumSq];
-          }
-          const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernels[i]!) : denseRows(a);
-          rowCounts.push(rows.shape[0]);
-          return rowStats(rows, options.gram ?? false);
+          const { rows, results } = targetStats(byName.get(t.input) ?? x, t, kernels[i]!, options.gram);
+          rowCounts.push(rows);
+          return results;
         });
       });
       await addBatchStats(stats, targets, results, rowCounts);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryDataset } from '../evaluate/dataset';
 import { useCpu } from '../formats/testing/build-models';
 import { seededRandom } from '../seeded-random';
-import { captureInputStats } from './capture';
+import { captureInputStats, patchKernelFor, targetStats, type CaptureTarget } from './capture';
 
 beforeAll(() => useCpu());
 
@@ -80,5 +80,24 @@ describe('captureInputStats', () => {
     expect(head.rows).toBe(4);
     expect(head.gram!.length).toBe(flatIn * flatIn);
     model.dispose();
+  });
+
+  it.each<CaptureTarget['kind']>(['conv2d', 'depthwise'])('gives the same %s statistics when a batch is cut into slices to bound the patches', (kind) => {
+    const [n, h, w, c, k] = [5, 6, 7, 3, 3];
+    const rand = seededRandom(kind.length);
+    const x = tf.tensor4d(new Float32Array(n * h * w * c).map(() => rand() - 0.5), [n, h, w, c]);
+    const t: CaptureTarget = { weight: 'k', layer: 'l', kind, dIn: k * k * c, conv: { kernelSize: [k, k], strides: [1, 1], dilation: [1, 1], padding: 'same' } };
+    const kernel = patchKernelFor(t);
+    const whole = targetStats(x, t, kernel, true);
+    // Two samples' patches per slice: three slices, the last one short.
+    const sliced = targetStats(x, t, kernel, true, 2 * h * w * t.dIn);
+    expect(sliced.rows).toBe(whole.rows);
+    expect(whole.rows).toBe(n * h * w);
+    whole.results.forEach((r, i) => {
+      const [a, b] = [r.dataSync(), sliced.results[i]!.dataSync()];
+      expect(b.length).toBe(a.length);
+      a.forEach((v, j) => expect(b[j]).toBeCloseTo(v, 4));
+    });
+    tf.dispose([x, kernel!, ...whole.results, ...sliced.results]);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Input statistics of the layers a calibrated step changes, gathered from calibration data batch by batch: per
  * layer, Σ xⱼ² over rows (Wanda's input norms) and, when asked, the Gram matrix XᵀX (what OBS-style pruning
- * compensates with). Memory is bounded by one batch of activations plus d² per layer, whatever the data size.
+ * compensates with; for a depthwise layer, one small XᵀX per channel over its patch elements). Memory is bounded by one batch of activations plus d² per layer, whatever the data size.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
-import { convRows, denseRows, patchKernel, type ConvGeometry } from './patches';
+import { convRows, denseRows, depthwisePatchKernel, depthwiseStats, patchKernel, type ConvGeometry } from './patches';
 
 export interface CaptureTarget {
   /** The kernel's weight name (the statistics are keyed by it). */
@@ -21,6 +21,11 @@ export interface CaptureTarget {
   /** Rows the kernel has: input features, or kh*kw*cin. */
   dIn: number;
   conv?: ConvGeometry;
+  /**
+   * How much an error in each output channel weighs downstream, when a batch norm rescales them next: γ² / (σ² + ε)
+   * per channel. Absent: every channel weighs the same.
+   */
+  outputWeights?: Float64Array;
 }
 
 export interface InputStats {
@@ -62,8 +67,8 @@ export async function captureInputStats(
     return input;
   });
   const probe = tf.model({ inputs: model.inputs, outputs });
-  const kernels = targets.map((t) => (t.conv ? patchKernel(t.conv.kernelSize[0], t.conv.kernelSize[1], t.dIn / (t.conv.kernelSize[0] * t.conv.kernelSize[1])) : null));
-  for (const t of targets) stats.set(t.weight, { sums: new Float64Array(t.dIn), sumSquares: new Float64Array(t.dIn), gram: options.gram ? new Float64Array(t.dIn * t.dIn) : null, rows: 0 });
+  const kernels = targets.map(patchKernelFor);
+  for (const t of targets) stats.set(t.weight, emptyStats(t, options.gram));
   const batchSize = options.batchSize ?? 64;
   try {
     for (let start = 0; start < total; start += batchSize) {
@@ -76,10 +81,9 @@ export async function captureInputStats(
         const acts = probe.predict(x);
         const list = Array.isArray(acts) ? acts : [acts];
         return list.map((a, i) => {
-          const t = targets[i]!;
-          const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernels[i]!) : denseRows(a);
-          rowCounts.push(rows.shape[0]);
-          return rowStats(rows, options.gram ?? false);
+          const { rows, results } = targetStats(a, targets[i]!, kernels[i]!, options.gram);
+          rowCounts.push(rows);
+          return results;
         });
       });
       await addBatchStats(stats, targets, results, rowCounts);
@@ -89,6 +93,63 @@ export async function captureInputStats(
     for (const k of kernels) k?.dispose();
   }
   return stats;
+}
+
+/** The one-hot kernel that turns a convolution's input into its patches (null for a dense layer). */
+export function patchKernelFor(t: CaptureTarget): tf.Tensor4D | null {
+  if (!t.conv) return null;
+  const [kh, kw] = t.conv.kernelSize;
+  return t.kind === 'depthwise' ? depthwisePatchKernel(kh, kw, t.dIn / (kh * kw)) : patchKernel(kh, kw, t.dIn / (kh * kw));
+}
+
+/** Zeroed statistics for `t`: a depthwise target's Gram matrix is one kh*kw block per channel, not dIn². */
+export function emptyStats(t: CaptureTarget, gram: boolean): InputStats {
+  const k = t.kind === 'depthwise' ? t.conv!.kernelSize[0] * t.conv!.kernelSize[1] : t.dIn;
+  return { sums: new Float64Array(t.dIn), sumSquares: new Float64Array(t.dIn), gram: gram ? new Float64Array(t.dIn * k) : null, rows: 0 };
+}
+
+/**
+ * Patch elements one slice of a batch may expand into (float32: 64 MB). A convolution's patches are kh*kw times
+ * its input: MobileNetV2's first depthwise layer alone turns one 224x224 photo into 10M of them.
+ */
+const PATCH_BUDGET = 1 << 24;
+
+/**
+ * One batch's statistics for `t` from the activation `a` its kernel multiplies (tensors, in a tidy). Convolutions
+ * run on slices of the batch whose patches fit PATCH_BUDGET, so memory stays bounded whatever the batch size.
+ */
+export function targetStats(a: tf.Tensor, t: CaptureTarget, kernel: tf.Tensor4D | null, gram: boolean, budget = PATCH_BUDGET): { rows: number; results: tf.Tensor[] } {
+  if (!t.conv || a.shape.length !== 4) return sliceStats(a, t, kernel, gram);
+  const [n, h, w] = a.shape as number[];
+  const perSample = h! * w! * t.dIn;
+  const step = Math.max(1, Math.floor(budget / perSample));
+  if (step >= n!) return sliceStats(a, t, kernel, gram);
+  // Each slice in its own scope, its patches freed before the next (the caller's tidy would keep them all).
+  let rows = 0;
+  let sums: tf.Tensor[] | null = null;
+  for (let start = 0; start < n!; start += step) {
+    const part = tf.tidy(() => {
+      const p = sliceStats(tf.slice(a, [start, 0, 0, 0], [Math.min(step, n! - start), -1, -1, -1]), t, kernel, gram);
+      rows += p.rows;
+      return p.results;
+    });
+    if (!sums) sums = part;
+    else {
+      const previous: tf.Tensor[] = sums;
+      sums = tf.tidy(() => previous.map((r, i) => tf.add(r, part[i]!)));
+      tf.dispose([...previous, ...part]);
+    }
+  }
+  return { rows, results: sums! };
+}
+
+function sliceStats(a: tf.Tensor, t: CaptureTarget, kernel: tf.Tensor4D | null, gram: boolean): { rows: number; results: tf.Tensor[] } {
+  if (t.kind === 'depthwise') {
+    const d = depthwiseStats(a as tf.Tensor4D, t.conv!, kernel!, gram);
+    return { rows: d.rows, results: d.gram ? [d.sum, d.sumSq, d.gram] : [d.sum, d.sumSq] };
+  }
+  const rows = t.conv ? convRows(a as tf.Tensor4D, t.conv, kernel!) : denseRows(a);
+  return { rows: rows.shape[0], results: rowStats(rows, gram) };
 }
 
 function addInto(acc: Float64Array, values: ArrayLike<number>): void {

@@ -20,7 +20,7 @@ export interface ObsOptions {
  * A weight's score as float32, never zero unless the weight is: the selection counts zero scores as zeros already
  * there, so a score that underflowed would be pruned beyond the target.
  */
-function positiveScore(w: number, score: number): number {
+export function positiveScore(w: number, score: number): number {
   if (w === 0) return 0;
   const f = Math.fround(score);
   return f > 0 ? f : 1.401298464324817e-45;
@@ -46,16 +46,30 @@ export function* obsPruneSteps(
   options: ObsOptions = {},
 ): Steps<Float32Array> {
   const u = yield* upperCholeskyOfInverseSteps(dampedGram(gram, dIn, options.dampening ?? 0.01), dIn, "layer's input Gram matrix");
-  // Saliency of removing w_jo alone: w² / [H⁻¹]ⱼⱼ; [H⁻¹]ⱼⱼ = Σₖ U²ₖⱼ, but with the sequential order SparseGPT uses
-  // U²ⱼⱼ, the variance left for input j once earlier inputs are fixed.
+  // Exact count and deterministic ties come from the same selection magnitude pruning uses; zeros (existing or
+  // with zero saliency) are selected first.
+  const selected = pruneTensor(obsSaliency(kernel, dIn, dOut, u), sparsity).values;
+  return yield* obsRemoveSteps(kernel, dIn, dOut, u, selected);
+}
+
+/**
+ * Saliency of removing w_jo alone: w² / [H⁻¹]ⱼⱼ; [H⁻¹]ⱼⱼ = Σₖ U²ₖⱼ, but with the sequential order SparseGPT uses
+ * U²ⱼⱼ, the variance left for input j once earlier inputs are fixed. `u`: the upper Cholesky factor of H⁻¹.
+ */
+export function obsSaliency(kernel: Float32Array, dIn: number, dOut: number, u: Float64Array): Float32Array {
   const score = new Float32Array(kernel.length);
   for (let j = 0; j < dIn; j++) {
     const d = u[j * dIn + j]! ** 2;
     for (let o = 0; o < dOut; o++) score[j * dOut + o] = positiveScore(kernel[j * dOut + o]!, (kernel[j * dOut + o]! ** 2) / d);
   }
-  // Exact count and deterministic ties come from the same selection magnitude pruning uses; zeros (existing or
-  // with zero saliency) are selected first.
-  const selected = pruneTensor(score, sparsity).values;
+  return score;
+}
+
+/**
+ * Removes the weights that are zero in `selected`, input by input, each time moving the error onto the weights of
+ * later inputs of the same output; the removed weights (and only they, besides existing zeros) come out exactly 0.
+ */
+export function* obsRemoveSteps(kernel: Float32Array, dIn: number, dOut: number, u: Float64Array, selected: Float32Array): Steps<Float32Array> {
   const w = Float64Array.from(kernel);
   const err = new Float64Array(dOut);
   for (let j = 0; j < dIn; j++) {

@@ -29,3 +29,31 @@ export function correctedBias(
   for (let o = 0; o < dOut; o++) out[o] = (bias ? bias[o]! : 0) - shift[o]!;
   return out;
 }
+
+/**
+ * correctedBias for a depthwise kernel [kh, kw, channels, multiplier]: output channel c * multiplier + m reads only
+ * channel c's patch elements, whose means come in the kernel's row order (e * channels + c).
+ */
+export function correctedDepthwiseBias(
+  bias: ArrayLike<number> | null,
+  kernel: Float32Array,
+  stored: Float32Array,
+  meanInput: Float64Array,
+  shape: readonly number[],
+): Float32Array {
+  const [kh, kw, channels, multiplier] = shape as [number, number, number, number];
+  const k = kh * kw;
+  if (meanInput.length !== k * channels) throw new Error(`Internal error: ${meanInput.length} input means for a depthwise kernel with ${k * channels} rows.`);
+  const out = new Float32Array(channels * multiplier);
+  for (let c = 0; c < channels; c++) {
+    for (let m = 0; m < multiplier; m++) {
+      let shift = 0;
+      for (let e = 0; e < k; e++) {
+        const i = (e * channels + c) * multiplier + m;
+        shift += meanInput[e * channels + c]! * (stored[i]! - kernel[i]!);
+      }
+      out[c * multiplier + m] = (bias ? bias[c * multiplier + m]! : 0) - shift;
+    }
+  }
+  return out;
+}

@@ -1,11 +1,13 @@
 /**
  * The `prune` step with calibration data: `method: "obs"` (error-compensating, SparseGPT-style, layer by layer on
  * what the earlier layers became) or `"wanda"` (|w| · ‖x‖, no update, from one pass over the calibration samples).
- * Each tensor is pruned to its own exact target. Kernels of layers the
- * statistics do not cover (depthwise, separable, nested models) are pruned by magnitude, and a warning names them.
+ * Each tensor is pruned to its own exact target. Depthwise kernels are pruned channel by channel, each channel
+ * compensated with its own kh*kw Hessian, their scores weighed by the batch norm that follows (layers models).
+ * Kernels of layers the statistics do not cover (separable, nested models)
+ * are pruned by magnitude, and a warning names them.
  */
 import type { PareWarning } from '../../errors';
-import { obsPruneSteps, pruneTensor, selectGlobal, wandaPrune } from '../../prune';
+import { depthwiseObsPruneSteps, depthwiseWandaPrune, obsPruneSteps, pruneTensor, selectGlobal, wandaPrune } from '../../prune';
 import { runStepsPausing } from '../../calibrate/steps';
 import type { PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
@@ -44,6 +46,11 @@ export async function runCalibratedPrune(model: WorkingModel, step: PruneStep, p
       const sparsity = targetsOf.get(i)!;
       const dOut = w.shape[w.shape.length - 1]!;
       if (!c) return pruneTensor(values, sparsity).values;
+      if (c.target.kind === 'depthwise') {
+        const outputWeights = c.target.outputWeights;
+        if (method === 'wanda') return depthwiseWandaPrune(values, w.shape, c.stats.sumSquares, sparsity, outputWeights);
+        return runStepsPausing(depthwiseObsPruneSteps(values, w.shape, c.stats.gram!, sparsity, { outputWeights }), ctx.pause);
+      }
       if (method === 'wanda') return wandaPrune(values, c.target.dIn, dOut, c.stats.sumSquares, sparsity);
       return runStepsPausing(obsPruneSteps(values, c.target.dIn, dOut, c.stats.gram!, sparsity), ctx.pause);
     },

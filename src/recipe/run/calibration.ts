@@ -1,7 +1,8 @@
 /**
- * Calibration for steps that use data: which kernels the input statistics cover (Dense and channels-last Conv2D
- * kernels of top-level layers in layers models; MatMul and NHWC Conv2D weights in graph models), and the passes of the model over the calibration samples that
- * gather them (one for all layers, or one per layer on what the earlier layers became).
+ * Calibration for steps that use data: which kernels the input statistics cover (Dense, channels-last Conv2D and
+ * DepthwiseConv2D kernels of top-level layers in layers models; MatMul, NHWC Conv2D and depthwise weights in graph
+ * models), and the passes of the model over the calibration samples that gather them (one for all layers, or one
+ * per layer on what the earlier layers became).
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { CaptureTarget, InputStats } from '../../calibrate/capture';
@@ -21,8 +22,8 @@ const pair = (v: unknown, fallback: number): Pair => {
   return [fallback, fallback];
 };
 
-/** What the statistics can cover: Dense and channels-last Conv2D kernels of top-level layers. Else why not. */
-function targetFor(w: WorkingWeight, model: tf.LayersModel, needsGram: boolean): CaptureTarget | string {
+/** What the statistics can cover: Dense, channels-last Conv2D and DepthwiseConv2D kernels of top-level layers. Else why not. */
+function targetFor(w: WorkingWeight, model: tf.LayersModel, needsGram: boolean, weights: readonly WorkingWeight[]): CaptureTarget | string {
   let layer: tf.layers.Layer;
   try {
     layer = model.getLayer(w.owner);
@@ -30,8 +31,9 @@ function targetFor(w: WorkingWeight, model: tf.LayersModel, needsGram: boolean):
     return `its layer '${w.owner}' is inside a nested model`;
   }
   const dIn = w.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-  if (needsGram && dIn > MAX_OBS_INPUTS) return `its ${dIn.toLocaleString('en-US')} inputs make the Gram matrix too large (at most ${MAX_OBS_INPUTS.toLocaleString('en-US')})`;
   const cls = layer.getClassName();
+  if (cls === 'DepthwiseConv2D' && w.shape.length === 4) return depthwiseTarget(w, layer, dIn, weights);
+  if (needsGram && dIn > MAX_OBS_INPUTS) return `its ${dIn.toLocaleString('en-US')} inputs make the Gram matrix too large (at most ${MAX_OBS_INPUTS.toLocaleString('en-US')})`;
   if (cls === 'Dense' && w.shape.length === 2) return { weight: w.name, layer: w.owner, kind: 'dense', dIn };
   if (cls === 'Conv2D' && w.shape.length === 4) {
     const c = layer.getConfig() as Record<string, unknown>;
@@ -49,7 +51,48 @@ function targetFor(w: WorkingWeight, model: tf.LayersModel, needsGram: boolean):
       },
     };
   }
-  return `${cls} kernels are not covered yet (Dense and Conv2D are)`;
+  return `${cls} kernels are not covered yet (Dense, Conv2D and DepthwiseConv2D are)`;
+}
+
+/**
+ * A DepthwiseConv2D kernel [kh, kw, cin, multiplier]: each channel is its own small layer over its kh*kw patch
+ * elements, so its Gram matrices are kh*kw square, whatever cin is.
+ */
+function depthwiseTarget(w: WorkingWeight, layer: tf.layers.Layer, dIn: number, weights: readonly WorkingWeight[]): CaptureTarget | string {
+  const c = layer.getConfig() as Record<string, unknown>;
+  if (c.dataFormat === 'channelsFirst') return 'it is a channels-first convolution';
+  return {
+    outputWeights: batchNormWeights(layer, weights, w.shape[2]! * w.shape[3]!),
+    weight: w.name,
+    layer: w.owner,
+    kind: 'depthwise',
+    dIn,
+    conv: {
+      kernelSize: [w.shape[0]!, w.shape[1]!],
+      strides: pair(c.strides, 1),
+      dilation: pair(c.dilationRate, 1),
+      padding: c.padding === 'same' ? 'same' : 'valid',
+    },
+  };
+}
+
+/**
+ * γ² / (σ² + ε) of the batch norm that alone reads `layer`'s output (channels last), as the model has them now:
+ * what that batch norm multiplies an error in each channel by, squared. Undefined when no such batch norm follows.
+ */
+function batchNormWeights(layer: tf.layers.Layer, weights: readonly WorkingWeight[], channels: number): Float64Array | undefined {
+  const out = (layer as unknown as { outboundNodes: { outboundLayer: tf.layers.Layer }[] }).outboundNodes;
+  if (out.length !== 1) return undefined;
+  const bn = out[0]!.outboundLayer;
+  if (bn.getClassName() !== 'BatchNormalization') return undefined;
+  const c = bn.getConfig() as Record<string, unknown>;
+  if (c.axis !== -1 && c.axis !== 3 && !(Array.isArray(c.axis) && c.axis.length === 1 && (c.axis[0] === -1 || c.axis[0] === 3))) return undefined;
+  const find = (name: string) => weights.find((w) => w.owner === bn.name && w.name.endsWith(`/${name}`))?.values;
+  const variance = find('moving_variance');
+  const gamma = c.scale === false ? null : find('gamma');
+  if (!variance || variance.length !== channels || (gamma !== null && gamma?.length !== channels)) return undefined;
+  const eps = typeof c.epsilon === 'number' ? c.epsilon : 1e-3;
+  return Float64Array.from({ length: channels }, (_, i) => (gamma ? gamma[i]! ** 2 : 1) / (variance[i]! + eps));
 }
 
 export interface Calibrated {
@@ -70,8 +113,6 @@ export interface CalibrateOptions {
    * pass on the model as the step found it.
    */
   sequential: boolean;
-  /** Whether the method takes depthwise kernels with per-channel statistics (graph models today). */
-  depthwise?: boolean;
 }
 
 /**
@@ -122,7 +163,7 @@ export async function calibrateEach(
     const order = new Map<number, number>();
     for (const i of indices) {
       const w = model.weights[i]!;
-      const t = nodes ? graphTargetFor(w, nodes, options.gram ? MAX_OBS_INPUTS : null, options.depthwise) : targetFor(w, loaded as tf.LayersModel, options.gram);
+      const t = nodes ? graphTargetFor(w, nodes, options.gram ? MAX_OBS_INPUTS : null) : targetFor(w, loaded as tf.LayersModel, options.gram, model.weights);
       if (typeof t === 'string') warnings.push({ code: 'note', message: `'${w.name}' used "${options.fallback}", not "${options.method}": ${t}.`, weight: w.name });
       else {
         targets.set(i, t);

@@ -1,10 +1,13 @@
 /**
  * The quantize step's bias correction: one calibration pass over the model as the step found it (after
  * equalization) gives each covered kernel's mean input, and each kernel's bias is corrected for the mean shift its
- * stored values make. Kernels whose layer has no bias, or that are stored in float32, are left as they are.
+ * stored values make. Layers models: the bias of the kernel's layer. Graph models: the bias input of a fused op,
+ * or the constant a following BiasAdd / Add adds (quantize/graph-bias.ts). Kernels with no such bias, or stored
+ * in float32, are left as they are, and a note says why.
  */
 import { PareError, type PareWarning } from '../../errors';
-import { correctedBias } from '../../quantize/bias-correction';
+import { correctedBias, correctedDepthwiseBias } from '../../quantize/bias-correction';
+import { graphBiases } from '../../quantize/graph-bias';
 import type { StorePlan } from '../plan';
 import type { QuantizeStep } from '../steps';
 import type { WorkingModel } from '../working-model';
@@ -13,20 +16,36 @@ import type { StepContext } from './context';
 
 const lastSegment = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 
-/** Kernel index -> its bias's index, for the kernels bias correction applies to. */
-export function biasCorrected(model: Pick<WorkingModel, 'weights'>, plans: readonly StorePlan[]): Map<number, number> {
+type Model = Pick<WorkingModel, 'weights' | 'format' | 'modelTopology'>;
+
+/** Kernel index -> its bias's index for the kernels bias correction applies to, and why each other one is left. */
+function biasPairs(model: Model, plans: readonly StorePlan[]): { pairs: Map<number, number>; reasons: Map<number, string> } {
   const pairs = new Map<number, number>();
-  model.weights.forEach((w, i) => {
-    if (!w.prunable || w.dtype !== 'float32' || plans[i]!.dtype === 'float32') return;
-    const b = model.weights.findIndex((x) => x.owner === w.owner && lastSegment(x.name) === 'bias' && x.dtype === 'float32');
-    if (b >= 0) pairs.set(i, b);
-  });
-  return pairs;
+  const reasons = new Map<number, string>();
+  const kernels = model.weights.flatMap((w, i) => (w.prunable && w.dtype === 'float32' && plans[i]!.dtype !== 'float32' ? [i] : []));
+  const index = new Map(model.weights.map((w, i) => [w.name, i]));
+  const graph = model.format === 'graph-model' ? graphBiases(model.modelTopology, kernels.map((i) => model.weights[i]!), model.weights) : null;
+  for (const i of kernels) {
+    const w = model.weights[i]!;
+    const found = graph ? graph.get(w.name)! : model.weights.findIndex((x) => x.owner === w.owner && lastSegment(x.name) === 'bias' && x.dtype === 'float32');
+    if (typeof found === 'string') reasons.set(i, found);
+    else if (typeof found === 'number') {
+      if (found >= 0) pairs.set(i, found);
+      else reasons.set(i, `its layer '${w.owner}' has none`);
+    } else if (model.weights[index.get(found.bias)!]!.dtype !== 'float32') reasons.set(i, `'${found.bias}' is not float32`);
+    else pairs.set(i, index.get(found.bias)!);
+  }
+  return { pairs, reasons };
+}
+
+/** Kernel index -> its bias's index, for the kernels bias correction applies to. */
+export function biasCorrected(model: Model, plans: readonly StorePlan[]): Map<number, number> {
+  return biasPairs(model, plans).pairs;
 }
 
 /**
  * The corrected float values of each bias (by index), given the values each kernel will be stored as.
- * @throws PareError('unsupported') for graph models, PareError('missing-data') without calibration data
+ * @throws PareError('missing-data') without calibration data
  */
 export async function correctBiases(
   model: WorkingModel,
@@ -35,10 +54,10 @@ export async function correctBiases(
   step: QuantizeStep,
   ctx: StepContext,
 ): Promise<{ biases: Map<number, Float32Array>; warnings: PareWarning[] }> {
-  if (model.format !== 'layers-model') {
-    throw new PareError('unsupported', `${ctx.where}.biasCorrection covers layers models today; leave it out for this ${model.format}.`);
+  if (model.format !== 'layers-model' && model.format !== 'graph-model') {
+    throw new PareError('unsupported', `${ctx.where}.biasCorrection covers layers and graph models; leave it out for this ${model.format}.`);
   }
-  const pairs = biasCorrected(model, plans);
+  const { pairs, reasons } = biasPairs(model, plans);
   const biases = new Map<number, Float32Array>();
   const { warnings } = await calibrateEach(
     model,
@@ -50,12 +69,21 @@ export async function correctBiases(
       if (c) {
         const mean = c.stats.sums.map((s) => s / c.stats.rows);
         const b = pairs.get(i)!;
-        biases.set(b, correctedBias(model.weights[b]!.values, w.values as Float32Array, storedValues(i), mean, w.shape[w.shape.length - 1]!));
+        const bias = model.weights[b]!.values;
+        const kernel = w.values as Float32Array;
+        biases.set(
+          b,
+          c.target.kind === 'depthwise'
+            ? correctedDepthwiseBias(bias, kernel, storedValues(i), mean, w.shape)
+            : correctedBias(bias, kernel, storedValues(i), mean, w.shape[w.shape.length - 1]!),
+        );
       }
       return w.values;
     },
   );
-  const uncorrected = model.weights.filter((w, i) => w.prunable && w.dtype === 'float32' && plans[i]!.dtype !== 'float32' && !pairs.has(i));
-  for (const w of uncorrected) warnings.push({ code: 'note', message: `'${w.name}' has no bias to correct (its layer '${w.owner}' has none).`, weight: w.name });
+  for (const [i, why] of reasons) {
+    const w = model.weights[i]!;
+    warnings.push({ code: 'note', message: `'${w.name}' has no bias to correct: ${why}.`, weight: w.name });
+  }
   return { biases, warnings };
 }

@@ -77,7 +77,7 @@ function lostZero(name: string, i: number, after: Values): never {
 }
 
 /** One unit of progress per tensor stored, one per tensor "gptq" rounds, and one per kernel whose bias is corrected. */
-export function quantizeUnits(model: Pick<WorkingModel, 'weights'>, step?: QuantizeStep): number {
+export function quantizeUnits(model: Pick<WorkingModel, 'weights' | 'format' | 'modelTopology'>, step?: QuantizeStep): number {
   const plans = step ? planStore(model.weights, step).store : [];
   return model.weights.length + (step?.method === 'gptq' ? gptqIndices(model, plans).length : 0) + (step?.biasCorrection ? biasCorrected(model, plans).size : 0);
 }
@@ -97,7 +97,7 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
   const { warnings } = await calibrateEach(
     model,
     gptqIndices(model, plans),
-    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true, depthwise: true },
+    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true },
     ctx,
     async (i, c) => {
       const w = model.weights[i]!;
