@@ -12,6 +12,8 @@
  *             (after one warm-up pass): the least any pass over the weights costs
  *   alloc     the model opened (untimed), then a new copy of every weight (`slice`): what any kernel that writes
  *             new arrays pays before it computes anything (fresh pages, zeroed by the OS)
+ *   read      the model opened (untimed), then one scalar JavaScript loop over every weight's bits (a sum, after one
+ *             warm-up pass): the least any pass of a JavaScript kernel costs, without SIMD
  *   idle      the CLI's modules loaded and nothing else: the memory every task pays before it reads a byte
  * Prints one JSON line: wall and CPU ms of the timed part, peak RSS of the process, and the peak of heap +
  * ArrayBuffer memory sampled every 20 ms. BENCH_PARE_ROOT points at another checkout's sources (for figures
@@ -42,6 +44,10 @@ async function opened() {
 
 async function run(): Promise<() => Promise<unknown>> {
   const { parseRecipe } = await load<typeof import('../src/recipe/schema')>('src/recipe/schema.ts');
+  // Opening a model loads TF.js (its stock-loader checks): about 0.7 s of CPU the first time. The CLI used to load it
+  // at start-up, untimed here; it is loaded before the clock starts for every root alike, so the times compare the
+  // work on the weights. (The idle task does not load it: its RSS is what start-up costs now.)
+  if (task !== 'idle') await import('@tensorflow/tfjs');
   const recipe = parseRecipe({ pare: 'recipe', version: 1, prune: { sparsity: 0.5 }, quantize: { default: 'uint8' } });
   if (task === 'optimize') {
     const { runCli } = await load<typeof import('../src/cli/main')>('src/cli/main.ts');
@@ -92,6 +98,17 @@ async function run(): Promise<() => Promise<unknown>> {
     await copy(); // warm: the loop compiled (its arrays are let go)
     return copy;
   }
+  if (task === 'read') {
+    const sources = model.weights.map((w) => new Int32Array(w.values.buffer, w.values.byteOffset, w.values.length));
+    const sum = (a: Int32Array) => {
+      let s = 0; // a local: a captured variable would be written to its closure's context on every element
+      for (let i = 0, n = a.length; i < n; i++) s = (s + a[i]!) | 0;
+      return s;
+    };
+    const read = async () => sources.reduce((total, a) => (total + sum(a)) | 0, 0);
+    await read();
+    return read;
+  }
   if (task === 'copy') {
     const sources = model.weights.map((w) => w.values);
     const targets = sources.map((s) => new Float32Array(s.length));
@@ -99,7 +116,7 @@ async function run(): Promise<() => Promise<unknown>> {
     await copy(); // warm: pages of the targets touched, the loop compiled
     return copy;
   }
-  throw new Error(`Unknown task '${task}'; expected optimize, inspect, apply, kernels, copy, alloc or idle.`);
+  throw new Error(`Unknown task '${task}'; expected optimize, inspect, apply, kernels, copy, alloc, read or idle.`);
 }
 
 const timed = await run();
