@@ -94,7 +94,12 @@ export async function captureGraphInputStats(
   });
   const gramSize = (t: GraphCaptureTarget) => (t.kind === 'depthwise' ? t.dIn * t.conv!.kernelSize[0] * t.conv!.kernelSize[1] : t.dIn * t.dIn);
   for (const t of targets) stats.set(t.weight, { sums: new Float64Array(t.dIn), sumSquares: new Float64Array(t.dIn), gram: options.gram ? new Float64Array(gramSize(t)) : null, rows: 0 });
-  const batchSize = options.batchSize ?? 32;
+  // Graph models exported for one batch size (blazeface, movenet: [1, h, w, 3]) accept nothing else, and an int32
+  // input (movenet's pixels) only int32.
+  const input = model.inputs[0]!;
+  const fixed = input.shape?.[0];
+  const batchSize = fixed !== undefined && fixed !== null && fixed > 0 ? fixed : (options.batchSize ?? 32);
+  const dtype = input.dtype === 'int32' ? 'int32' : 'float32';
   try {
     for (let start = 0; start < total; start += batchSize) {
       options.checkAbort?.();
@@ -102,7 +107,7 @@ export async function captureGraphInputStats(
       if (batch.count === 0) continue;
       const rowCounts: number[] = [];
       const results = tf.tidy(() => {
-        const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape]);
+        const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape], dtype);
         const outs = names.length ? model.execute(x, names) : [];
         const list = Array.isArray(outs) ? outs : [outs];
         const byName = new Map(names.map((n, i) => [n, list[i]!]));
