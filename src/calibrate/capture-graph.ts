@@ -70,6 +70,25 @@ export function graphNodes(topology: unknown): Map<string, GraphNode> {
   return indexGraph(topology).nodes;
 }
 
+/** Graph models found to need executeAsync (handtrack resizes its input in a while loop before any convolution). */
+const needsAsync = new WeakSet<tf.GraphModel>();
+
+/** The named node outputs, by execute, or by executeAsync when the graph has control flow on the way to them. */
+async function executeNamed(model: tf.GraphModel, x: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+  if (!needsAsync.has(model)) {
+    try {
+      const outs = model.execute(x, names);
+      return Array.isArray(outs) ? outs : [outs];
+    } catch (e) {
+      // TF.js says "... Please use model.executeAsync() instead" for dynamic ops; anything else is a real error.
+      if (!/executeAsync/.test(String((e as Error)?.message))) throw e;
+      needsAsync.add(model);
+    }
+  }
+  const outs = await model.executeAsync(x, names);
+  return Array.isArray(outs) ? outs : [outs];
+}
+
 /**
  * Runs `model` on the first `samples` samples and returns each target's input statistics.
  * @example const stats = await captureGraphInputStats(graph, targets, photos, { samples: 64, gram: true });
@@ -106,11 +125,16 @@ export async function captureGraphInputStats(
       const batch = await dataset.batch(start, Math.min(start + batchSize, total));
       if (batch.count === 0) continue;
       const rowCounts: number[] = [];
+      const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape], dtype);
+      let list: tf.Tensor[];
+      try {
+        list = names.length ? await executeNamed(model, x, names) : [];
+      } catch (e) {
+        x.dispose();
+        throw e;
+      }
+      const byName = new Map(names.map((n, i) => [n, list[i]!]));
       const results = tf.tidy(() => {
-        const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape], dtype);
-        const outs = names.length ? model.execute(x, names) : [];
-        const list = Array.isArray(outs) ? outs : [outs];
-        const byName = new Map(names.map((n, i) => [n, list[i]!]));
         return targets.map((t, i) => {
           const a = byName.get(t.input) ?? x;
           if (t.kind === 'depthwise') {
@@ -123,6 +147,7 @@ export async function captureGraphInputStats(
           return rowStats(rows, options.gram ?? false);
         });
       });
+      tf.dispose([x, ...list]);
       await addBatchStats(stats, targets, results, rowCounts);
       await options.onBatch?.(Math.min(start + batchSize, total), total);
     }
