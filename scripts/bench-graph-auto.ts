@@ -13,7 +13,7 @@
  * search's answer; the ratio uint8 / search; the held-out cosine of uint8 and of the answer; the search's time.
  *
  * Usage: nice -n 10 npm run bench:graph-auto -- [--models emotion,blazeface] [--bits 8,6,5,4] [--sparsities 0,0.3]
- *        [--refine 8] [--side 256]
+ *        [--refine 8] [--side 256] [--no-search]
  */
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,8 @@ const { values: args } = parseArgs({
     sparsities: { type: 'string' },
     refine: { type: 'string' },
     side: { type: 'string', default: '256' },
+    // Only the float32 and uint8 columns (seconds, not the search's minutes), e.g. to see whether uint8 meets 0.999.
+    'no-search': { type: 'boolean', default: false },
   },
 });
 
@@ -122,6 +124,12 @@ for (const name of args.models.split(',')) {
   const budget = MODELS[name]!.budget;
   const flags = budget.flatMap((v, i) => (i % 2 ? [] : [v, given.get(v) ?? budget[i + 1]!]));
   console.log(`${name}: pare auto ${path} --min-cosine 0.999 --calibration ${cal} --validation ${val} ${flags.join(' ')}`);
+  if (args['no-search']) {
+    const row: Row = { model: name, float32: wire(float32), uint8: wire(uint8), found: 'not searched', search: null, uint8Cosine: await cosineOn(model, uint8, held), searchCosine: null, validationCosine: null, candidates: 0, seconds: 0 };
+    rows.push(row);
+    console.log(JSON.stringify(row));
+    continue;
+  }
   const r = await runPare('auto', path, '--data', join(root, 'search'), '--min-cosine', '0.999', '--out', out, '--calibration', String(cal), '--validation', String(val), ...flags, '--json');
   if (r.status > 1) throw new Error(`pare auto on ${name} failed (${r.status}): ${r.err}`);
   const s = JSON.parse(r.out);
