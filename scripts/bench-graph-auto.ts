@@ -123,13 +123,13 @@ for (const name of args.models.split(',')) {
   const given = new Map<string, string>(Object.entries({ '--bits': args.bits, '--sparsities': args.sparsities, '--refine': args.refine }).filter((e): e is [string, string] => e[1] !== undefined));
   const budget = MODELS[name]!.budget;
   const flags = budget.flatMap((v, i) => (i % 2 ? [] : [v, given.get(v) ?? budget[i + 1]!]));
-  console.log(`${name}: pare auto ${path} --min-cosine 0.999 --calibration ${cal} --validation ${val} ${flags.join(' ')}`);
   if (args['no-search']) {
     const row: Row = { model: name, float32: wire(float32), uint8: wire(uint8), found: 'not searched', search: null, uint8Cosine: await cosineOn(model, uint8, held), searchCosine: null, validationCosine: null, candidates: 0, seconds: 0 };
     rows.push(row);
     console.log(JSON.stringify(row));
     continue;
   }
+  console.log(`${name}: pare auto ${path} --min-cosine 0.999 --calibration ${cal} --validation ${val} ${flags.join(' ')}`);
   const r = await runPare('auto', path, '--data', join(root, 'search'), '--min-cosine', '0.999', '--out', out, '--calibration', String(cal), '--validation', String(val), ...flags, '--json');
   if (r.status > 1) throw new Error(`pare auto on ${name} failed (${r.status}): ${r.err}`);
   const s = JSON.parse(r.out);
