@@ -11,11 +11,14 @@ const present = {
   'dataset-fashion-mnist': () => existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'),
   // Real photographs (nature/*.jpg) for models that want photos, such as MobileNetV2.
   'mate-backgrounds': () => existsSync('/usr/share/backgrounds/mate/nature/LadyBird.jpg'),
+  // Thirteen more photographs, so the search on graph models has photos to calibrate, validate and measure on.
+  'lomiri-wallpapers-16.04': () => existsSync('/usr/share/backgrounds/Dragonfly_by_Bolly.jpg'),
 };
 const advice = {
   chromium: 'Install Chromium, or set PARE_CHROMIUM to the path of a Chromium or Chrome binary.',
   'dataset-fashion-mnist': "Install Debian's package dataset-fashion-mnist (apt-get install dataset-fashion-mnist).",
   'mate-backgrounds': "Install Debian's package mate-backgrounds (apt-get install mate-backgrounds).",
+  'lomiri-wallpapers-16.04': "Install Debian's package lomiri-wallpapers-16.04 (apt-get install lomiri-wallpapers-16.04).",
 };
 
 const missing = wanted.filter((p) => !(present[p] ?? (() => false))());

@@ -6,8 +6,9 @@
  * sparsity is found by bisection over a ladder (accuracy falls as sparsity rises); the answer is the smallest
  * candidate that meets the target (or, for a size target, the most accurate one within it). Then, for the other
  * targets, mixed precision refines the best uniform answer tensor by tensor from the sensitivity curves (mixed.ts).
- * Every candidate is quantized with bias correction and keeps biases at 8 bits below that (they are few and feed
- * every output). Every candidate is reported as it is measured, so the page can draw it; a cancelled search returns
+ * Every candidate keeps biases (in a graph model, every float tensor that is not a prunable kernel) at 8 bits below
+ * that, since they are few and feed every output, and a layers model's candidates correct their biases. A model with
+ * several outputs must meet a fidelity target on each of them. Every candidate is reported as it is measured, so the page can draw it; a cancelled search returns
  * the best found so far.
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -23,7 +24,7 @@ import type { RecipeData } from '../recipe/run/context';
 import { parseRecipe, type Recipe, type StepInput } from '../recipe/schema';
 import { matches } from '../recipe/match';
 import { sensitivity, type SensitivityRow } from '../calibrate/sensitivity';
-import { downMoves, precisionOf, upMoves, widthRules, withMove, type Widths } from './mixed';
+import { downMoves, lossAt, precisionOf, upMoves, widthRules, withMove, type Widths } from './mixed';
 
 export type SearchTarget =
   | { kind: 'max-drop'; points: number }
@@ -73,7 +74,11 @@ export interface SearchOptions {
   samples?: number;
   /** Mixed-precision candidates after the uniform search, at most this many (default 16; 0 for uniform only). */
   refine?: number;
-  /** Bias correction in every candidate's quantize step (default true). */
+  /**
+   * Bias correction in every candidate's quantize step. Default: on for layers models; off for graph models, which it
+   * covers too (src/quantize/graph-bias.ts) but whose search figures were measured without it, and where it adds a
+   * calibration pass per candidate to a search that is already long.
+   */
   biasCorrection?: boolean;
   signal?: AbortSignal;
   onCandidate?: (c: Candidate, done: number, total: number) => void;
@@ -105,15 +110,26 @@ function better(target: SearchTarget, a: Candidate, b: Candidate | null): boolea
 interface RecipeShape {
   samples: number;
   biasCorrection: boolean;
-  /** Whether the model has '* /bias' tensors to keep at 8 bits. */
-  biases: boolean;
+  /** Below 8 bits, these stay at 8: '* /bias' in a layers model; a graph model's non-prunable float tensors by name. */
+  keepAt8: string[];
+}
+
+/**
+ * The small tensors a candidate keeps at 8 bits: a layers model's biases by pattern; in a graph model, whose
+ * converter names them 'unknown_44' or '..._bn_offset', every float tensor that is not a prunable kernel (biases,
+ * batch-norm offsets, scales), each by its name.
+ */
+function keptAt8(model: OpenedModel): string[] {
+  const floats = model.weights.filter((w) => !w.prunable && !w.batchNormStatistic && w.dtype === 'float32');
+  if (model.format === 'layers-model') return floats.some((w) => matches(w.name, '*/bias')) ? ['*/bias'] : [];
+  return floats.map((w) => w.name);
 }
 
 function candidateRecipe(sparsity: number, bits: number, shape: RecipeShape, widths?: Widths): Recipe {
   const { samples } = shape;
   const steps: StepInput[] = [];
   if (sparsity > 0) steps.push({ step: 'prune', sparsity, method: 'obs', data: 'calibration', samples });
-  const perTensor = [...(widths ? widthRules(widths, bits) : []), ...(shape.biases && bits < 8 ? [{ match: '*/bias', precision: 'uint8' as const }] : [])];
+  const perTensor = [...(widths ? widthRules(widths, bits) : []), ...(bits < 8 ? shape.keepAt8.map((match) => ({ match, precision: 'uint8' as const })) : [])];
   steps.push({
     step: 'quantize',
     default: precisionOf(bits),
@@ -147,8 +163,9 @@ export async function searchRecipe(
   const samples = Math.min(options.samples ?? 512, data.calibration.dataset.size);
   const shape: RecipeShape = {
     samples,
-    biasCorrection: options.biasCorrection ?? true,
-    biases: model.weights.some((w) => !w.prunable && w.dtype === 'float32' && matches(w.name, '*/bias')),
+    // Off by default for graph models (see SearchOptions.biasCorrection).
+    biasCorrection: options.biasCorrection ?? model.format === 'layers-model',
+    keepAt8: keptAt8(model),
   };
   const refine = target.kind === 'target-size' ? 0 : (options.refine ?? 16);
   const reference = await loadTfModel(model.artifacts, model.format);
@@ -159,7 +176,8 @@ export async function searchRecipe(
   const total = bits.length * (Math.ceil(Math.log2(ladder.length)) + 1) + refine;
   try {
     const measure = async (m: tf.LayersModel | tf.GraphModel): Promise<Quality> => {
-      const r = await evaluateModel(m, data.validation, { reference, signal: options.signal });
+      // A model with several outputs (a detector's boxes and scores) is held to the target on each of them.
+      const r = await evaluateModel(m, data.validation, { reference, signal: options.signal, everyOutput: true });
       return { accuracy: r.accuracy?.accuracy ?? null, agreement: r.fidelity!.agreement, cosine: r.fidelity!.cosine };
     };
     const unchanged = parseRecipe({ pare: 'recipe', version: 2, steps: [] });
@@ -208,11 +226,18 @@ export async function searchRecipe(
         }
       }
     }
-    const start = best as Candidate | null;
+    let start = best as Candidate | null;
+    let rows: SensitivityRow[] | null = null;
+    const curves = async () =>
+      (rows ??= (await sensitivity(model, data.calibration.dataset, { sparsities: [], bits: [8, 4, 3, 2], samples: Math.min(256, samples), signal: options.signal })).rows);
+    if (refine > 0 && !start && target.kind !== 'target-size') {
+      // A tight fidelity target that even 8 bits miss (a float32 model's most sensitive tensors): the fewest
+      // tensors to keep at float16, the rest at 8 bits, and the per-tensor refinement lowers widths from there.
+      start = await rescueWithFloat16(await curves(), (w) => tryOne(0, 8, w));
+    }
     if (refine > 0 && start) {
-      const rows = (await sensitivity(model, data.calibration.dataset, { sparsities: [], bits: [8, 4, 3, 2], samples: Math.min(256, samples), signal: options.signal })).rows;
       // tryOne makes a candidate the answer when it meets the target with fewer bytes: that is what a move must do.
-      await refineMixed(start, rows, ladder, refine, tryOne, (c) => best === c);
+      await refineMixed(start, await curves(), ladder, refine, tryOne, (c) => best === c);
     }
     return { original, best, bestFiles, tried, complete: true, durationMs: performance.now() - started };
   } catch (e) {
@@ -238,7 +263,7 @@ async function refineMixed(
   accepted: (c: Candidate) => boolean,
 ): Promise<void> {
   const totalParams = rows.reduce((n, r) => n + r.params, 0);
-  let widths: Widths = new Map(rows.map((r) => [r.tensor, start.bits]));
+  let widths: Widths = new Map(rows.map((r) => [r.tensor, start.widths?.[r.tensor] ?? start.bits]));
   let sparsity = start.sparsity;
   let left = budget;
   const frozen = new Set<string>();
@@ -261,6 +286,26 @@ async function refineMixed(
     if (!accepted(await tryOne(ladder[i]!, start.bits, next))) break;
     [widths, sparsity] = [next, ladder[i]!];
   }
+}
+
+/**
+ * The 8-bit candidate with the fewest tensors at float16 that meets the target, by bisection over how many of the
+ * tensors the curves say lose most at 8 bits are kept at float16 (all of them: float16 throughout, which nearly
+ * always meets). Null when even that misses.
+ */
+async function rescueWithFloat16(rows: SensitivityRow[], tryWidths: (w: Widths) => Promise<Candidate>): Promise<Candidate | null> {
+  const order = [...rows].sort((a, b) => lossAt(b, 8) - lossAt(a, 8) || (a.tensor < b.tensor ? -1 : 1)).map((r) => r.tensor);
+  const keep = (k: number): Widths => new Map(order.map((t, i) => [t, i < k ? 16 : 8]));
+  let found = await tryWidths(keep(order.length));
+  if (!found.meets) return null;
+  let [lo, hi] = [0, order.length]; // lo tensors at float16 miss (uniform 8 bits did), hi meet
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const c = await tryWidths(keep(mid));
+    if (c.meets) [hi, found] = [mid, c];
+    else lo = mid;
+  }
+  return found;
 }
 
 function wireBytesOf(exported: ReturnType<typeof exportVariant>): number {

@@ -69,6 +69,25 @@ export function graphNodes(topology: unknown): Map<string, GraphNode> {
   return indexGraph(topology).nodes;
 }
 
+/** Graph models found to need executeAsync (handtrack resizes its input in a while loop before any convolution). */
+const needsAsync = new WeakSet<tf.GraphModel>();
+
+/** The named node outputs, by execute, or by executeAsync when the graph has control flow on the way to them. */
+async function executeNamed(model: tf.GraphModel, x: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+  if (!needsAsync.has(model)) {
+    try {
+      const outs = model.execute(x, names);
+      return Array.isArray(outs) ? outs : [outs];
+    } catch (e) {
+      // TF.js says "... Please use model.executeAsync() instead" for dynamic ops; anything else is a real error.
+      if (!/executeAsync/.test(String((e as Error)?.message))) throw e;
+      needsAsync.add(model);
+    }
+  }
+  const outs = await model.executeAsync(x, names);
+  return Array.isArray(outs) ? outs : [outs];
+}
+
 /**
  * Runs `model` on the first `samples` samples and returns each target's input statistics.
  * @example const stats = await captureGraphInputStats(graph, targets, photos, { samples: 64, gram: true });
@@ -88,24 +107,35 @@ export async function captureGraphInputStats(
   const names = [...new Set(targets.map((t) => t.input))].filter((n) => !fed.has(nodeNameOf(n)));
   const kernels = targets.map(patchKernelFor);
   for (const t of targets) stats.set(t.weight, emptyStats(t, options.gram));
-  const batchSize = options.batchSize ?? 32;
+  // Graph models exported for one batch size (blazeface, movenet: [1, h, w, 3]) accept nothing else, and an int32
+  // input (movenet's pixels) only int32.
+  const input = model.inputs[0]!;
+  const fixed = input.shape?.[0];
+  const batchSize = fixed !== undefined && fixed !== null && fixed > 0 ? fixed : (options.batchSize ?? 32);
+  const dtype = input.dtype === 'int32' ? 'int32' : 'float32';
   try {
     for (let start = 0; start < total; start += batchSize) {
       options.checkAbort?.();
       const batch = await dataset.batch(start, Math.min(start + batchSize, total));
       if (batch.count === 0) continue;
       const rowCounts: number[] = [];
+      const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape], dtype);
+      let list: tf.Tensor[];
+      try {
+        list = names.length ? await executeNamed(model, x, names) : [];
+      } catch (e) {
+        x.dispose();
+        throw e;
+      }
+      const byName = new Map(names.map((n, i) => [n, list[i]!]));
       const results = tf.tidy(() => {
-        const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape]);
-        const outs = names.length ? model.execute(x, names) : [];
-        const list = Array.isArray(outs) ? outs : [outs];
-        const byName = new Map(names.map((n, i) => [n, list[i]!]));
         return targets.map((t, i) => {
           const { rows, results } = targetStats(byName.get(t.input) ?? x, t, kernels[i]!, options.gram);
           rowCounts.push(rows);
           return results;
         });
       });
+      tf.dispose([x, ...list]);
       await addBatchStats(stats, targets, results, rowCounts);
       await options.onBatch?.(Math.min(start + batchSize, total), total);
     }

@@ -74,7 +74,10 @@ export const autoCommand: Command = {
 Searches for the recipe that makes the model smallest over the wire while meeting the target: error-compensating
 pruning (obs) to a global sparsity, then error-compensating rounding (gptq) at a bit width, the sparsity found by
 bisection for each width. The data is split: its first samples calibrate, the samples after them validate, so
-the figures printed are never measured on what was calibrated with. Writes the export and its recipe.json to
+the figures printed are never measured on what was calibrated with. A model with several outputs (a detector's
+boxes and scores) must meet --min-cosine or --min-agreement on each output. When no width meets a fidelity target
+(8 bits can miss 0.999), the refinement starts from the fewest sensitive tensors kept at float16, the rest at 8
+bits, and lowers widths from there. Writes the export and its recipe.json to
 <dir>; the recipe reproduces it with 'pare optimize --recipe <dir>/recipe.json --data <the same data>'.
 
 Options:

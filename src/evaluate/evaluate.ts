@@ -10,7 +10,7 @@ import { countText, type Dataset, type SkippedItem } from './dataset';
 import { generatedDataset } from './generate';
 import { AccuracyAccumulator, FidelityAccumulator, type AccuracyMetrics, type FidelityMetrics } from './metrics';
 import { inferPreprocessing, sampleShapeFor, shapeText, type Preprocessing } from './preprocessing';
-import { modelSignature, predictValues, type AnyModel } from './run-model';
+import { modelSignature, predictEachOutput, predictValues, type AnyModel } from './run-model';
 
 export interface Progress {
   done: number;
@@ -32,6 +32,12 @@ export interface EvaluateOptions {
   preprocessing?: Preprocessing;
   /** The model's metadata (artifacts.userDefinedMetadata), for inferring preprocessing of generated inputs. */
   metadata?: unknown;
+  /**
+   * Fidelity over every output of a model with several (a detector's boxes and scores), not only the first: each
+   * output is compared with the reference's on its own (`fidelity.outputs`), and the figures reported are the
+   * worst output's cosine, relative error and largest difference, with the first output's agreement.
+   */
+  everyOutput?: boolean;
 }
 
 export interface EvaluationResult {
@@ -41,7 +47,7 @@ export interface EvaluationResult {
   /** With labels. */
   accuracy: AccuracyMetrics | null;
   /** With a reference. `weakProxy` when measured on generated inputs instead of data. */
-  fidelity: (FidelityMetrics & { weakProxy: boolean }) | null;
+  fidelity: (FidelityMetrics & { weakProxy: boolean; outputs?: FidelityMetrics[] }) | null;
   skipped: SkippedItem[];
   warnings: PareWarning[];
   durationMs: number;
@@ -124,7 +130,8 @@ export async function evaluateModel(
   }
   checkShapes(data, sig.inputShape);
   if (reference) checkShapes(data, modelSignature(reference).inputShape);
-  if (sig.outputCount > 1) {
+  const every = options.everyOutput === true && reference !== undefined && sig.outputCount > 1;
+  if (sig.outputCount > 1 && !every) {
     warnings.push({ code: 'note', message: `The model has ${sig.outputCount} outputs; only the first is measured.` });
   }
 
@@ -132,13 +139,14 @@ export async function evaluateModel(
   const shape = data.sampleShape;
   let accuracy: AccuracyAccumulator | null = null;
   let fidelity: FidelityAccumulator | null = null;
+  let perOutput: FidelityAccumulator[] | null = null;
   let samples = 0;
 
   const snapshot = (complete: boolean): EvaluationResult => ({
     samples,
     data: { kind: data!.kind, description: data!.description, classNames: data!.classNames },
     accuracy: accuracy?.result() ?? null,
-    fidelity: fidelity ? { ...fidelity.result(), weakProxy } : null,
+    fidelity: perOutput ? { ...worstOf(perOutput.map((f) => f.result())), weakProxy } : fidelity ? { ...fidelity.result(), weakProxy } : null,
     skipped: [...data!.skipped],
     warnings,
     durationMs: performance.now() - start,
@@ -159,8 +167,15 @@ export async function evaluateModel(
       let out: { values: Float32Array; width: number };
       let ref: { values: Float32Array; width: number } | null = null;
       try {
-        out = await predictValues(model, x);
-        if (reference) ref = await predictValues(reference, x);
+        if (every) {
+          const [outs, refs] = [await predictEachOutput(model, x), await predictEachOutput(reference!, x)];
+          perOutput ??= refs.map((r) => new FidelityAccumulator(r.width));
+          compareEach(outs, refs, perOutput, batch.count);
+          out = outs[0]!;
+        } else {
+          out = await predictValues(model, x);
+          if (reference) ref = await predictValues(reference, x);
+        }
       } finally {
         x.dispose();
       }
@@ -189,4 +204,26 @@ export async function evaluateModel(
     options.onProgress?.({ done: e, total, etaMs: e > 0 ? (elapsed / e) * (total - e) : null });
   }
   return snapshot(true);
+}
+
+function compareEach(outs: { values: Float32Array; width: number }[], refs: { values: Float32Array; width: number }[], acc: FidelityAccumulator[], count: number): void {
+  if (outs.length !== refs.length) throw new PareError('shape-mismatch', `The model has ${outs.length} outputs; the reference has ${refs.length}.`);
+  refs.forEach((r, i) => {
+    if (outs[i]!.width !== r.width) {
+      throw new PareError('shape-mismatch', `The model's output ${i + 1} has ${outs[i]!.width} values per sample; the reference's has ${r.width}.`);
+    }
+    acc[i]!.update(outs[i]!.values, r.values, count);
+  });
+}
+
+/** One figure for several outputs: the worst of each (and the first output's agreement), every output's kept beside. */
+function worstOf(outputs: FidelityMetrics[]): FidelityMetrics & { outputs: FidelityMetrics[] } {
+  return {
+    samples: outputs[0]!.samples,
+    agreement: outputs[0]!.agreement,
+    cosine: Math.min(...outputs.map((o) => o.cosine)),
+    maxAbsDiff: Math.max(...outputs.map((o) => o.maxAbsDiff)),
+    relativeError: Math.max(...outputs.map((o) => o.relativeError)),
+    outputs,
+  };
 }

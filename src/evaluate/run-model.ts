@@ -106,3 +106,23 @@ export async function predictValues(model: AnyModel, x: tf.Tensor): Promise<{ va
     tf.dispose(all);
   }
 }
+
+/**
+ * Runs the model on one batch and reads every output's values, in the model's output order (for fidelity over
+ * all of a detector's heads, say). Disposes every tensor it made; `x` stays the caller's.
+ */
+export async function predictEachOutput(model: AnyModel, x: tf.Tensor): Promise<{ values: Float32Array; width: number }[]> {
+  const { all } = await runModel(model, x);
+  try {
+    const batch = x.shape[0] ?? 1;
+    return await Promise.all(
+      all.map(async (t) => {
+        const data = await t.data();
+        const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+        return { values, width: batch > 0 ? values.length / batch : 0 };
+      }),
+    );
+  } finally {
+    tf.dispose(all);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Fidelity over every output of a detector: @vladmandic/human's blazeface (four outputs: two box regressors and two
+ * score heads, batch 1) stored at 4 bits against the original, on views of a real Debian photo. With
+ * `everyOutput`, each output is compared on its own and the worst one is reported; without it, only the first is
+ * measured, with a note saying so.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../cli/backend';
+import { openRecipeData } from '../cli/recipe-data';
+import { listPhotos, writePhotoViews } from '../data/testing/photo-crops';
+import { openModel } from '../formats';
+import { realFiles } from '../formats/testing/files';
+import { loadTfModel } from '../model/load-tf';
+import { applyRecipe } from '../recipe/apply';
+import { variantArtifacts } from '../recipe/artifacts';
+import { parseRecipe } from '../recipe/schema';
+import type { AnyModel } from './run-model';
+import type { Dataset } from './dataset';
+import { evaluateModel } from './evaluate';
+
+let original: AnyModel;
+let quantized: AnyModel;
+let photos: Dataset;
+beforeAll(async () => {
+  await useBackend('wasm');
+  const blazeface = await openModel(realFiles('human-blazeface'));
+  const dir = await mkdtemp(join(tmpdir(), 'pare-every-output-'));
+  await writePhotoViews(listPhotos().slice(2, 3), dir, 256);
+  photos = (await openRecipeData([dir], blazeface)).dataset;
+  const recipe = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: { bits: 4 } }] });
+  const v = await applyRecipe(blazeface, recipe);
+  original = await loadTfModel(blazeface.artifacts, blazeface.format);
+  quantized = await loadTfModel(variantArtifacts(blazeface, v), v.format);
+});
+
+describe('evaluateModel with everyOutput', () => {
+  it('compares each output on its own and reports the worst', async () => {
+    const every = (await evaluateModel(quantized, photos, { reference: original, everyOutput: true })).fidelity!;
+    expect(every.samples).toBe(7);
+    const outputs = every.outputs!;
+    expect(outputs).toHaveLength(4);
+    const cosines = outputs.map((o) => o.cosine);
+    expect(every.cosine).toBe(Math.min(...cosines));
+    expect(every.relativeError).toBe(Math.max(...outputs.map((o) => o.relativeError)));
+    // 4 bits hurt the heads unequally: a single figure from the first output alone would hide the worst.
+    expect(Math.max(...cosines) - Math.min(...cosines)).toBeGreaterThan(1e-4);
+    for (const c of cosines) expect(c).toBeLessThan(1);
+
+    const first = await evaluateModel(quantized, photos, { reference: original });
+    expect(first.fidelity!.cosine).toBeCloseTo(cosines[0]!, 10);
+    expect(first.fidelity!.outputs).toBeUndefined();
+    expect(first.warnings.map((w) => w.message)).toContain('The model has 4 outputs; only the first is measured.');
+    const self = (await evaluateModel(original, photos, { reference: original, everyOutput: true })).fidelity!;
+    expect(self.cosine).toBeCloseTo(1, 6);
+  }, 60_000);
+});
