@@ -43,15 +43,20 @@ function targetFor(w: WorkingWeight, model: tf.LayersModel, needsGram: boolean, 
       layer: w.owner,
       kind: 'conv2d',
       dIn,
-      conv: {
-        kernelSize: [w.shape[0]!, w.shape[1]!],
-        strides: pair(c.strides, 1),
-        dilation: pair(c.dilationRate, 1),
-        padding: c.padding === 'same' ? 'same' : 'valid',
-      },
+      conv: convGeometry(w, c),
     };
   }
   return `${cls} kernels are not covered yet (Dense, Conv2D and DepthwiseConv2D are)`;
+}
+
+/** A convolution's geometry from its kernel's shape and its layer's config. */
+function convGeometry(w: WorkingWeight, c: Record<string, unknown>): NonNullable<CaptureTarget['conv']> {
+  return {
+    kernelSize: [w.shape[0]!, w.shape[1]!],
+    strides: pair(c.strides, 1),
+    dilation: pair(c.dilationRate, 1),
+    padding: c.padding === 'same' ? 'same' : 'valid',
+  };
 }
 
 /**
@@ -67,12 +72,7 @@ function depthwiseTarget(w: WorkingWeight, layer: tf.layers.Layer, dIn: number, 
     layer: w.owner,
     kind: 'depthwise',
     dIn,
-    conv: {
-      kernelSize: [w.shape[0]!, w.shape[1]!],
-      strides: pair(c.strides, 1),
-      dilation: pair(c.dilationRate, 1),
-      padding: c.padding === 'same' ? 'same' : 'valid',
-    },
+    conv: convGeometry(w, c),
   };
 }
 
