@@ -14,6 +14,7 @@ import { positiveIntFlag } from './eval';
 import { readInput } from './read-input';
 import { checkOutOverlap, writeOutputFiles } from './write-output';
 import { openRecipeData } from './recipe-data';
+import { storageText } from './storage-text';
 import { textTable, type Column } from './text-table';
 import { formatPercent } from '../text/wording';
 import { UsageError } from './usage';
@@ -146,7 +147,7 @@ Example:
         refine,
         samples: calibrationSamples,
         onCandidate: (c, done, total) =>
-          io.errIsTTY && io.err(`\rcandidate ${done}/${total}: ${c.bits}-bit at ${(c.sparsity * 100).toFixed(0)}% ${c.meets ? 'meets' : 'misses'}   `),
+          io.errIsTTY && io.err(`\rcandidate ${done}/${total}: ${storageText(c)} at ${(c.sparsity * 100).toFixed(0)}% ${c.meets ? 'meets' : 'misses'}   `),
       },
     );
     if (io.errIsTTY) io.err('\n');
@@ -169,7 +170,7 @@ Example:
     if (values.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
     else {
       const columns: Column<Candidate>[] = [
-        { title: 'stored', value: (c) => (c.widths ? `mixed (${Object.values(c.widths).join('/')}-bit)` : `${c.bits}-bit`) },
+        { title: 'stored', value: storageText },
         { title: 'sparsity', value: (c) => `${(c.sparsity * 100).toFixed(0)}%`, align: 'right' },
         { title: 'accuracy', value: (c) => pct(c.quality.accuracy), align: 'right' },
         { title: 'agreement', value: (c) => pct(c.quality.agreement), align: 'right' },
@@ -181,7 +182,7 @@ Example:
       io.out(`original: ${pct(result.original.quality.accuracy)} on ${split.validation.description}, ${bytesText(result.original.wireBytes)} over the wire\n`);
       io.out(
         best
-          ? `best: ${best.bits}-bit at ${(best.sparsity * 100).toFixed(0)}%: ${pct(best.quality.accuracy)}, cosine ${best.quality.cosine.toFixed(4)}, ${bytesText(best.wireBytes)} (${(result.original.wireBytes / best.wireBytes).toFixed(1)}x smaller); written to ${values.out} with recipe.json\n`
+          ? `best: ${storageText(best)} at ${(best.sparsity * 100).toFixed(0)}%: ${pct(best.quality.accuracy)}, cosine ${best.quality.cosine.toFixed(4)}, ${bytesText(best.wireBytes)} (${(result.original.wireBytes / best.wireBytes).toFixed(1)}x smaller); written to ${values.out} with recipe.json\n`
           : 'No candidate met the target; nothing was written.\n',
       );
       io.out(`searched ${result.tried.length} candidates in ${(result.durationMs / 1000).toFixed(1)} s\n`);
