@@ -19,10 +19,6 @@ interface Row {
   weightGzipBytes: number;
 }
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
 interface Answer {
   model: string;
   targetDrop: number;
@@ -31,6 +27,10 @@ interface Answer {
   weightGzipBytes: number;
 }
 
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
 const inputs = arg('in', 'docs/frontier.json,docs/frontier-search.json,docs/frontier-search-cnn.json').split(',').filter((f) => existsSync(f));
 const input = inputs.join(' + ');
 const output = arg('out', 'docs/frontier.svg');
