@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
+import { executeGraph } from '../evaluate/run-model';
 import { indexGraph, nodeNameOf, type GraphNode } from '../model/graph-topology';
 import { attrBool, attrInts, attrString } from '../structure/graph-attrs';
 import { addBatchStats, emptyStats, patchKernelFor, targetStats, type CaptureOptions, type CaptureTarget, type InputStats } from './capture';
@@ -69,25 +70,6 @@ export function graphNodes(topology: unknown): Map<string, GraphNode> {
   return indexGraph(topology).nodes;
 }
 
-/** Graph models found to need executeAsync (handtrack resizes its input in a while loop before any convolution). */
-const needsAsync = new WeakSet<tf.GraphModel>();
-
-/** The named node outputs, by execute, or by executeAsync when the graph has control flow on the way to them. */
-async function executeNamed(model: tf.GraphModel, x: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
-  if (!needsAsync.has(model)) {
-    try {
-      const outs = model.execute(x, names);
-      return Array.isArray(outs) ? outs : [outs];
-    } catch (e) {
-      // TF.js says "... Please use model.executeAsync() instead" for dynamic ops; anything else is a real error.
-      if (!/executeAsync/.test(String((e as Error)?.message))) throw e;
-      needsAsync.add(model);
-    }
-  }
-  const outs = await model.executeAsync(x, names);
-  return Array.isArray(outs) ? outs : [outs];
-}
-
 /**
  * Runs `model` on the first `samples` samples and returns each target's input statistics.
  * @example const stats = await captureGraphInputStats(graph, targets, photos, { samples: 64, gram: true });
@@ -122,7 +104,7 @@ export async function captureGraphInputStats(
       const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape], dtype);
       let list: tf.Tensor[];
       try {
-        list = names.length ? await executeNamed(model, x, names) : [];
+        list = names.length ? await executeGraph(model, x, names) : [];
       } catch (e) {
         x.dispose();
         throw e;

@@ -60,10 +60,28 @@ export function modelSignature(model: AnyModel): ModelSignature {
 /** Graph models found to need executeAsync (control flow, dynamic shapes). */
 const needsAsync = new WeakSet<tf.GraphModel>();
 
-function firstTensor(result: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): { first: tf.Tensor; all: tf.Tensor[] } {
+/** A model's outputs as a list, however TF.js returned them; at least one. */
+function outputsOf(result: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): tf.Tensor[] {
   const all = result instanceof tf.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
   if (all.length === 0) throw new PareError('unsupported', 'The model returned no output.');
-  return { first: all[0], all };
+  return all;
+}
+
+/**
+ * Runs a graph model on one batch: its outputs, or the named nodes, by execute (predict), or by executeAsync once
+ * the graph is found to need it (control flow or dynamic shapes; handtrack resizes its input in a while loop).
+ */
+export async function executeGraph(model: tf.GraphModel, x: tf.Tensor, names?: string[]): Promise<tf.Tensor[]> {
+  if (!needsAsync.has(model)) {
+    try {
+      return outputsOf(names ? model.execute(x, names) : model.predict(x));
+    } catch (e) {
+      // TF.js says "... use model.executeAsync() instead" for dynamic ops; anything else is a real error.
+      if (!/executeAsync|dynamic/i.test(String((e as Error)?.message))) throw e;
+      needsAsync.add(model);
+    }
+  }
+  return outputsOf(await model.executeAsync(x, names));
 }
 
 /**
@@ -71,22 +89,15 @@ function firstTensor(result: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): { fir
  * dispose `all` (this function already disposed everything else).
  */
 export async function runModel(model: AnyModel, x: tf.Tensor): Promise<{ output: tf.Tensor; all: tf.Tensor[] }> {
-  if (isGraphModel(model)) {
-    if (!needsAsync.has(model)) {
-      try {
-        const { first, all } = firstTensor(model.predict(x));
-        return { output: first, all };
-      } catch (e) {
-        // TF.js says "... use model.executeAsync() instead" for dynamic ops; anything else is a real error.
-        if (!/executeAsync|dynamic/i.test(String((e as Error)?.message))) throw e;
-        needsAsync.add(model);
-      }
-    }
-    const { first, all } = firstTensor(await model.executeAsync(x));
-    return { output: first, all };
-  }
-  const { first, all } = firstTensor(model.predict(x) as tf.Tensor | tf.Tensor[]);
-  return { output: first, all };
+  const all = isGraphModel(model) ? await executeGraph(model, x) : outputsOf(model.predict(x) as tf.Tensor | tf.Tensor[]);
+  return { output: all[0]!, all };
+}
+
+/** One output's values, row-major, and its width per sample (elements / batch). */
+async function valuesOf(t: tf.Tensor, batch: number): Promise<{ values: Float32Array; width: number }> {
+  const data = await t.data();
+  const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+  return { values, width: batch > 0 ? values.length / batch : 0 };
 }
 
 /**
@@ -98,10 +109,7 @@ export async function runModel(model: AnyModel, x: tf.Tensor): Promise<{ output:
 export async function predictValues(model: AnyModel, x: tf.Tensor): Promise<{ values: Float32Array; width: number }> {
   const { output, all } = await runModel(model, x);
   try {
-    const data = await output.data();
-    const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-    const batch = x.shape[0] ?? 1;
-    return { values, width: batch > 0 ? values.length / batch : 0 };
+    return await valuesOf(output, x.shape[0] ?? 1);
   } finally {
     tf.dispose(all);
   }
@@ -114,14 +122,7 @@ export async function predictValues(model: AnyModel, x: tf.Tensor): Promise<{ va
 export async function predictEachOutput(model: AnyModel, x: tf.Tensor): Promise<{ values: Float32Array; width: number }[]> {
   const { all } = await runModel(model, x);
   try {
-    const batch = x.shape[0] ?? 1;
-    return await Promise.all(
-      all.map(async (t) => {
-        const data = await t.data();
-        const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-        return { values, width: batch > 0 ? values.length / batch : 0 };
-      }),
-    );
+    return await Promise.all(all.map((t) => valuesOf(t, x.shape[0] ?? 1)));
   } finally {
     tf.dispose(all);
   }
