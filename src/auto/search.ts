@@ -24,6 +24,7 @@ import type { RecipeData } from '../recipe/run/context';
 import { parseRecipe, type Recipe, type StepInput } from '../recipe/schema';
 import { matches } from '../recipe/match';
 import { sensitivity, type SensitivityRow } from '../calibrate/sensitivity';
+import { InputStatsCache } from '../calibrate/stats-cache';
 import { downMoves, lossAt, precisionOf, upMoves, widthRules, withMove, type Widths } from './mixed';
 
 export type SearchTarget =
@@ -80,6 +81,12 @@ export interface SearchOptions {
    * calibration pass per candidate to a search that is already long.
    */
   biasCorrection?: boolean;
+  /**
+   * gptq's statistics layer by layer on what earlier layers became (true), or from one pass over the unchanged
+   * model, captured once and reused by every unpruned candidate (false). Default: true for layers models, false for
+   * graph models, whose convolutions' Gram matrices make each capture cost as much as the rest of a candidate.
+   */
+  sequential?: boolean;
   signal?: AbortSignal;
   onCandidate?: (c: Candidate, done: number, total: number) => void;
 }
@@ -110,6 +117,7 @@ function better(target: SearchTarget, a: Candidate, b: Candidate | null): boolea
 interface RecipeShape {
   samples: number;
   biasCorrection: boolean;
+  sequential: boolean;
   /** Below 8 bits, these stay at 8: '* /bias' in a layers model; a graph model's non-prunable float tensors by name. */
   keepAt8: string[];
 }
@@ -135,6 +143,7 @@ function candidateRecipe(sparsity: number, bits: number, shape: RecipeShape, wid
     default: precisionOf(bits),
     ...(perTensor.length ? { perTensor } : {}),
     method: 'gptq',
+    ...(shape.sequential ? {} : { sequential: false }),
     ...(shape.biasCorrection ? { biasCorrection: true } : {}),
     data: 'calibration',
     samples,
@@ -165,8 +174,11 @@ export async function searchRecipe(
     samples,
     // Off by default for graph models (see SearchOptions.biasCorrection).
     biasCorrection: options.biasCorrection ?? model.format === 'layers-model',
+    sequential: options.sequential ?? model.format === 'layers-model',
     keepAt8: keptAt8(model),
   };
+  // Every candidate calibrates on the same data: what one captures on the unchanged model, the next reuses.
+  const calibration: RecipeData = { ...data.calibration, statsCache: data.calibration.statsCache ?? new InputStatsCache() };
   const refine = target.kind === 'target-size' ? 0 : (options.refine ?? 16);
   const reference = await loadTfModel(model.artifacts, model.format);
   const tried: Candidate[] = [];
@@ -185,7 +197,7 @@ export async function searchRecipe(
 
     const tryOne = async (sparsity: number, b: number, widths?: Widths): Promise<Candidate> => {
       const recipe = candidateRecipe(sparsity, b, shape, widths);
-      const variant = await applyRecipe(model, recipe, { signal: options.signal, data: { calibration: data.calibration } });
+      const variant = await applyRecipe(model, recipe, { signal: options.signal, data: { calibration } });
       const exported = exportVariant(model, variant, recipe);
       const wireBytes = wireBytesOf(exported);
       const tfModel = await loadTfModel(variantArtifacts(model, variant), variant.format);
