@@ -15,6 +15,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { evaluateModel } from '../evaluate/evaluate';
+import { ReferenceOutputs } from '../evaluate/reference-outputs';
 import { exportVariant, gzipBytes, type ExportFile } from '../export';
 import { loadTfModel } from '../model/load-tf';
 import type { OpenedModel } from '../model/types';
@@ -181,6 +182,8 @@ export async function searchRecipe(
   const calibration: RecipeData = { ...data.calibration, statsCache: data.calibration.statsCache ?? new InputStatsCache() };
   const refine = target.kind === 'target-size' ? 0 : (options.refine ?? 16);
   const reference = await loadTfModel(model.artifacts, model.format);
+  // The original runs once on the validation part; every candidate is compared with what it gave.
+  const referenceOutputs = new ReferenceOutputs(reference);
   const tried: Candidate[] = [];
   let best: Candidate | null = null;
   let bestFiles: ExportFile[] | null = null;
@@ -189,7 +192,7 @@ export async function searchRecipe(
   try {
     const measure = async (m: tf.LayersModel | tf.GraphModel): Promise<Quality> => {
       // A model with several outputs (a detector's boxes and scores) is held to the target on each of them.
-      const r = await evaluateModel(m, data.validation, { reference, signal: options.signal, everyOutput: true });
+      const r = await evaluateModel(m, data.validation, { reference: referenceOutputs, signal: options.signal, everyOutput: true });
       return { accuracy: r.accuracy?.accuracy ?? null, agreement: r.fidelity!.agreement, cosine: r.fidelity!.cosine };
     };
     const unchanged = parseRecipe({ pare: 'recipe', version: 2, steps: [] });
