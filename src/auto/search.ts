@@ -8,8 +8,13 @@
  * targets, mixed precision refines the best uniform answer tensor by tensor from the sensitivity curves (mixed.ts).
  * Every candidate keeps biases (in a graph model, every float tensor that is not a prunable kernel) at 8 bits below
  * that, since they are few and feed every output, and a layers model's candidates correct their biases. A model with
- * several outputs must meet a fidelity target on each of them. Every candidate is reported as it is measured, so the page can draw it; a cancelled search returns
- * the best found so far.
+ * several outputs must meet a fidelity target on each of them. Every candidate is reported as it is measured, so the
+ * page can draw it; a cancelled search returns the best found so far.
+ *
+ * What a candidate costs: its calibration, its gptq solves and one pass over the validation part. The original runs on
+ * the validation part once (ReferenceOutputs), and a graph model's candidates round with gptq from one pass over the
+ * unchanged model (`sequential: false`), which every unpruned candidate shares (InputStatsCache): its Gram matrices
+ * are captured once per search, not once per candidate and layer.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
