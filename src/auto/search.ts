@@ -6,8 +6,9 @@
  * sparsity is found by bisection over a ladder (accuracy falls as sparsity rises); the answer is the smallest
  * candidate that meets the target (or, for a size target, the most accurate one within it). Then, for the other
  * targets, mixed precision refines the best uniform answer tensor by tensor from the sensitivity curves (mixed.ts).
- * Every candidate keeps biases (in a graph model, every float tensor that is not a prunable kernel) at 8 bits below
- * that, since they are few and feed every output, and a layers model's candidates correct their biases. A model with
+ * Every candidate keeps biases at 8 bits below that, since they are few and feed every output (in a graph model,
+ * every float tensor that is not a prunable kernel, at float16 if the input has it as float32), and a layers model's
+ * candidates correct their biases. A model with
  * several outputs must meet a fidelity target on each of them. Every candidate is reported as it is measured, so the
  * page can draw it; a cancelled search returns the best found so far.
  *
@@ -124,26 +125,34 @@ interface RecipeShape {
   samples: number;
   biasCorrection: boolean;
   sequential: boolean;
-  /** Below 8 bits, these stay at 8: '* /bias' in a layers model; a graph model's non-prunable float tensors by name. */
+  /** Below 8 bits, these stay at 8: '* /bias' in a layers model; a graph model's non-prunable float tensors the input stores quantized. */
   keepAt8: string[];
+  /** At every width, these are float16: a graph model's non-prunable float tensors the input stores as float32. */
+  keepFloat16: string[];
 }
 
 /**
- * The small tensors a candidate keeps at 8 bits: a layers model's biases by pattern; in a graph model, whose
- * converter names them 'unknown_44' or '..._bn_offset', every float tensor that is not a prunable kernel (biases,
- * batch-norm offsets, scales), each by its name.
+ * The small tensors a candidate keeps wider than its kernels. A layers model's biases by pattern, at 8 bits. In a
+ * graph model, whose converter names them 'unknown_44' or '..._bn_offset', every float tensor that is not a
+ * prunable kernel (biases, batch-norm offsets, scales), each by its name: at float16 when the input has them as
+ * float32 (they are a few thousand numbers that feed every output: on blazeface, its 1,768 of them at uint8 alone
+ * held the cosine to 0.995 with every kernel at float16), else at 8 bits, their published grid kept.
  */
-function keptAt8(model: OpenedModel): string[] {
+function keptWide(model: OpenedModel): Pick<RecipeShape, 'keepAt8' | 'keepFloat16'> {
   const floats = model.weights.filter((w) => !w.prunable && !w.batchNormStatistic && w.dtype === 'float32');
-  if (model.format === 'layers-model') return floats.some((w) => matches(w.name, '*/bias')) ? ['*/bias'] : [];
-  return floats.map((w) => w.name);
+  if (model.format === 'layers-model') return { keepAt8: floats.some((w) => matches(w.name, '*/bias')) ? ['*/bias'] : [], keepFloat16: [] };
+  return { keepAt8: floats.filter((w) => w.quantization).map((w) => w.name), keepFloat16: floats.filter((w) => !w.quantization).map((w) => w.name) };
 }
 
 function candidateRecipe(sparsity: number, bits: number, shape: RecipeShape, widths?: Widths): Recipe {
   const { samples } = shape;
   const steps: StepInput[] = [];
   if (sparsity > 0) steps.push({ step: 'prune', sparsity, method: 'obs', data: 'calibration', samples });
-  const perTensor = [...(widths ? widthRules(widths, bits) : []), ...(bits < 8 ? shape.keepAt8.map((match) => ({ match, precision: 'uint8' as const })) : [])];
+  const perTensor = [
+    ...(widths ? widthRules(widths, bits) : []),
+    ...(bits < 8 ? shape.keepAt8.map((match) => ({ match, precision: 'uint8' as const })) : []),
+    ...shape.keepFloat16.map((match) => ({ match, precision: 'float16' as const })),
+  ];
   steps.push({
     step: 'quantize',
     default: precisionOf(bits),
@@ -181,7 +190,7 @@ export async function searchRecipe(
     // Off by default for graph models (see SearchOptions.biasCorrection).
     biasCorrection: options.biasCorrection ?? model.format === 'layers-model',
     sequential: options.sequential ?? model.format === 'layers-model',
-    keepAt8: keptAt8(model),
+    ...keptWide(model),
   };
   // Every candidate calibrates on the same data: what one captures on the unchanged model, the next reuses.
   const calibration: RecipeData = { ...data.calibration, statsCache: data.calibration.statsCache ?? new InputStatsCache() };
