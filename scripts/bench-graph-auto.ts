@@ -35,10 +35,12 @@ import { applyRecipe } from '../src/recipe/apply';
 import { parseRecipe, type StepInput } from '../src/recipe/schema';
 
 /**
- * Each model's path and the search's budget, capped so that one model takes about 20 minutes on this shared 2-core
- * machine: every candidate calibrates gptq layer by layer, re-running the graph on the calibration views for each
- * layer (batch 1 for blazeface, movenet and handtrack), minutes per candidate for the larger models. No pruning:
- * at a cosine of 0.999 the bytes come from the widths. The flags override these for every model.
+ * Each model's path and the search's budget, capped so that one model takes well under half an hour on this shared
+ * 2-core machine. A graph model's candidates share one gptq capture (one pass, sequential: false), so a candidate
+ * costs its solves and one pass over the validation views; the sensitivity curves the refinement reads cost a pass
+ * over the calibration views per tensor and width, which is what rules out handtrack (123 kernels at ~0.5 s a view
+ * through executeAsync: about 2 hours). nsfwjs is a layers model: gptq layer by layer, bias correction on. No
+ * pruning: at a cosine of 0.999 the bytes come from the widths. The flags override these for every model.
  */
 const MODELS: Record<string, { path: string; budget: string[] }> = {
   emotion: { path: '.fixtures/real/human-emotion', budget: ['--bits', '8', '--sparsities', '0', '--refine', '6'] },
