@@ -27,16 +27,24 @@ export function rangeFromKeys(keyMin: number, keyMax: number): { min: number; ma
 
 /**
  * Reads src's magnitude keys against the bracket [lo, lo + width]: counts those below it and notes the positions of
- * those inside it in `positions`. state = [positions used, keys below the bracket], updated; stops early, with
- * state[0] past the capacity, when the bracket holds more weights than `positions` has room for. Writes nothing:
- * the pruned copy is made later, tensor by tensor, once the threshold is known.
+ * those inside it in `positions`; and, on the way, the min and max signed order keys of src, so that a kernel that
+ * prunes and quantizes in one pass knows the pruned tensor's range before it writes (quantize/pruned-affine.ts).
+ * state = [positions used, keys below the bracket, min key, max key]: the first two updated, the last two set for
+ * src. Stops early, with state[0] past the capacity, when the bracket holds more weights than `positions` has room
+ * for. Writes nothing: what the pruned tensor becomes is made later, tensor by tensor, once the threshold is known.
  */
 export function scanBracket(src: Int32Array, lo: number, width: number, positions: Int32Array, state: Int32Array): void {
   let used = state[0];
   let below = state[1];
+  let keyMin = KEY_MIN_START;
+  let keyMax = KEY_MAX_START;
   const capacity = positions.length;
   for (let i = 0, n = src.length; i < n; i++) {
-    const d = (src[i] & 0x7fffffff) - lo; // both below 2^31: a valid int32, negative below the bracket
+    const b = src[i];
+    const key = b ^ ((b >> 31) & 0x7fffffff);
+    if (key < keyMin) keyMin = key;
+    if (key > keyMax) keyMax = key;
+    const d = (b & 0x7fffffff) - lo; // both below 2^31: a valid int32, negative below the bracket
     if (d >>> 0 <= width) {
       if (used === capacity) {
         state[0] = capacity + 1;
@@ -50,6 +58,8 @@ export function scanBracket(src: Int32Array, lo: number, width: number, position
   }
   state[0] = used;
   state[1] = below;
+  state[2] = keyMin;
+  state[3] = keyMax;
 }
 
 /** keys[j] = magnitude key of src[positions[j]], for j in [from, to). */
