@@ -19,7 +19,7 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
-import { copyNormalizingZeros, countNaN, gatherKeys, pruneBelow, rangeFromKeys, scanBracket } from './passes';
+import { copyNormalizingZeros, countNaN, gatherKeys, pruneBelow, rangeFromKeys, SCAN_SLACK, scanBracket, sideRange } from './passes';
 import { prunedRange } from './pruned-range';
 import { SAMPLE_FROM, SAMPLE_SIZE, sampledBracket } from './sampled-bracket';
 import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type Bracket } from './select';
@@ -181,11 +181,11 @@ function writeBelow(src: Int32Array, thresholdKey: number, ties: number): Pruned
  * expected from an exact first digit): the caller then falls back.
  */
 function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket): Selected | null {
-  const positions = new Int32Array(bracket.capacity);
+  const positions = new Int32Array(bracket.capacity + SCAN_SLACK);
   const starts: number[] = []; // where each tensor's positions begin in `positions`
   const belowBracket: number[] = [];
-  const keyRanges: [number, number][] = []; // each source's min and max signed order keys
-  const state = new Int32Array(4); // [positions used, keys below the bracket in the current tensor, min key, max key]
+  const sides: [number, number][] = []; // each source's max bits and max flipped bits (passes.ts sideRange)
+  const state = new Int32Array(4); // [positions used, keys below the bracket in the current tensor, max bits, max flipped]
   let below = 0;
   for (let t = 0; t < sources.length; t++) {
     starts.push(state[0]);
@@ -193,7 +193,7 @@ function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket)
     scanBracket(sources[t], bracket.lo, bracket.hi - bracket.lo, positions, state);
     if (state[0] > bracket.capacity) return null;
     belowBracket.push(state[1]);
-    keyRanges.push([state[2], state[3]]);
+    sides.push([state[2], state[3]]);
     below += state[1];
   }
   starts.push(state[0]);
@@ -233,10 +233,10 @@ function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket)
     plan: (t) => {
       // At threshold 0 the write normalises -0 to +0 whatever the quota: not what a plan says; rare enough to leave.
       if (threshold === 0) return null;
-      const source = rangeFromKeys(keyRanges[t]![0], keyRanges[t]![1]);
-      if (!source && sources[t]!.length > 0) return null; // NaN or ±Infinity
       const n = sources[t]!.length;
-      return { thresholdKey: threshold, ties: ties[t]!, zeros: zeros[t]!, range: source && prunedRange(source, threshold, zeros[t]!, n) };
+      const source = sideRange(sides[t]![0], sides[t]![1]);
+      if (!source || n === 0) return null; // NaN or ±Infinity, or nothing to store
+      return { thresholdKey: threshold, ties: ties[t]!, zeros: zeros[t]!, range: prunedRange(source, threshold, zeros[t]!, n) };
     },
   };
 }

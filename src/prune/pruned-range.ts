@@ -18,22 +18,24 @@ function magnitudeKey(x: number): number {
 
 /**
  * The pruned tensor's [min, max] (zeros included), or null when a source extreme is not above the threshold while
- * the tensor keeps some weights. `source`: the finite min and max of the source; `thresholdKey` > 0: weights with
- * smaller magnitude keys are pruned; `zeros`: the pruned tensor's zeros, out of `n` weights.
+ * the tensor keeps some weights, or is not known. `source`: the finite min and max of the source, each null when no
+ * value has that sign (passes.ts sideRange); `thresholdKey` > 0: weights with smaller magnitude keys are pruned;
+ * `zeros`: the pruned tensor's zeros, out of `n` weights.
  *
  * @example
- *   prunedRange({ min: 0.1, max: 2 }, keyOf(0.5), 3, 6) // { min: 0, max: 2 }: the smallest went to 0
+ *   prunedRange({ min: null, max: 2 }, keyOf(0.5), 3, 6) // { min: 0, max: 2 }: all positive, the smallest went to 0
  */
-export function prunedRange(source: { min: number; max: number }, thresholdKey: number, zeros: number, n: number): { min: number; max: number } | null {
+export function prunedRange(source: { min: number | null; max: number | null }, thresholdKey: number, zeros: number, n: number): { min: number; max: number } | null {
   if (zeros === n) return { min: 0, max: 0 };
-  if (zeros === 0) return { min: source.min, max: source.max };
+  if (zeros === 0) return source.min === null || source.max === null ? null : { min: source.min, max: source.max };
+  // Pruned zeros are there: a side with no value of its sign (null) or none past zero ends at 0.
   let max = 0;
-  if (source.max > 0) {
+  if (source.max !== null && source.max > 0) {
     if (magnitudeKey(source.max) <= thresholdKey) return null;
     max = source.max;
   }
   let min = 0;
-  if (source.min < 0) {
+  if (source.min !== null && source.min < 0) {
     if (magnitudeKey(source.min) <= thresholdKey) return null;
     min = source.min;
   }

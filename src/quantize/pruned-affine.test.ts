@@ -102,6 +102,10 @@ describe('quantizePrunedAffine', () => {
     expect(atThreshold.found).toBe('histogram');
     expect(atThreshold.plan(0)).toMatchObject({ ties: 2, zeros: 2, range: null });
     expect(quantizePrunedAffine(ties[0]!, atThreshold.plan(0)!, 8)).toBeNull();
-    expect(atThreshold.plan(1)?.range).toEqual({ min: 1, max: Math.fround(1 + 39 / 40) }); // nothing pruned there
+    // Nothing pruned in an all-positive tensor: its min (the smallest positive) is not tracked by the scan.
+    expect(atThreshold.plan(1)).toMatchObject({ zeros: 0, range: null });
+    // With a negative weight, both extremes are: the range is the source's.
+    const mixed = selectGlobal([ties[0]!, Float32Array.from(ties[1]!, (v, i) => (i === 5 ? -v : v))], 2 / 43);
+    expect(mixed.plan(1)?.range).toEqual({ min: -Math.fround(1 + 5 / 40), max: Math.fround(1 + 39 / 40) });
   });
 });
