@@ -19,7 +19,7 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
-import { copyNormalizingZeros, countNaN, gatherKeys, pruneBelow, rangeFromKeys, SCAN_SLACK, scanBracket, sideRange } from './passes';
+import { copyNormalizingZeros, countNaN, pruneBelow, rangeFromKeys, SCAN_SLACK, scanBracket, sideRange } from './passes';
 import { prunedRange } from './pruned-range';
 import { SAMPLE_FROM, SAMPLE_SIZE, sampledBracket } from './sampled-bracket';
 import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type Bracket } from './select';
@@ -174,23 +174,24 @@ function writeBelow(src: Int32Array, thresholdKey: number, ties: number): Pruned
 }
 
 /**
- * The common case: the first radix pass found the high 16 bits of the k-th magnitude key, and few weights share
- * them. One reading pass counts the keys below that bracket and notes the positions inside it; the threshold is
- * then selected among those few (replacing the second radix pass over all weights), and the ties at it are shared
- * out in (tensor, index) order. Null if the bracket held more than `capacity` weights or missed the k-th (not
- * expected from an exact first digit): the caller then falls back.
+ * The common case: a bracket of magnitude keys that holds the k-th (from a sample, or the histogram's first digit)
+ * and few weights. One reading pass counts the keys below the bracket and collects the keys inside it, measuring
+ * each tensor's range on the way; the threshold is then selected among those few (replacing the second radix pass
+ * over all weights), and the ties at it are shared out in (tensor, index) order. Null if the bracket held more than
+ * `capacity` weights or missed the k-th (a misleading sample; not expected from an exact first digit): the caller
+ * then falls back.
  */
 function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket): Selected | null {
-  const positions = new Int32Array(bracket.capacity + SCAN_SLACK);
-  const starts: number[] = []; // where each tensor's positions begin in `positions`
+  const found = new Int32Array(bracket.capacity + SCAN_SLACK);
+  const starts: number[] = []; // where each tensor's keys begin in `found`
   const belowBracket: number[] = [];
   const sides: [number, number][] = []; // each source's max bits and max flipped bits (passes.ts sideRange)
-  const state = new Int32Array(4); // [positions used, keys below the bracket in the current tensor, max bits, max flipped]
+  const state = new Int32Array(4); // [keys found, keys below the bracket in the current tensor, max bits, max flipped]
   let below = 0;
   for (let t = 0; t < sources.length; t++) {
     starts.push(state[0]);
     state[1] = 0;
-    scanBracket(sources[t], bracket.lo, bracket.hi - bracket.lo, positions, state);
+    scanBracket(sources[t], bracket.lo, bracket.hi - bracket.lo, found, state);
     if (state[0] > bracket.capacity) return null;
     belowBracket.push(state[1]);
     sides.push([state[2], state[3]]);
@@ -199,8 +200,7 @@ function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket)
   starts.push(state[0]);
   const inBracket = state[0];
   if (!(below < k && k <= below + inBracket)) return null;
-  const keys = new Int32Array(inBracket);
-  for (let t = 0; t < sources.length; t++) gatherKeys(sources[t], positions, starts[t], starts[t + 1], keys);
+  const keys = found.subarray(0, inBracket);
   const inside = kthSmallestKey([keys], k - below, 'magnitude');
   const threshold = inside.key;
   let tiesLeft = k - below - inside.below;
