@@ -5,9 +5,11 @@
  * Order of pruning. Weights are ranked by |w| and, among equal |w|, by (tensor position in the input list, index in
  * the tensor): the lower (tensor, index) is pruned first. The first round(s * n) weights in that order become zero
  * (round as Math.round: halves up). The threshold comes from a radix select on the float bits (see select.ts), not
- * from sorting: usually its first pass (a histogram of the high 16 bits) and one reading pass that notes the few
- * weights sharing the threshold's high 16 bits, among which the selection finishes. Then each tensor is written in
- * one pass, when asked for (`selectGlobal`), so a caller need not hold every pruned tensor at once.
+ * from sorting: a bracket of magnitudes known to hold it (from a sample of the weights for a million and more, see
+ * sampled-bracket.ts; else the radix select's first pass, a histogram of the high 16 bits), then one reading pass
+ * that collects the few weights inside the bracket, among which the selection finishes. Then each tensor is written
+ * in one pass, when asked for (`selectGlobal`), so a caller need not hold every pruned tensor at once; or not at
+ * all: the selection's `plan` lets quantization prune as it codes (quantize/pruned-affine.ts).
  *
  * Special values.
  * - -0 and +0 are both zero: they rank first, count towards the target, and come out as +0.
