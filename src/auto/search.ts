@@ -6,15 +6,22 @@
  * sparsity is found by bisection over a ladder (accuracy falls as sparsity rises); the answer is the smallest
  * candidate that meets the target (or, for a size target, the most accurate one within it). Then, for the other
  * targets, mixed precision refines the best uniform answer tensor by tensor from the sensitivity curves (mixed.ts).
- * Every candidate keeps biases (in a graph model, every float tensor that is not a prunable kernel) at 8 bits below
- * that, since they are few and feed every output, and a layers model's candidates correct their biases. A model with
- * several outputs must meet a fidelity target on each of them. Every candidate is reported as it is measured, so the page can draw it; a cancelled search returns
- * the best found so far.
+ * Every candidate keeps biases at 8 bits below that, since they are few and feed every output (in a graph model,
+ * every float tensor that is not a prunable kernel, at float16 if the input has it as float32), and a layers model's
+ * candidates correct their biases. A model with
+ * several outputs must meet a fidelity target on each of them. Every candidate is reported as it is measured, so the
+ * page can draw it; a cancelled search returns the best found so far.
+ *
+ * What a candidate costs: its calibration, its gptq solves and one pass over the validation part. The original runs on
+ * the validation part once (ReferenceOutputs), and a graph model's candidates round with gptq from one pass over the
+ * unchanged model (`sequential: false`), which every unpruned candidate shares (InputStatsCache): its Gram matrices
+ * are captured once per search, not once per candidate and layer.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { evaluateModel } from '../evaluate/evaluate';
+import { ReferenceOutputs } from '../evaluate/reference-outputs';
 import { exportVariant, gzipBytes, type ExportFile } from '../export';
 import { loadTfModel } from '../model/load-tf';
 import type { OpenedModel } from '../model/types';
@@ -24,6 +31,7 @@ import type { RecipeData } from '../recipe/run/context';
 import { parseRecipe, type Recipe, type StepInput } from '../recipe/schema';
 import { matches } from '../recipe/match';
 import { sensitivity, type SensitivityRow } from '../calibrate/sensitivity';
+import { InputStatsCache } from '../calibrate/stats-cache';
 import { downMoves, lossAt, precisionOf, upMoves, widthRules, withMove, type Widths } from './mixed';
 
 export type SearchTarget =
@@ -80,6 +88,12 @@ export interface SearchOptions {
    * calibration pass per candidate to a search that is already long.
    */
   biasCorrection?: boolean;
+  /**
+   * gptq's statistics layer by layer on what earlier layers became (true), or from one pass over the unchanged
+   * model, captured once and reused by every unpruned candidate (false). Default: true for layers models, false for
+   * graph models, whose convolutions' Gram matrices make each capture cost as much as the rest of a candidate.
+   */
+  sequential?: boolean;
   signal?: AbortSignal;
   onCandidate?: (c: Candidate, done: number, total: number) => void;
 }
@@ -110,31 +124,41 @@ function better(target: SearchTarget, a: Candidate, b: Candidate | null): boolea
 interface RecipeShape {
   samples: number;
   biasCorrection: boolean;
-  /** Below 8 bits, these stay at 8: '* /bias' in a layers model; a graph model's non-prunable float tensors by name. */
+  sequential: boolean;
+  /** Below 8 bits, these stay at 8: '* /bias' in a layers model; a graph model's non-prunable float tensors the input stores quantized. */
   keepAt8: string[];
+  /** At every width, these are float16: a graph model's non-prunable float tensors the input stores as float32. */
+  keepFloat16: string[];
 }
 
 /**
- * The small tensors a candidate keeps at 8 bits: a layers model's biases by pattern; in a graph model, whose
- * converter names them 'unknown_44' or '..._bn_offset', every float tensor that is not a prunable kernel (biases,
- * batch-norm offsets, scales), each by its name.
+ * The small tensors a candidate keeps wider than its kernels. A layers model's biases by pattern, at 8 bits. In a
+ * graph model, whose converter names them 'unknown_44' or '..._bn_offset', every float tensor that is not a
+ * prunable kernel (biases, batch-norm offsets, scales), each by its name: at float16 when the input has them as
+ * float32 (they are a few thousand numbers that feed every output: on blazeface, its 1,768 of them at uint8 alone
+ * held the cosine to 0.995 with every kernel at float16), else at 8 bits, their published grid kept.
  */
-function keptAt8(model: OpenedModel): string[] {
+function keptWide(model: OpenedModel): Pick<RecipeShape, 'keepAt8' | 'keepFloat16'> {
   const floats = model.weights.filter((w) => !w.prunable && !w.batchNormStatistic && w.dtype === 'float32');
-  if (model.format === 'layers-model') return floats.some((w) => matches(w.name, '*/bias')) ? ['*/bias'] : [];
-  return floats.map((w) => w.name);
+  if (model.format === 'layers-model') return { keepAt8: floats.some((w) => matches(w.name, '*/bias')) ? ['*/bias'] : [], keepFloat16: [] };
+  return { keepAt8: floats.filter((w) => w.quantization).map((w) => w.name), keepFloat16: floats.filter((w) => !w.quantization).map((w) => w.name) };
 }
 
 function candidateRecipe(sparsity: number, bits: number, shape: RecipeShape, widths?: Widths): Recipe {
   const { samples } = shape;
   const steps: StepInput[] = [];
   if (sparsity > 0) steps.push({ step: 'prune', sparsity, method: 'obs', data: 'calibration', samples });
-  const perTensor = [...(widths ? widthRules(widths, bits) : []), ...(bits < 8 ? shape.keepAt8.map((match) => ({ match, precision: 'uint8' as const })) : [])];
+  const perTensor = [
+    ...(widths ? widthRules(widths, bits) : []),
+    ...(bits < 8 ? shape.keepAt8.map((match) => ({ match, precision: 'uint8' as const })) : []),
+    ...shape.keepFloat16.map((match) => ({ match, precision: 'float16' as const })),
+  ];
   steps.push({
     step: 'quantize',
     default: precisionOf(bits),
     ...(perTensor.length ? { perTensor } : {}),
     method: 'gptq',
+    ...(shape.sequential ? {} : { sequential: false }),
     ...(shape.biasCorrection ? { biasCorrection: true } : {}),
     data: 'calibration',
     samples,
@@ -165,10 +189,15 @@ export async function searchRecipe(
     samples,
     // Off by default for graph models (see SearchOptions.biasCorrection).
     biasCorrection: options.biasCorrection ?? model.format === 'layers-model',
-    keepAt8: keptAt8(model),
+    sequential: options.sequential ?? model.format === 'layers-model',
+    ...keptWide(model),
   };
+  // Every candidate calibrates on the same data: what one captures on the unchanged model, the next reuses.
+  const calibration: RecipeData = { ...data.calibration, statsCache: data.calibration.statsCache ?? new InputStatsCache() };
   const refine = target.kind === 'target-size' ? 0 : (options.refine ?? 16);
   const reference = await loadTfModel(model.artifacts, model.format);
+  // The original runs once on the validation part; every candidate is compared with what it gave.
+  const referenceOutputs = new ReferenceOutputs(reference);
   const tried: Candidate[] = [];
   let best: Candidate | null = null;
   let bestFiles: ExportFile[] | null = null;
@@ -177,7 +206,7 @@ export async function searchRecipe(
   try {
     const measure = async (m: tf.LayersModel | tf.GraphModel): Promise<Quality> => {
       // A model with several outputs (a detector's boxes and scores) is held to the target on each of them.
-      const r = await evaluateModel(m, data.validation, { reference, signal: options.signal, everyOutput: true });
+      const r = await evaluateModel(m, data.validation, { reference: referenceOutputs, signal: options.signal, everyOutput: true });
       return { accuracy: r.accuracy?.accuracy ?? null, agreement: r.fidelity!.agreement, cosine: r.fidelity!.cosine };
     };
     const unchanged = parseRecipe({ pare: 'recipe', version: 2, steps: [] });
@@ -185,7 +214,7 @@ export async function searchRecipe(
 
     const tryOne = async (sparsity: number, b: number, widths?: Widths): Promise<Candidate> => {
       const recipe = candidateRecipe(sparsity, b, shape, widths);
-      const variant = await applyRecipe(model, recipe, { signal: options.signal, data: { calibration: data.calibration } });
+      const variant = await applyRecipe(model, recipe, { signal: options.signal, data: { calibration } });
       const exported = exportVariant(model, variant, recipe);
       const wireBytes = wireBytesOf(exported);
       const tfModel = await loadTfModel(variantArtifacts(model, variant), variant.format);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../cli/backend';
-import { depthwisePatchKernel, depthwiseStats } from './patches';
+import { convRows, depthwisePatchKernel, depthwiseStats, type ConvGeometry } from './patches';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -34,5 +34,31 @@ describe('depthwise patch statistics', () => {
     close(await got.sum.data(), sums);
     close(await got.gram!.data(), grams);
     tf.dispose([x, kernel, got.sum, got.sumSq, got.gram!]);
+  });
+});
+
+describe('convolution patches', () => {
+  /** The reference: a convolution with the one-hot kernel whose output channel q copies patch element q. */
+  const oneHotRows = (x: tf.Tensor4D, g: ConvGeometry) =>
+    tf.tidy(() => {
+      const [kh, kw] = g.kernelSize;
+      const d = kh * kw * x.shape[3];
+      const kernel = tf.reshape(tf.eye(d), [kh, kw, x.shape[3], d]) as tf.Tensor4D;
+      return tf.reshape(tf.conv2d(x, kernel, g.strides, g.padding, 'NHWC', g.dilation), [-1, d]);
+    });
+
+  it.each<[string, ConvGeometry]>([
+    ['3x3, stride 1, same', { kernelSize: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'same' }],
+    ['3x3, stride 2, same (odd and even sides)', { kernelSize: [3, 3], strides: [2, 2], dilation: [1, 1], padding: 'same' }],
+    ['2x3, strides 2x1, valid', { kernelSize: [2, 3], strides: [2, 1], dilation: [1, 1], padding: 'valid' }],
+    ['3x3, dilation 2, same', { kernelSize: [3, 3], strides: [1, 1], dilation: [2, 2], padding: 'same' }],
+    ['1x1, stride 2', { kernelSize: [1, 1], strides: [2, 2], dilation: [1, 1], padding: 'valid' }],
+    ['4x4, stride 3, same', { kernelSize: [4, 4], strides: [3, 3], dilation: [1, 1], padding: 'same' }],
+  ])('are the one-hot convolution\'s numbers exactly: %s', async (_, g) => {
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 7 * 6 * 3 }, (_, i) => Math.sin(i * 1.3) * 3 + (i % 7) * 0.01), [2, 7, 6, 3]);
+    const [got, want] = [convRows(x, g), oneHotRows(x, g)];
+    expect(got.shape).toEqual(want.shape);
+    expect(await got.data()).toEqual(await want.data());
+    tf.dispose([x, got, want]);
   });
 });

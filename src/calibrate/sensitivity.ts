@@ -14,6 +14,7 @@ import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 import { sliceDataset } from '../evaluate/dataset-slice';
 import { evaluateModel } from '../evaluate/evaluate';
+import { ReferenceOutputs } from '../evaluate/reference-outputs';
 import type { AnyModel } from '../evaluate/run-model';
 import { loadTfModel } from '../model/load-tf';
 import type { OpenedModel, WeightEntry } from '../model/types';
@@ -139,10 +140,12 @@ export async function sensitivity(model: OpenedModel, data: Dataset, options: Se
   }
   const slice = sliceDataset(data, 0, options.samples ?? 256, 'sensitivity');
   const reference = await loadTfModel(model.artifacts, model.format);
+  // The original runs once on the slice; every setting is compared with what it gave.
+  const referenceOutputs = new ReferenceOutputs(reference);
   const swapper = await swapperFor(model);
   const rows: SensitivityRow[] = [];
   const measure = async (): Promise<{ accuracy: number | null; agreement: number; cosine: number }> => {
-    const r = await evaluateModel(swapper.model(), slice, { reference, signal: options.signal });
+    const r = await evaluateModel(swapper.model(), slice, { reference: referenceOutputs, signal: options.signal });
     return { accuracy: r.accuracy?.accuracy ?? null, agreement: r.fidelity!.agreement, cosine: r.fidelity!.cosine };
   };
   let original: number | null = null;

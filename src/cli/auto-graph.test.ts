@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listPhotos, writePhotoViews } from '../data/testing/photo-crops';
 import { exportArtifacts } from '../export/load-export';
+import { openModel } from '../formats';
+import { readInput } from './read-input';
 import { runPare } from './testing/run-pare';
 
 const EMOTION = '.fixtures/real/human-emotion';
@@ -32,10 +34,15 @@ describe('pare auto on a graph model with unlabelled photographs', () => {
     expect(s.best.quality.cosine).toBeGreaterThanOrEqual(0.99);
     expect(s.best.quality.cosine).toBeLessThan(1);
     expect(s.best.wireBytes).toBeLessThan(s.original.wireBytes / 3);
-    // A graph model has no bias correction yet; its biases and batch-norm offsets are kept at 8 bits by name.
+    // A graph model's search leaves bias correction off, rounds with gptq from one pass (every candidate shares its
+    // capture), and keeps its float32 biases and batch-norm offsets at float16 by name.
     const quantize = s.best.recipe.steps.find((x: { step: string }) => x.step === 'quantize');
-    expect(quantize).toMatchObject({ default: 'uint8', method: 'gptq', data: 'calibration', samples: 35 });
+    expect(quantize).toMatchObject({ default: 'uint8', method: 'gptq', sequential: false, data: 'calibration', samples: 35 });
     expect(quantize.biasCorrection).toBeUndefined();
+    const kept = (quantize.perTensor as { match: string; precision: unknown }[]).filter((r) => r.precision === 'float16').map((r) => r.match);
+    const model = await openModel(await readInput(EMOTION));
+    const small = model.weights.filter((w) => !w.prunable && !w.batchNormStatistic && w.dtype === 'float32').map((w) => w.name);
+    expect(kept.sort()).toEqual(small.sort());
 
     const files = await Promise.all((await readdir(out)).filter((n) => n !== 'recipe.json').map(async (name) => ({ name, data: new Uint8Array(await readFile(join(out, name))) })));
     const loaded = await tf.loadGraphModel(tf.io.fromMemory(exportArtifacts(files)));

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PareError } from '../errors';
 import { inMemoryDataset, type Dataset } from './dataset';
 import { evaluateModel, EvaluationCancelled, type Progress } from './evaluate';
 import { inferPreprocessing } from './preprocessing';
+import { ReferenceOutputs } from './reference-outputs';
 import { loadFixtureGraphModel } from './testing/load-fixture';
 
 /** softmax(x · k I): the identity for k = 1, sharper for larger k. */
@@ -85,6 +86,22 @@ describe('evaluateModel', () => {
     const cos = (hot(1) * hot(2) + 2 * ((1 - hot(1)) / 2) * ((1 - hot(2)) / 2)) /
       Math.sqrt((hot(1) ** 2 + 2 * ((1 - hot(1)) / 2) ** 2) * (hot(2) ** 2 + 2 * ((1 - hot(2)) / 2) ** 2));
     expect(r.fidelity!.cosine).toBeCloseTo(cos, 6);
+  });
+
+  it('with the reference outputs kept, runs the reference once per batch of a data set and measures the same', async () => {
+    const fresh = await evaluateModel(sharper, data(false), { reference: model, batchSize: 4 });
+    const kept = new ReferenceOutputs(model);
+    const runs = vi.spyOn(model, 'predict');
+    const same = data(false);
+    const first = await evaluateModel(sharper, same, { reference: kept, batchSize: 4 });
+    const second = await evaluateModel(sharper, same, { reference: kept, batchSize: 4 });
+    expect(runs).toHaveBeenCalledTimes(2);
+    // Another data set (even with the same samples) runs it again.
+    await evaluateModel(sharper, data(false), { reference: kept, batchSize: 4 });
+    expect(runs).toHaveBeenCalledTimes(4);
+    runs.mockRestore();
+    expect(first.fidelity).toEqual(fresh.fidelity);
+    expect(second.fidelity).toEqual(fresh.fidelity);
   });
 
   it('with no data, measures fidelity on generated inputs and flags it as a weak proxy', async () => {

@@ -10,6 +10,7 @@ import { countText, type Dataset, type SkippedItem } from './dataset';
 import { generatedDataset } from './generate';
 import { AccuracyAccumulator, FidelityAccumulator, type AccuracyMetrics, type FidelityMetrics } from './metrics';
 import { inferPreprocessing, sampleShapeFor, shapeText, type Preprocessing } from './preprocessing';
+import { ReferenceOutputs } from './reference-outputs';
 import { modelSignature, predictEachOutput, predictValues, type AnyModel } from './run-model';
 
 export interface Progress {
@@ -24,8 +25,11 @@ export interface EvaluateOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
-  /** The original model, for fidelity of this one against it on the same inputs. */
-  reference?: AnyModel;
+  /**
+   * The original model, for fidelity of this one against it on the same inputs; as ReferenceOutputs, its outputs
+   * are kept for the next evaluation on the same data.
+   */
+  reference?: AnyModel | ReferenceOutputs;
   /** With no data: how many generated samples (default 256) and their seed (default 1). */
   generated?: { count?: number; seed?: number };
   /** With no data: the preprocessing generated inputs follow (default: inferred from the model and `metadata`). */
@@ -111,7 +115,8 @@ export async function evaluateModel(
   const start = performance.now();
   const sig = modelSignature(model);
   const batchSize = batchSizeFor(sig.inputShape, options.batchSize);
-  const reference = options.reference;
+  const kept = options.reference instanceof ReferenceOutputs ? options.reference : null;
+  const reference = kept ? kept.model : (options.reference as AnyModel | undefined);
   const warnings: PareWarning[] = [];
   let weakProxy = false;
   if (!data) {
@@ -168,13 +173,15 @@ export async function evaluateModel(
       let ref: { values: Float32Array; width: number } | null = null;
       try {
         if (every) {
-          const [outs, refs] = [await predictEachOutput(model, x), await predictEachOutput(reference!, x)];
+          const outs = await predictEachOutput(model, x);
+          const refs = kept ? await kept.on(data, s, e, true, x) : await predictEachOutput(reference!, x);
           perOutput ??= refs.map((r) => new FidelityAccumulator(r.width));
           compareEach(outs, refs, perOutput, batch.count);
           out = outs[0]!;
         } else {
           out = await predictValues(model, x);
-          if (reference) ref = await predictValues(reference, x);
+          if (kept) ref = (await kept.on(data, s, e, false, x))[0]!;
+          else if (reference) ref = await predictValues(reference, x);
         }
       } finally {
         x.dispose();

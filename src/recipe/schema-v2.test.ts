@@ -95,6 +95,11 @@ describe('recipe version 2 errors name the step and the field', () => {
     ['a calibrated method without data', v2({ step: 'prune', default: 0.5, method: 'wanda' }), 'recipe.steps[0] uses "method": "wanda", which needs calibration data: add "data": "calibration".'],
     ['gptq without data', v2({ step: 'quantize', default: { bits: 4 }, method: 'gptq' }), 'recipe.steps[0] uses "method": "gptq", which needs calibration data: add "data": "calibration".'],
     [
+      'sequential without gptq',
+      v2({ step: 'quantize', default: { bits: 4 }, sequential: false }),
+      'recipe.steps[0].sequential says how "gptq" gathers its statistics; this step uses "method": "nearest", which gathers none.',
+    ],
+    [
       'a step after quantize',
       v2({ step: 'quantize', default: 'uint8' }, { step: 'finetune', data: 'training', epochs: 1 }),
       "'quantize' must be the last weight-changing step; found 'finetune' after it (recipe.steps[1]).",

@@ -98,6 +98,9 @@ function stepProblem(s: Step, where: string): string | null {
   if (s.step === 'quantize' && s.method === 'gptq' && !s.data) {
     return `${where} uses "method": "gptq", which needs calibration data: add "data": "calibration".`;
   }
+  if (s.step === 'quantize' && s.sequential !== undefined && s.method !== 'gptq') {
+    return `${where}.sequential says how "gptq" gathers its statistics; this step uses "method": "${s.method}", which gathers none.`;
+  }
   if (s.step === 'quantize' && s.biasCorrection && !s.data) {
     return `${where} asks for "biasCorrection", which needs calibration data: add "data": "calibration".`;
   }

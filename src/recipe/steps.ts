@@ -102,6 +102,13 @@ export const quantizeStepSchema = z.strictObject({
   method: z.enum(['nearest', 'gptq'], { error: 'must be "nearest" or "gptq"' }).default('nearest'),
   equalize: z.boolean({ error: 'must be true or false' }).optional(),
   biasCorrection: z.boolean({ error: 'must be true or false' }).optional(),
+  /**
+   * "gptq" only. true (the default): each layer's statistics are gathered on the model with every earlier layer
+   * already rounded, so later layers compensate what earlier ones lost (one pass over the data per layer). false:
+   * every layer's from one pass over the model as the step found it, as GPTQ's reference code does without
+   * --true-sequential: one pass instead of one per layer, and statistics a search reuses across its candidates.
+   */
+  sequential: z.boolean({ error: 'must be true or false' }).optional(),
   data: dataRole('calibration').optional(),
   /** Calibration samples "gptq" uses, from the start of the data (default 512). */
   samples: whole('a whole number of calibration samples, at least 1', 1).optional(),

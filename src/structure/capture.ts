@@ -5,7 +5,8 @@
  * it). Memory: one batch of activations plus the matrices.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convRows, denseRows, patchKernel, type ConvGeometry } from '../calibrate/patches';
+import { gramOf } from '../calibrate/capture';
+import { convRows, denseRows, type ConvGeometry } from '../calibrate/patches';
 import { PareError } from '../errors';
 import type { Dataset } from '../evaluate/dataset';
 
@@ -81,35 +82,28 @@ export async function captureCross(
   };
   const [pa, pb] = [probeOf(smaller), probeOf(original)];
   const g = target.conv;
-  const area = g ? g.kernelSize[0] * g.kernelSize[1] : 1;
-  const [ka, kb] = g ? [patchKernel(g.kernelSize[0], g.kernelSize[1], target.a / area), patchKernel(g.kernelSize[0], g.kernelSize[1], target.b / area)] : [null, null];
   const h = new Float64Array((target.a + 1) ** 2);
   const c = new Float64Array((target.a + 1) * (target.b + 1));
   const batchSize = options.batchSize ?? 32;
-  try {
-    for (let start = 0; start < total; start += batchSize) {
-      options.checkAbort?.();
-      const batch = await dataset.batch(start, Math.min(start + batchSize, total));
-      if (batch.count === 0) continue;
-      const [hh, cc] = tf.tidy(() => {
-        const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape]);
-        const rows = (p: tf.LayersModel, k: tf.Tensor4D | null) => {
-          const act = p.predict(x) as tf.Tensor;
-          const r = g ? convRows(act as tf.Tensor4D, g, k!) : denseRows(act);
-          return tf.concat([r, tf.ones([r.shape[0], 1])], 1);
-        };
-        const ra = rows(pa, ka);
-        const rb = rows(pb, kb);
-        return [tf.matMul(ra, ra, true, false), tf.matMul(ra, rb, true, false)];
-      });
-      addInto(h, await hh!.data());
-      addInto(c, await cc!.data());
-      hh!.dispose();
-      cc!.dispose();
-    }
-  } finally {
-    ka?.dispose();
-    kb?.dispose();
+  for (let start = 0; start < total; start += batchSize) {
+    options.checkAbort?.();
+    const batch = await dataset.batch(start, Math.min(start + batchSize, total));
+    if (batch.count === 0) continue;
+    const [hh, cc] = tf.tidy(() => {
+      const x = tf.tensor(batch.inputs, [batch.count, ...dataset.sampleShape]);
+      const rows = (p: tf.LayersModel) => {
+        const act = p.predict(x) as tf.Tensor;
+        const r = g ? convRows(act as tf.Tensor4D, g) : denseRows(act);
+        return tf.concat([r, tf.ones([r.shape[0], 1])], 1) as tf.Tensor2D;
+      };
+      const ra = rows(pa);
+      const rb = rows(pb);
+      return [gramOf(ra), gramOf(ra, rb)];
+    });
+    addInto(h, await hh!.data());
+    addInto(c, await cc!.data());
+    hh!.dispose();
+    cc!.dispose();
   }
   return { h, c };
 }

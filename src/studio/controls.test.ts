@@ -67,6 +67,10 @@ describe('calibrated methods in the controls', () => {
     const back = controlsFromRecipe(recipeFromControls(controls), tensors);
     expect(back.exact).toBe(true);
     expect(back.controls).toEqual(controls);
+    // gptq from one pass, as the search answers for graph models: kept, so the answer stays exactly its recipe.
+    const onePass = { ...controls, roundingOnePass: true };
+    expect(quantizeStepOf(recipeFromControls(onePass))).toMatchObject({ method: 'gptq', sequential: false });
+    expect(controlsFromRecipe(recipeFromControls(onePass), tensors)).toEqual({ controls: onePass, exact: true });
   });
 });
 

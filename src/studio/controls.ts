@@ -42,6 +42,8 @@ export interface CompressControls {
   pruneMethod?: PruneMethod;
   /** Absent means 'nearest'. 'gptq' applies to affine and low-bit storage, and needs data. */
   rounding?: RoundingMethod;
+  /** With 'gptq': every layer's statistics from one pass over the model (`sequential: false`, as the search gives graph models). */
+  roundingOnePass?: boolean;
   /** Samples the calibrated methods read from the start of the data (default STUDIO_CALIBRATION_SAMPLES). */
   calibrationSamples?: number;
   /** Share of channels removed from every group that can shrink (the prune-channels step), 0 or absent for none. */
@@ -124,7 +126,7 @@ export function recipeFromControls(c: CompressControls): Recipe {
         default: c.precision,
         clip: c.clip,
         ...(quants.length ? { perTensor: quants } : {}),
-        ...(c.rounding === 'gptq' && rounds ? { method: 'gptq' as const, ...calibrated } : {}),
+        ...(c.rounding === 'gptq' && rounds ? { method: 'gptq' as const, ...(c.roundingOnePass ? { sequential: false } : {}), ...calibrated } : {}),
       },
     ],
   });
@@ -163,6 +165,7 @@ export function controlsFromRecipe(recipe: Recipe, tensors: readonly PlannedTens
   }
   if (stepsOfKind(recipe, 'fuse').length > 0) controls.fuse = true;
   if (quantize?.method === 'gptq') controls.rounding = 'gptq';
+  if (quantize?.method === 'gptq' && quantize.sequential === false) controls.roundingOnePass = true;
   const samples =
     (prune?.method !== 'magnitude' ? prune?.samples : undefined) ?? (quantize?.method === 'gptq' ? quantize.samples : undefined) ?? (channels?.compensate ? channels.samples : undefined);
   if (samples !== undefined && samples !== STUDIO_CALIBRATION_SAMPLES) controls.calibrationSamples = samples;

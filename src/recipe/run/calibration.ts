@@ -143,13 +143,20 @@ export async function calibrateEach(
   const warnings: PareWarning[] = [];
   const weights = [...model.weights];
   // The model as loaded into TF.js; reloaded only when a tensor has changed since and statistics are wanted again.
-  let loaded: tf.LayersModel | tf.GraphModel | null = await loadTfModel(workingArtifacts(model), model.format);
+  // A layers model's targets are found on it; a graph's come from its topology, so it loads when a capture needs it
+  // (with kept statistics, never).
+  let loaded: tf.LayersModel | tf.GraphModel | null = graph ? null : await loadTfModel(workingArtifacts(model), model.format);
   const capture = async (targets: CaptureTarget[]) => {
+    const key = { topology: model.modelTopology, values: weights.map((w) => w.values), dataset: data.dataset, samples: options.samples, gram: options.gram };
+    const kept = data.statsCache?.get(key, targets.map((t) => t.weight));
+    if (kept) return kept;
     loaded ??= await loadTfModel(workingArtifacts({ ...model, weights }), model.format);
     const opts = { samples: options.samples, gram: options.gram, checkAbort: ctx.checkAbort };
-    return graph
-      ? captureGraphInputStats(loaded as tf.GraphModel, targets as GraphCaptureTarget[], data.dataset, opts)
-      : captureInputStats(loaded as tf.LayersModel, targets, data.dataset, opts);
+    const stats = graph
+      ? await captureGraphInputStats(loaded as tf.GraphModel, targets as GraphCaptureTarget[], data.dataset, opts)
+      : await captureInputStats(loaded as tf.LayersModel, targets, data.dataset, opts);
+    data.statsCache?.put(key, stats);
+    return stats;
   };
   const change = async (i: number, calibrated: Calibrated | null) => {
     weights[i] = { ...weights[i]!, values: await update(i, calibrated) };

@@ -3,6 +3,7 @@
  * cancels it, and a progress callback counting the pipeline's units of work.
  */
 import { PareError } from '../../errors';
+import type { InputStatsCache } from '../../calibrate/stats-cache';
 import type { Dataset } from '../../evaluate/dataset';
 import type { TrainProgress } from '../../train/types';
 import type { DataRole } from '../steps';
@@ -13,6 +14,11 @@ export interface RecipeData {
   /** Content hash of the files and the preprocessing (see fingerprint.ts). */
   fingerprint: string;
   dataset: Dataset;
+  /**
+   * Calibration statistics kept between recipes applied with this data (a search's candidates): a calibrated step
+   * that finds the model as an earlier recipe did reuses what that one captured, bit for bit.
+   */
+  statsCache?: InputStatsCache;
 }
 
 export interface StepContext {

@@ -111,7 +111,8 @@ function gptqIndices(model: Pick<WorkingModel, 'weights'>, plans: StorePlan[]): 
 
 /**
  * GPTQ's codes for the affine kernels the calibration covers, on the grid nearest rounding would choose (an
- * input's own grid kept as `store` keeps it), layer by layer so later layers see what earlier ones became.
+ * input's own grid kept as `store` keeps it), layer by layer so later layers see what earlier ones became (unless
+ * the step says `sequential: false`: then every layer's statistics come from the model as the step found it).
  */
 async function gptqStores(model: WorkingModel, plans: StorePlan[], step: QuantizeStep, ctx: StepContext) {
   const stores = new Map<number, Store>();
@@ -119,7 +120,7 @@ async function gptqStores(model: WorkingModel, plans: StorePlan[], step: Quantiz
   const { warnings } = await calibrateEach(
     model,
     gptqIndices(model, plans),
-    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: true },
+    { phase: 'quantize', method: 'gptq', fallback: 'nearest', gram: true, samples: step.samples ?? DEFAULT_CALIBRATION_SAMPLES, sequential: step.sequential ?? true },
     ctx,
     async (i, c) => {
       const w = model.weights[i]!;
