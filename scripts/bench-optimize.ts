@@ -10,7 +10,8 @@
  * Prints wall and CPU time, peak RSS and peak JS memory (heap + ArrayBuffers) per task, then the ratios the issue
  * set as targets: optimize within 3x of applyRecipe, applyRecipe within 5x of the warm copy, peak RSS of optimize
  * at most 3x the float32 weights (also net of the RSS of a process that loaded the CLI's modules and nothing else,
- * which weighs most at 25M); and `pare inspect` of the uint8 export, which needs no decoded weights. The synthetic
+ * which weighs most at 25M); and `pare inspect` of the uint8 export, which needs no decoded weights. `optimize` and
+ * `inspect` load TF.js themselves if they need it (the other tasks load it before the clock), and say whether they did. The synthetic
  * models are kept in the OS temp folder between runs. Speed is measured here, never asserted in tests.
  * BENCH_PARE_ROOT measures another checkout (for figures before a change).
  */
@@ -35,6 +36,7 @@ interface Measured {
   peakJsBytes: number;
   version: string;
   root: string;
+  tfLoaded: boolean;
 }
 
 const tsx = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -119,6 +121,7 @@ for (const size of SIZES) {
   const net = (results.optimize.peakRssBytes - idle.peakRssBytes) / model.weightBytes;
   console.log(`optimize peak RSS:        ${fmt(memory, 2)}x the float32 weights  target at most 3x: ${verdict(memory <= 3)}`);
   console.log(`  above the idle process: ${fmt(net, 2)}x the float32 weights`);
+  console.log(`TF.js loaded by pare optimize: ${results.optimize.tfLoaded ? 'yes' : 'no'}; by pare inspect: ${inspect.tfLoaded ? 'yes' : 'no'}`);
   console.log(`pare inspect:             ${fmt(inspect.cpuMs)} ms cpu, ${fmt((inspect.peakRssBytes - idle.peakRssBytes) / 2 ** 20)} MiB above the idle process (the export's codes are ${mib(model.weightBytes / 4)})`);
 }
 

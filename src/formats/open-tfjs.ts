@@ -14,7 +14,8 @@ import { checkTopologyShapes } from './check-topology-shapes';
 import { checkAgainstBuilt, checkLayerStructure, checkLayersWeights, duplicateWarnings } from './check-layers-weights';
 import { checkGraph } from './check-graph';
 import { checkDecodedSize, quantizationWarnings } from './model-budget';
-import { checkWithStockLoader, stockRegistry } from './stock-check';
+import { checkWithStockLoader, STOCK_BUILD_MAX_PARAMS, stockRegistry } from './stock-check';
+import { listedLayerClasses } from './stock-layer-classes';
 import { readShards } from './shards';
 import { countNonFinite, countNonFiniteStored, decodeWeightValues } from './decode-weights';
 import { isRecord } from './context';
@@ -44,15 +45,15 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
   for (const spec of specs) checkWeightSpec(spec, file);
   checkDecodedSize(specs, file, ctx.limits.maxModelBytes);
   const warnings: PareWarning[] = [];
-  const registry = await stockRegistry();
+  const params = specs.reduce((n, s) => n + elementCount(s.shape), 0);
   if (format === 'layers-model') {
-    const layers = checkLayerStructure(json.modelTopology, file, registry);
+    const layers = await layerStructure(json.modelTopology, file, params);
     warnings.push(...checkLayersWeights(layers, specs, json.weightsManifest !== undefined, file));
   } else {
-    warnings.push(...checkGraph(json.modelTopology, specs, file, registry), ...duplicateWarnings(specs, file));
+    warnings.push(...checkGraph(json.modelTopology, specs, file, await stockRegistry()), ...duplicateWarnings(specs, file));
   }
   checkTopologyShapes(format, json.modelTopology, specs, file);
-  const built = await checkWithStockLoader(format, json.modelTopology, specs.reduce((n, s) => n + elementCount(s.shape), 0), file);
+  const built = await checkWithStockLoader(format, json.modelTopology, params, file);
   if (built && json.weightsManifest !== undefined) checkAgainstBuilt(built, specs, file);
   warnings.push(...quantizationWarnings(specs, file));
   const shards = readShards(ctx, file, manifest);
@@ -127,6 +128,23 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
     ...(labels ? { labels } : {}),
     warnings,
   };
+}
+
+/**
+ * A layers model's layers, their classes checked against stock TF.js's registry. Past the size the stock build is
+ * skipped for, the registry is the only thing TF.js would be loaded for (`pare optimize` on a large model never
+ * needs it otherwise), so the list of its classes answers, and TF.js itself only for a class not on it.
+ */
+async function layerStructure(topology: unknown, file: string, params: number): Promise<ReturnType<typeof checkLayerStructure>> {
+  if (params > STOCK_BUILD_MAX_PARAMS) {
+    const listed = listedLayerClasses();
+    try {
+      return checkLayerStructure(topology, file, listed);
+    } catch (e) {
+      if (!listed.missed()) throw e;
+    }
+  }
+  return checkLayerStructure(topology, file, await stockRegistry());
 }
 
 /**

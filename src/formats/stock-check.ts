@@ -74,13 +74,13 @@ export async function checkWithStockLoader(
   params: number,
   file: string,
 ): Promise<BuiltWeight[] | null> {
+  if (format === 'layers-model' && params > STOCK_BUILD_MAX_PARAMS) return null; // before TF.js loads: it may not need to
   const tf = await loadTf();
   try {
     if (format === 'graph-model') {
       tf.loadGraphModelSync(tf.io.fromMemorySync({ modelTopology: topology as object, weightSpecs: [], weightData: new ArrayBuffer(0) }));
       return null;
     }
-    if (params > STOCK_BUILD_MAX_PARAMS) return null;
     if (!tf.engine().backendName) {
       // Nothing chose a backend (pare inspect): the pure-JS one, quiet, is enough to build a model once.
       tf.enableProdMode();

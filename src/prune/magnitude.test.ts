@@ -240,6 +240,46 @@ describe('selectGlobal', () => {
   });
 });
 
+describe('selectGlobal with a sampled bracket', () => {
+  // Models of a million weights and more bracket the threshold from a sample; lowered here to small tensors.
+  const sampling = { from: 0, size: 64 };
+
+  it('selects exactly what the histogram selects, and says it used the sample', () => {
+    const tensors = continuousTensors(99, [30000, 17, 9000, 41000]);
+    for (const s of [0.02, 0.3, 0.5, 0.8, 0.999]) {
+      const sel = selectGlobal(tensors, s, { from: 0, size: 4096 });
+      expect(sel.found, `s=${s}`).toBe('sample');
+      const hist = selectGlobal(tensors, s);
+      expect(hist.found).toBe('histogram');
+      const want = referencePrune(tensors, s);
+      expect(sel.zeros).toEqual(hist.zeros);
+      expect(sel.threshold).toBe(hist.threshold);
+      for (const t of [2, 0, 3, 1]) {
+        expect(bitsEqual(sel.write(t).values, want[t]), `s=${s} tensor ${t}`).toBe(true);
+        expect(sel.write(t).range).toEqual(hist.write(t).range);
+      }
+    }
+  });
+
+  it('agrees with the reference on arbitrary tensors, however good the sample', () => {
+    let sampled = 0;
+    fc.assert(
+      fc.property(tensorsArb, sparsityArb, fc.integer({ min: 1, max: 64 }), (ts, s, size) => {
+        const sel = selectGlobal(ts, s, { ...sampling, size });
+        if (sel.found === 'sample') sampled++;
+        const want = referencePrune(ts, s);
+        for (let t = ts.length - 1; t >= 0; t--) {
+          const w = sel.write(t);
+          expect(bitsEqual(w.values, want[t])).toBe(true);
+          expect(w.zeros).toBe(sel.zeros[t]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(sampled).toBeGreaterThan(30); // the property exercised the sampled path, not only the fallbacks
+  });
+});
+
 describe('pruneTensor', () => {
   it('prunes one tensor to its own exact target', () => {
     const w = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i * 12.9898) * 3);

@@ -5,9 +5,11 @@
  * Order of pruning. Weights are ranked by |w| and, among equal |w|, by (tensor position in the input list, index in
  * the tensor): the lower (tensor, index) is pruned first. The first round(s * n) weights in that order become zero
  * (round as Math.round: halves up). The threshold comes from a radix select on the float bits (see select.ts), not
- * from sorting: usually its first pass (a histogram of the high 16 bits) and one reading pass that notes the few
- * weights sharing the threshold's high 16 bits, among which the selection finishes. Then each tensor is written in
- * one pass, when asked for (`selectGlobal`), so a caller need not hold every pruned tensor at once.
+ * from sorting: a bracket of magnitudes known to hold it (from a sample of the weights for a million and more, see
+ * sampled-bracket.ts; else the radix select's first pass, a histogram of the high 16 bits), then one reading pass
+ * that collects the few weights inside the bracket, among which the selection finishes. Then each tensor is written
+ * in one pass, when asked for (`selectGlobal`), so a caller need not hold every pruned tensor at once; or not at
+ * all: the selection's `plan` lets quantization prune as it codes (quantize/pruned-affine.ts).
  *
  * Special values.
  * - -0 and +0 are both zero: they rank first, count towards the target, and come out as +0.
@@ -19,7 +21,9 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
-import { copyNormalizingZeros, countNaN, gatherKeys, pruneBelow, rangeFromKeys, scanBracket } from './passes';
+import { copyNormalizingZeros, countNaN, pruneBelow, rangeFromKeys, SCAN_SLACK, scanBracket, sideRange } from './passes';
+import { prunedRange } from './pruned-range';
+import { SAMPLE_FROM, SAMPLE_SIZE, sampledBracket } from './sampled-bracket';
 import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type Bracket } from './select';
 
 export interface PruneResult {
@@ -63,6 +67,21 @@ export interface PrunedTensor {
 }
 
 /**
+ * What pruning does to one tensor, as numbers: enough for a kernel that reads the source weights and prunes as it
+ * goes (quantize/pruned-affine.ts) to produce exactly what {@link PruneSelection.write} would, without writing it.
+ */
+export interface TensorPrunePlan {
+  /** Weights whose magnitude key (float32 bits & 0x7fffffff) is below this become +0; never 0 here. */
+  thresholdKey: number;
+  /** ...and the first `ties` weights (in index order) whose key equals it. */
+  ties: number;
+  /** Zeros the pruned tensor has, pre-existing zeros included. */
+  zeros: number;
+  /** The min and max of the pruned tensor (zeros included), or null when that needs a pass of its own (see pruned-range.ts). */
+  range: { min: number; max: number } | null;
+}
+
+/**
  * The outcome of a global magnitude selection before any pruned array exists: which weights go is fixed, and each
  * tensor's pruned values are written when asked for. A caller that consumes tensors one at a time (storage, which
  * lets each go once stored) then never holds a pruned copy of every tensor at once.
@@ -75,11 +94,18 @@ export interface PruneSelection {
   count: number;
   /** As {@link PruneResult.threshold}. */
   threshold: number;
+  /** How the threshold was found (for tests and benchmarks: the result is the same either way). */
+  found: 'sample' | 'histogram' | 'two passes';
   /**
    * Tensor t's pruned values, asked for in any order of t (the inputs must not change meanwhile). Usually made on
    * each call; on the rare two-pass path every tensor was written at once and the same array is handed out.
    */
   write(t: number): PrunedTensor;
+  /**
+   * Tensor t's pruning as numbers, or null when this selection cannot say it cheaply: the rare two-pass path, a
+   * threshold of 0 (only zeros pruned), or a tensor holding NaN or ±Infinity.
+   */
+  plan(t: number): TensorPrunePlan | null;
 }
 
 const NAN_KEYS_START = 0x7f800001; // magnitude keys above +Infinity's are NaNs
@@ -108,24 +134,33 @@ export function pruneGlobal(tensors: readonly Float32Array[], sparsity: number):
  *   const sel = selectGlobal([kernel1, kernel2], 0.5);
  *   const second = sel.write(1).values; // kernel1's pruned copy is not made until asked for
  */
-export function selectGlobal(tensors: readonly Float32Array[], sparsity: number): PruneSelection {
+export function selectGlobal(
+  tensors: readonly Float32Array[],
+  sparsity: number,
+  /** From how many weights a sample brackets the threshold, and its size (sampled-bracket.ts); tests lower them. */
+  sampling: { from: number; size: number } = { from: SAMPLE_FROM, size: SAMPLE_SIZE },
+): PruneSelection {
   checkSparsity(sparsity);
   const sources = tensors.map(bitsOf);
   let count = 0;
   for (const t of tensors) count += t.length;
   const targetZeros = Math.round(sparsity * count);
   if (targetZeros > 0) {
+    // A sampled bracket spares the histogram's pass over every weight; if the sample misled it, the histogram runs.
+    const sampled = count >= sampling.from ? sampledBracket(sources, targetZeros, count, sampling.size) : null;
+    const fromSample = sampled && selectAroundBracket(sources, targetZeros, sampled);
+    if (fromSample) return { ...fromSample, targetZeros, count, found: 'sample' };
     const first = firstDigitOfKth(sources, targetZeros, 'magnitude');
     if (first.bucket < INFINITY_BUCKET && first.inBucket <= count / 8) {
       const lo = first.bucket << 16;
       const selected = selectAroundBracket(sources, targetZeros, { lo, hi: lo | 0xffff, capacity: first.inBucket });
-      if (selected) return { ...selected, targetZeros, count };
+      if (selected) return { ...selected, targetZeros, count, found: 'histogram' };
     }
   }
-  return { ...selectWithTwoPasses(sources, targetZeros, count), targetZeros, count };
+  return { ...selectWithTwoPasses(sources, targetZeros, count), targetZeros, count, found: 'two passes' };
 }
 
-type Selected = Omit<PruneSelection, 'targetZeros' | 'count'>;
+type Selected = Omit<PruneSelection, 'targetZeros' | 'count' | 'found'>;
 
 /**
  * Writes a tensor pruned below the threshold key, with up to `ties` of the weights at it (or, at threshold 0, only
@@ -141,31 +176,33 @@ function writeBelow(src: Int32Array, thresholdKey: number, ties: number): Pruned
 }
 
 /**
- * The common case: the first radix pass found the high 16 bits of the k-th magnitude key, and few weights share
- * them. One reading pass counts the keys below that bracket and notes the positions inside it; the threshold is
- * then selected among those few (replacing the second radix pass over all weights), and the ties at it are shared
- * out in (tensor, index) order. Null if the bracket held more than `capacity` weights or missed the k-th (not
- * expected from an exact first digit): the caller then falls back.
+ * The common case: a bracket of magnitude keys that holds the k-th (from a sample, or the histogram's first digit)
+ * and few weights. One reading pass counts the keys below the bracket and collects the keys inside it, measuring
+ * each tensor's range on the way; the threshold is then selected among those few (replacing the second radix pass
+ * over all weights), and the ties at it are shared out in (tensor, index) order. Null if the bracket held more than
+ * `capacity` weights or missed the k-th (a misleading sample; not expected from an exact first digit): the caller
+ * then falls back.
  */
 function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket): Selected | null {
-  const positions = new Int32Array(bracket.capacity);
-  const starts: number[] = []; // where each tensor's positions begin in `positions`
+  const found = new Int32Array(bracket.capacity + SCAN_SLACK);
+  const starts: number[] = []; // where each tensor's keys begin in `found`
   const belowBracket: number[] = [];
-  const state = new Int32Array(2); // [positions used, keys below the bracket in the current tensor]
+  const sides: [number, number][] = []; // each source's max bits and max flipped bits (passes.ts sideRange)
+  const state = new Int32Array(4); // [keys found, keys below the bracket in the current tensor, max bits, max flipped]
   let below = 0;
   for (let t = 0; t < sources.length; t++) {
     starts.push(state[0]);
     state[1] = 0;
-    scanBracket(sources[t], bracket.lo, bracket.hi - bracket.lo, positions, state);
+    scanBracket(sources[t], bracket.lo, bracket.hi - bracket.lo, found, state);
     if (state[0] > bracket.capacity) return null;
     belowBracket.push(state[1]);
+    sides.push([state[2], state[3]]);
     below += state[1];
   }
   starts.push(state[0]);
   const inBracket = state[0];
   if (!(below < k && k <= below + inBracket)) return null;
-  const keys = new Int32Array(inBracket);
-  for (let t = 0; t < sources.length; t++) gatherKeys(sources[t], positions, starts[t], starts[t + 1], keys);
+  const keys = found.subarray(0, inBracket);
   const inside = kthSmallestKey([keys], k - below, 'magnitude');
   const threshold = inside.key;
   let tiesLeft = k - below - inside.below;
@@ -194,6 +231,14 @@ function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket)
     write: (t) => {
       const { values, zeros, range } = writeBelow(sources[t], threshold, ties[t]);
       return { values, zeros, range };
+    },
+    plan: (t) => {
+      // At threshold 0 the write normalises -0 to +0 whatever the quota: not what a plan says; rare enough to leave.
+      if (threshold === 0) return null;
+      const n = sources[t]!.length;
+      const source = sideRange(sides[t]![0], sides[t]![1]);
+      if (!source || n === 0) return null; // NaN or ±Infinity, or nothing to store
+      return { thresholdKey: threshold, ties: ties[t]!, zeros: zeros[t]!, range: prunedRange(source, threshold, zeros[t]!, n) };
     },
   };
 }
@@ -229,6 +274,7 @@ function selectWithTwoPasses(sources: Int32Array[], targetZeros: number, count: 
     totalZeros: zeros.reduce((a, b) => a + b, 0),
     threshold: valueOfKey(thresholdKey, 'magnitude'),
     write: (t) => written[t]!,
+    plan: () => null,
   };
 }
 

@@ -25,36 +25,61 @@ export function rangeFromKeys(keyMin: number, keyMax: number): { min: number; ma
   return { min, max: F32[0] + 0 };
 }
 
+/** Room `keys` needs past the capacity {@link scanBracket} is given: it checks for overflow once per block. */
+export const SCAN_SLACK = 4096;
+
 /**
- * Reads src's magnitude keys against the bracket [lo, lo + width]: counts those below it and notes the positions of
- * those inside it in `positions`. state = [positions used, keys below the bracket], updated; stops early, with
- * state[0] past the capacity, when the bracket holds more weights than `positions` has room for. Writes nothing:
- * the pruned copy is made later, tensor by tensor, once the threshold is known.
+ * Reads src's magnitude keys against the bracket [lo, lo + width]: counts those below it and appends those inside
+ * it to `keys` (in index order: the tie quota follows it); and, on the way, what the range of src is, so that a kernel that prunes and
+ * quantizes in one pass knows the pruned tensor's range before it writes (quantize/pruned-affine.ts): the largest
+ * int32 bits (the max, when any value has its sign bit clear) and the largest bits with the sign flipped (minus the
+ * min, when any value has its sign bit set); see {@link sideRange}.
+ * state = [keys found, keys below the bracket, max bits, max flipped bits]: the first two updated, the last two
+ * set for src. `keys` holds `capacity` + SCAN_SLACK; when the bracket holds more than `capacity` weights, the scan
+ * stops early with state[0] past the capacity. Branch-free inside a block (a key is written for every weight and
+ * kept only for those inside): the weights inside come at random, and a branch on them mispredicts.
+ * Writes nothing else: what the pruned tensor becomes is made later, tensor by tensor, once the threshold is known.
  */
-export function scanBracket(src: Int32Array, lo: number, width: number, positions: Int32Array, state: Int32Array): void {
+export function scanBracket(src: Int32Array, lo: number, width: number, keys: Int32Array, state: Int32Array): void {
   let used = state[0];
   let below = state[1];
-  const capacity = positions.length;
-  for (let i = 0, n = src.length; i < n; i++) {
-    const d = (src[i] & 0x7fffffff) - lo; // both below 2^31: a valid int32, negative below the bracket
-    if (d >>> 0 <= width) {
-      if (used === capacity) {
-        state[0] = capacity + 1;
-        return;
-      }
-      positions[used] = i;
-      used = (used + 1) | 0;
-      continue;
+  let maxBits = KEY_MAX_START;
+  let maxFlipped = KEY_MAX_START;
+  const capacity = keys.length - SCAN_SLACK;
+  const n = src.length;
+  for (let start = 0; start < n; start += SCAN_SLACK) {
+    if (used > capacity) break;
+    const end = Math.min(n, start + SCAN_SLACK);
+    for (let i = start; i < end; i++) {
+      const b = src[i];
+      maxBits = b > maxBits ? b : maxBits;
+      const flipped = b ^ -0x80000000;
+      maxFlipped = flipped > maxFlipped ? flipped : maxFlipped;
+      const magnitude = b & 0x7fffffff;
+      const d = magnitude - lo; // both below 2^31: a valid int32, negative below the bracket
+      keys[used] = magnitude;
+      used = (used + (d >>> 0 <= width ? 1 : 0)) | 0;
+      below = (below - (d >> 31)) | 0; // d >> 31 is -1 below the bracket, 0 above (and inside: d >= 0)
     }
-    below = (below - (d >> 31)) | 0; // d >> 31 is -1 below the bracket, 0 above
   }
-  state[0] = used;
+  state[0] = used > capacity ? capacity + 1 : used;
   state[1] = below;
+  state[2] = maxBits;
+  state[3] = maxFlipped;
 }
 
-/** keys[j] = magnitude key of src[positions[j]], for j in [from, to). */
-export function gatherKeys(src: Int32Array, positions: Int32Array, from: number, to: number, keys: Int32Array): void {
-  for (let j = from; j < to; j++) keys[j] = src[positions[j]] & 0x7fffffff;
+/**
+ * The min and max of a tensor from scanBracket's max bits and max flipped bits: each side null when no value has
+ * that sign (all negative: the max is the negative nearest zero, which the scan does not track), and the whole
+ * range null when the tensor holds NaN or ±Infinity.
+ */
+export function sideRange(maxBits: number, maxFlipped: number): { min: number | null; max: number | null } | null {
+  if (maxBits >= POS_INF_KEY || maxFlipped >= POS_INF_KEY) return null;
+  I32[0] = maxBits;
+  const max = maxBits >= 0 ? F32[0] + 0 : null;
+  I32[0] = maxFlipped;
+  const min = maxFlipped >= 0 ? -F32[0] + 0 : null;
+  return { min, max };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The prune step writes the tensors under its global threshold only when they are first read, so that storage,
  * which reads and lets go of one tensor at a time, never holds a pruned copy of every tensor at once (issue 13's
- * memory budget). What is written must be exactly what pruneGlobal writes.
+ * memory budget). What is written must be exactly what pruneGlobal writes. Affine storage does not even read them:
+ * it takes the codes the pending tensors make from their source weights, and those must be the bytes storage made
+ * from the written tensors.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openModel } from '../../formats';
@@ -12,6 +14,7 @@ import { pruneGlobal } from '../../prune';
 import { lastPruneStepOf, parseRecipe } from '../schema';
 import { workingModelOf } from '../working-model';
 import { runPrune } from './prune';
+import { runQuantize } from './quantize';
 import { progressCounter, type StepContext } from './context';
 
 let emotion: OpenedModel;
@@ -48,4 +51,27 @@ describe('the prune step writes globally pruned tensors on first read', () => {
     const other = working.weights.findIndex((w) => !w.prunable);
     expect(pruned.weights[other]!.values).toBe(working.weights[other]!.values);
   });
+
+  for (const precision of ['uint8', { bits: 4 }, 'uint16'] as const) {
+    it(`stores them as ${JSON.stringify(precision)} without writing them, in the bytes the written tensors store as`, async () => {
+      const working = workingModelOf(emotion);
+      const prune = lastPruneStepOf(parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune', sparsity: 0.5 }] }))!;
+      const quantize = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: precision }] }).steps[0] as Parameters<typeof runQuantize>[1];
+      const fused = await runPrune(working, prune, context());
+      const stored = await runQuantize(fused, quantize, context());
+      const written = await runPrune(working, prune, context());
+      for (const w of written.weights) void w.values; // every pruned tensor written before storage: the ordinary path
+      const want = await runQuantize(written, quantize, context());
+      const prunable = working.weights.flatMap((w, i) => (w.prunable ? [i] : []));
+      const unread = prunable.filter((i) => pending(fused.weights[i]!));
+      // A tensor whose extreme sits at the threshold would be written; none of this model's does.
+      expect(unread).toEqual(prunable);
+      stored.weights.forEach((w, i) => {
+        const other = want.weights[i]!;
+        expect(w.stored!.quantization, w.name).toEqual(other.stored!.quantization);
+        expect(Buffer.from(w.stored!.bytes).equals(Buffer.from(other.stored!.bytes)), w.name).toBe(true);
+        expect(w.zeros, w.name).toEqual(other.zeros);
+      });
+    });
+  }
 });

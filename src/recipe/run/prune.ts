@@ -6,6 +6,7 @@
 import type { PareWarning } from '../../errors';
 import { pruneTensor, selectGlobal, type PruneSelection } from '../../prune';
 import { copySharingValues, valuesOnFirstRead } from '../../model/values-on-first-read';
+import { quantizePrunedAffine, type PrunedAffineOffer } from '../../quantize/pruned-affine';
 import { planPrune, type PrunePlan } from '../plan';
 import type { PruneStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
@@ -101,13 +102,27 @@ async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: Step
  * `w` with its pruned values written when first read. A function of its own so that the pending write's closure
  * holds only the selection and the index: a closure inside magnitudePrune would share that function's scope, and
  * with it the list of weights, keeping every tensor written so far alive until the last one is read.
+ *
+ * Until then it offers storage its affine codes made straight from the source weights (quantize/pruned-affine.ts):
+ * the same bytes without the pruned float32 copy, which `pare optimize` would write only to code it and let go.
  */
 function prunedOnFirstRead(w: WorkingWeight, selection: PruneSelection, j: number): WorkingWeight {
+  const source = w.values as Float32Array;
   const weight = copySharingValues(w, { masked: true });
-  valuesOnFirstRead(weight, () => {
-    const { values, range } = selection.write(j);
-    noteRange(values, range);
-    return values;
-  });
+  const offer: PrunedAffineOffer = {
+    quantizeAffine: (bits) => {
+      const plan = selection.plan(j);
+      return plan && quantizePrunedAffine(source, plan, bits);
+    },
+  };
+  valuesOnFirstRead(
+    weight,
+    () => {
+      const { values, range } = selection.write(j);
+      noteRange(values, range);
+      return values;
+    },
+    offer,
+  );
   return weight;
 }

@@ -26,7 +26,8 @@ import { biasCorrected, correctBiases } from './quantize-bias';
 import type { StepContext } from './context';
 import { countZeros, firstLostZero } from '../../prune/zeros';
 import { storedZeros } from '../../quantize/stored-zeros';
-import { valuesOnFirstRead } from '../../model/values-on-first-read';
+import { copySharingValues, pendingOffer, valuesOnFirstRead } from '../../model/values-on-first-read';
+import type { PrunedAffineOffer } from '../../quantize/pruned-affine';
 import { knownRange } from './known-ranges';
 
 type Values = WorkingWeight['values'];
@@ -43,6 +44,8 @@ interface Store {
 
 /** Stores one tensor's values per its plan; returns what the stock loader will see. */
 function store(w: WorkingWeight, plan: StorePlan): Store {
+  const offered = plan.dtype === 'uint8' || plan.dtype === 'uint16' ? storeOffered(w, plan) : null;
+  if (offered) return offered;
   const values = w.values;
   if (plan.dtype === 'int32' || plan.dtype === 'bool' || plan.dtype === 'float32') {
     return { values, stored: { dtype: plan.dtype, bytes: bytesOf(values) } };
@@ -63,6 +66,25 @@ function store(w: WorkingWeight, plan: StorePlan): Store {
     values: () => dequantizeAffine(r.codes, r.scale, r.min),
     stored: { dtype: r.dtype, quantization, bits: plan.bits, clip: plan.clip, bytes: bytesOf(r.codes) },
     zeros: { beforeStorage: zeros.before, stored: zeros.stored },
+  };
+}
+
+/**
+ * The codes a pending pruned tensor makes from its source weights (quantize/pruned-affine.ts), when storage would
+ * quantize its pruned values on their own min/max grid: the same bytes and zero counts, and its values, never
+ * written, stay pending. Null for anything else (a clipping method, an input grid that might be kept, values
+ * already read, a plan the selection cannot give): the ordinary path then stores it.
+ */
+function storeOffered(w: WorkingWeight, plan: Extract<StorePlan, { bits: number }>): Store | null {
+  const q = w.quantization;
+  if (q && q.dtype !== 'float16' && q.scale !== undefined && q.min !== undefined) return null;
+  if (plan.clip && plan.clip !== 'minmax') return null;
+  const r = pendingOffer<PrunedAffineOffer>(w)?.quantizeAffine(plan.bits);
+  if (!r) return null;
+  return {
+    values: () => dequantizeAffine(r.codes, r.scale, r.min),
+    stored: { dtype: r.dtype, quantization: { dtype: r.dtype, scale: r.scale, min: r.min }, bits: plan.bits, clip: plan.clip, bytes: bytesOf(r.codes) },
+    zeros: { beforeStorage: r.zerosBefore, stored: r.zerosStored },
   };
 }
 
@@ -159,9 +181,10 @@ export async function runQuantize(input: WorkingModel, step: QuantizeStep | unde
       const beforeStorage = countZeros(w.values);
       zeros = { beforeStorage, stored: values === w.values ? beforeStorage : countZeros(values) };
     }
-    const weight: WorkingWeight = { ...w, stored: s.stored, zeros };
+    // Not a spread: that would read w's values, and so write a pending pruned tensor nobody needs.
+    const weight = copySharingValues(w, { stored: s.stored, zeros });
     if (typeof s.values === 'function') valuesOnFirstRead(weight, s.values);
-    else weight.values = s.values;
+    else Object.defineProperty(weight, 'values', { value: s.values, enumerable: true, writable: true, configurable: true });
     weights.push(weight);
     if (owned) (model.weights as (WorkingWeight | undefined)[])[i] = undefined;
     await ctx.tick('quantize', w.name);

@@ -1,0 +1,68 @@
+/**
+ * A bracket of magnitude keys that very probably holds the k-th smallest, guessed from a sample of the weights
+ * instead of a histogram of all of them. The selection still reads every weight once against the bracket (to count
+ * those below it and collect those inside) and checks that the k-th really lies inside; when it does not, it falls
+ * back to the histogram. So the guess changes only the work, never which weights are pruned: the result is the exact
+ * selection either way.
+ *
+ * Why: with pruning and quantization fused into one pass (quantize/pruned-affine.ts), the histogram was a whole pass
+ * over the weights of the three left (histogram, bracket scan, coding). A sample of 65,536 weights costs a few
+ * milliseconds at any model size.
+ *
+ * The sample is deterministic: one weight per stride of the concatenated tensors, at an offset inside the stride from
+ * a fixed pseudo-random sequence (so that weights laid out with a period, conv kernels by channel, do not alias with
+ * the stride).
+ */
+import { bitsOf, primeKernel, type Bracket } from './select';
+
+/** Sampled weights: the bracket's width in ranks shrinks with its square root. */
+export const SAMPLE_SIZE = 65536;
+/** Below this many weights the histogram costs little, and a sample would be a large share of the data. */
+export const SAMPLE_FROM = 1 << 20;
+/** Standard deviations of the sampled rank on each side: a miss (then the histogram runs) is about 1 in 10^9. */
+const SIGMAS = 6;
+/** The largest finite magnitude key: a bracket reaching past it could hold NaN or Infinity, which the histogram handles. */
+const MAX_FINITE_KEY = 0x7f7fffff;
+
+/**
+ * A bracket [lo, hi] of magnitude keys for the k-th smallest (1-based) of `count` weights, with room for the weights
+ * expected inside, or null when the sample reaches non-finite values.
+ *
+ * @example
+ *   const b = sampledBracket([bitsOf(kernel)], Math.round(0.5 * kernel.length), kernel.length);
+ */
+export function sampledBracket(sources: readonly Int32Array[], k: number, count: number, size = SAMPLE_SIZE): Bracket | null {
+  const m = Math.min(size, count);
+  const sample = new Int32Array(m);
+  const stride = count / m;
+  let s = 0;
+  let base = 0; // global index of the current tensor's first weight
+  let seed = 0x9e3779b9 | 0;
+  let next = 0; // global index of the next sampled weight
+  for (const src of sources) {
+    const n = src.length;
+    while (s < m && next - base < n) {
+      sample[s++] = src[next - base]! & 0x7fffffff;
+      seed = (Math.imul(seed, 1664525) + 1013904223) | 0;
+      // The next stride's start, plus an offset in [0, stride) from the top bits of the sequence.
+      next = Math.floor(s * stride + ((seed >>> 8) / 2 ** 24) * Math.max(0, stride - 1));
+    }
+    base += n;
+  }
+  sample.subarray(0, s).sort();
+  const p = k / count;
+  const rank = p * s;
+  const margin = SIGMAS * Math.sqrt(s * p * (1 - p)) + 2;
+  const from = Math.floor(rank - margin);
+  const to = Math.ceil(rank + margin);
+  const lo = from < 0 ? 0 : sample[from]!;
+  const hi = to >= s ? MAX_FINITE_KEY : sample[to]!;
+  if (hi > MAX_FINITE_KEY) return null;
+  const expected = (count * (Math.min(to, s - 1) - Math.max(from, 0) + 1)) / s;
+  return { lo, hi, capacity: Math.min(count, Math.ceil(expected * 1.5) + 1024) };
+}
+
+primeKernel((s) => {
+  const views = [bitsOf(s), bitsOf(s)];
+  sampledBracket(views, 40, 128, 32);
+});
