@@ -47,7 +47,7 @@ const MODELS: Record<string, { path: string; budget: string[] }> = {
   blazeface: { path: '.fixtures/real/human-blazeface', budget: ['--bits', '8', '--sparsities', '0', '--refine', '4'] },
   movenet: { path: '.fixtures/real/human-movenet-lightning', budget: ['--bits', '8', '--sparsities', '0', '--refine', '4'] },
   handtrack: { path: '.fixtures/real/human-handtrack', budget: ['--bits', '8', '--sparsities', '0', '--refine', '2'] },
-  nsfwjs: { path: '.fixtures/real/nsfwjs-mobilenet-v2', budget: ['--bits', '8', '--sparsities', '0', '--refine', '3'] },
+  nsfwjs: { path: '.fixtures/real/nsfwjs-mobilenet-v2', budget: ['--bits', '8', '--sparsities', '0', '--refine', '6'] },
 };
 
 const { values: args } = parseArgs({
