@@ -8,9 +8,8 @@
  * targets, mixed precision refines the best uniform answer tensor by tensor from the sensitivity curves (mixed.ts).
  * Every candidate keeps biases at 8 bits below that, since they are few and feed every output (in a graph model,
  * every float tensor that is not a prunable kernel, at float16 if the input has it as float32), and a layers model's
- * candidates correct their biases. A model with
- * several outputs must meet a fidelity target on each of them. Every candidate is reported as it is measured, so the
- * page can draw it; a cancelled search returns the best found so far.
+ * candidates correct their biases. A model with several outputs must meet a fidelity target on each of them. Every
+ * candidate is reported as it is measured, so the page can draw it; a cancelled search returns the best found so far.
  *
  * What a candidate costs: its calibration, its gptq solves and one pass over the validation part. The original runs on
  * the validation part once (ReferenceOutputs), and a graph model's candidates round with gptq from one pass over the

@@ -25,15 +25,21 @@ function biasPairs(model: Model, plans: readonly StorePlan[]): { pairs: Map<numb
   const kernels = model.weights.flatMap((w, i) => (w.prunable && w.dtype === 'float32' && plans[i]!.dtype !== 'float32' ? [i] : []));
   const index = new Map(model.weights.map((w, i) => [w.name, i]));
   const graph = model.format === 'graph-model' ? graphBiases(model.modelTopology, kernels.map((i) => model.weights[i]!), model.weights) : null;
+  // A kernel's bias index, or why it has none to correct.
+  const biasOf = (w: WorkingModel['weights'][number]): number | string => {
+    if (!graph) {
+      const b = model.weights.findIndex((x) => x.owner === w.owner && lastSegment(x.name) === 'bias' && x.dtype === 'float32');
+      return b >= 0 ? b : `its layer '${w.owner}' has none`;
+    }
+    const found = graph.get(w.name)!;
+    if (typeof found === 'string') return found;
+    const b = index.get(found.bias)!;
+    return model.weights[b]!.dtype === 'float32' ? b : `'${found.bias}' is not float32`;
+  };
   for (const i of kernels) {
-    const w = model.weights[i]!;
-    const found = graph ? graph.get(w.name)! : model.weights.findIndex((x) => x.owner === w.owner && lastSegment(x.name) === 'bias' && x.dtype === 'float32');
-    if (typeof found === 'string') reasons.set(i, found);
-    else if (typeof found === 'number') {
-      if (found >= 0) pairs.set(i, found);
-      else reasons.set(i, `its layer '${w.owner}' has none`);
-    } else if (model.weights[index.get(found.bias)!]!.dtype !== 'float32') reasons.set(i, `'${found.bias}' is not float32`);
-    else pairs.set(i, index.get(found.bias)!);
+    const b = biasOf(model.weights[i]!);
+    if (typeof b === 'string') reasons.set(i, b);
+    else pairs.set(i, b);
   }
   return { pairs, reasons };
 }

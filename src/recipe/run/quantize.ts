@@ -55,8 +55,7 @@ function store(w: WorkingWeight, plan: StorePlan): Store {
     const codes = toFloat16(f32);
     return { values: fromFloat16(codes), stored: { dtype: 'float16', quantization: { dtype: 'float16' }, bytes: bytesOf(codes) } };
   }
-  const q = w.quantization;
-  const grid = q && q.dtype !== 'float16' && q.scale !== undefined && q.min !== undefined ? { scale: q.scale, min: q.min } : undefined;
+  const grid = inputGrid(w);
   // A range the prune step measured on these very values spares quantizeAffine its min/max pass.
   const r = quantizeAffine(f32, plan.bits, { clip: plan.clip, grid, dataRange: knownRange(f32) });
   const quantization: Quantization = { dtype: r.dtype, scale: r.scale, min: r.min };
@@ -76,8 +75,7 @@ function store(w: WorkingWeight, plan: StorePlan): Store {
  * already read, a plan the selection cannot give): the ordinary path then stores it.
  */
 function storeOffered(w: WorkingWeight, plan: Extract<StorePlan, { bits: number }>): Store | null {
-  const q = w.quantization;
-  if (q && q.dtype !== 'float16' && q.scale !== undefined && q.min !== undefined) return null;
+  if (inputGrid(w)) return null;
   if (plan.clip && plan.clip !== 'minmax') return null;
   const r = pendingOffer<PrunedAffineOffer>(w)?.quantizeAffine(plan.bits);
   if (!r) return null;
@@ -86,6 +84,12 @@ function storeOffered(w: WorkingWeight, plan: Extract<StorePlan, { bits: number 
     stored: { dtype: r.dtype, quantization: { dtype: r.dtype, scale: r.scale, min: r.min }, bits: plan.bits, clip: plan.clip, bytes: bytesOf(r.codes) },
     zeros: { beforeStorage: r.zerosBefore, stored: r.zerosStored },
   };
+}
+
+/** The affine grid the input stored `w` on, which `store` keeps when the values still lie on it. */
+function inputGrid(w: WorkingWeight): { scale: number; min: number } | undefined {
+  const q = w.quantization;
+  return q && q.dtype !== 'float16' && q.scale !== undefined && q.min !== undefined ? { scale: q.scale, min: q.min } : undefined;
 }
 
 /** Every zero must survive storage; a failure here is a bug in a kernel, not a user error. */
