@@ -32,15 +32,19 @@ beforeAll(async () => {
   photos = (await openRecipeData([dir], movenet)).dataset;
 });
 
+
+/** The model's Conv2D kernels as capture targets, in weight order. */
+function conv2dTargets(model: OpenedModel): GraphCaptureTarget[] {
+  const nodes = graphNodes(model.artifacts.modelTopology);
+  return model.weights
+    .filter((w) => w.prunable)
+    .map((w) => graphTargetFor(w, nodes, 4096))
+    .filter((t): t is GraphCaptureTarget => typeof t !== 'string' && t.kind === 'conv2d');
+}
 describe('captureGraphInputStats on a batch-1, int32 graph model', () => {
   it('captures the inputs of its convolutions one photo at a time', async () => {
     expect(movenet.inputs[0]).toMatchObject({ shape: [1, 192, 192, 3], dtype: 'int32' });
-    const nodes = graphNodes(movenet.artifacts.modelTopology);
-    const targets = movenet.weights
-      .filter((w) => w.prunable)
-      .map((w) => graphTargetFor(w, nodes, 4096))
-      .filter((t): t is GraphCaptureTarget => typeof t !== 'string' && t.kind === 'conv2d')
-      .slice(0, 2);
+    const targets = conv2dTargets(movenet).slice(0, 2);
     expect(targets).toHaveLength(2);
     const graph = (await loadTfModel(movenet.artifacts, movenet.format)) as tf.GraphModel;
     try {
@@ -62,12 +66,7 @@ describe('captureGraphInputStats on a batch-1, int32 graph model', () => {
 describe('captureGraphInputStats on a graph model with control flow', () => {
   it('reads the inputs of its convolutions through executeAsync', async () => {
     const handtrack = await openModel(realFiles('human-handtrack'));
-    const nodes = graphNodes(handtrack.artifacts.modelTopology);
-    const targets = handtrack.weights
-      .filter((w) => w.prunable)
-      .map((w) => graphTargetFor(w, nodes, 4096))
-      .filter((t): t is GraphCaptureTarget => typeof t !== 'string' && t.kind === 'conv2d')
-      .slice(1, 3);
+    const targets = conv2dTargets(handtrack).slice(1, 3);
     expect(targets).toHaveLength(2);
     const data = (await openRecipeData([photosDir], handtrack)).dataset;
     const graph = (await loadTfModel(handtrack.artifacts, handtrack.format)) as tf.GraphModel;

@@ -52,6 +52,16 @@ function continuousTensors(seed: number, lengths: number[]): Float32Array[] {
 const countZeros = (a: Float32Array) => a.reduce((c, v) => c + (v === 0 ? 1 : 0), 0);
 const countNaN = (a: Float32Array) => a.reduce((c, v) => c + (Number.isNaN(v) ? 1 : 0), 0);
 
+
+/** Writes each tensor of `sel`, last to first, and checks each against the sort-based reference and its zero count. */
+function expectWritesLastToFirst(sel: ReturnType<typeof selectGlobal>, ts: Float32Array[], s: number): void {
+  const want = referencePrune(ts, s);
+  for (let t = ts.length - 1; t >= 0; t--) {
+    const w = sel.write(t);
+    expect(bitsEqual(w.values, want[t])).toBe(true);
+    expect(w.zeros).toBe(sel.zeros[t]);
+  }
+}
 describe('pruneGlobal', () => {
   it('agrees bit for bit with the sort-based reference', () => {
     fc.assert(
@@ -228,12 +238,7 @@ describe('selectGlobal', () => {
     fc.assert(
       fc.property(tensorsArb, sparsityArb, (ts, s) => {
         const sel = selectGlobal(ts, s);
-        const want = referencePrune(ts, s);
-        for (let t = ts.length - 1; t >= 0; t--) {
-          const w = sel.write(t);
-          expect(bitsEqual(w.values, want[t])).toBe(true);
-          expect(w.zeros).toBe(sel.zeros[t]);
-        }
+        expectWritesLastToFirst(sel, ts, s);
       }),
       { numRuns: 300 },
     );
@@ -267,12 +272,7 @@ describe('selectGlobal with a sampled bracket', () => {
       fc.property(tensorsArb, sparsityArb, fc.integer({ min: 1, max: 64 }), (ts, s, size) => {
         const sel = selectGlobal(ts, s, { ...sampling, size });
         if (sel.found === 'sample') sampled++;
-        const want = referencePrune(ts, s);
-        for (let t = ts.length - 1; t >= 0; t--) {
-          const w = sel.write(t);
-          expect(bitsEqual(w.values, want[t])).toBe(true);
-          expect(w.zeros).toBe(sel.zeros[t]);
-        }
+        expectWritesLastToFirst(sel, ts, s);
       }),
       { numRuns: 300 },
     );
