@@ -3,12 +3,10 @@
  * grayscale input) with real photographs from Debian's mate-backgrounds: crops of the first eight photos calibrate,
  * crops of the last four measure. OBS and GPTQ against magnitude and nearest at the same sparsity and storage.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../cli/backend';
-import { decodeImage } from '../data/node-decoder';
-import { inMemoryDataset, type Dataset } from '../evaluate/dataset';
+import type { Dataset } from '../evaluate/dataset';
 import { exportVariant } from '../export';
 import { cosine } from '../export/testing/roundtrip';
 import { openModel } from '../formats';
@@ -19,31 +17,8 @@ import { applyRecipe } from '../recipe/apply';
 import { variantArtifacts } from '../recipe/artifacts';
 import { parseRecipe, type StepInput } from '../recipe/schema';
 import type { Variant } from '../recipe/variant';
-import { PHOTO_DIR } from '../structure/testing/photos';
 import { InputStatsCache } from './stats-cache';
-
-/** Nine 64x64 grayscale crops (in [0, 1]) of each photo resized to 96x96. */
-function crops(names: string[]): Float32Array {
-  const t = tf.tidy(() => {
-    const all = names.flatMap((name) => {
-      const { width, height, rgba } = decodeImage(new Uint8Array(readFileSync(`${PHOTO_DIR}/${name}`)), name);
-      const rgb = tf.tensor3d(Int32Array.from(rgba), [height, width, 4], 'int32').slice([0, 0, 0], [height, width, 3]).toFloat();
-      // ITU-R 601 luma, as tf.image.rgbToGrayscale (whose Einsum kernel wasm lacks).
-      const luma = tf.sum(tf.mul(rgb, tf.tensor1d([0.2989, 0.587, 0.114])), -1, true) as tf.Tensor3D;
-      const gray = tf.image.resizeBilinear(luma, [96, 96]).div(255);
-      const out: tf.Tensor[] = [];
-      for (let y = 0; y <= 32; y += 16) for (let x = 0; x <= 32; x += 16) out.push(gray.slice([y, x, 0], [64, 64, 1]));
-      return out;
-    });
-    return tf.stack(all);
-  });
-  const data = t.dataSync() as Float32Array;
-  t.dispose();
-  return Float32Array.from(data);
-}
-
-const photos = (inputs: Float32Array, what: string): Dataset =>
-  inMemoryDataset({ kind: 'generated', sampleShape: [64, 64, 1], classNames: [], classSource: 'none', labelled: false, preprocessing: null, skipped: [], description: what, inputs, labels: null });
+import { photoCrops, photoCropSet } from './testing/photo-crops';
 
 let model: OpenedModel;
 let calibration: Dataset;
@@ -51,9 +26,8 @@ let heldOut: tf.Tensor;
 beforeAll(async () => {
   await useBackend('wasm');
   model = await openModel(realFiles('human-emotion'));
-  const names = readdirSync(PHOTO_DIR).filter((n) => n.endsWith('.jpg')).sort();
-  calibration = photos(crops(names.slice(0, 8)), 'crops of photos 1-8');
-  heldOut = tf.tensor(crops(names.slice(8, 12)), [36, 64, 64, 1]);
+  calibration = photoCropSet(0, 8, 64, 1);
+  heldOut = tf.tensor(photoCrops(8, 12, 64, 1), [16, 64, 64, 1]);
 });
 
 /**
