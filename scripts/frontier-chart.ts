@@ -1,11 +1,11 @@
 /**
- * Draws the README's frontier picture (docs/frontier.svg) from what `npm run frontier -- --parts methods --json
+ * Draws the README's frontier picture (docs/frontier.svg) from what `npm run frontier -- --json
  * docs/frontier.json` measured: for each sample model, accuracy on the 10,000 test images against weights over the
  * wire (gzip -9, log scale), one line per pruning method through its best points (the upper-left envelope of its
- * rows at every sparsity and storage), the search's answers (`pare auto`, from a `--parts search --json` run) as
+ * rows at every sparsity and storage), the search's answers (`pare auto`, the same run's `search`) as
  * diamonds, and the original as a star with its 0.5- and 1-point bands.
  *
- *   npm run frontier:chart [-- --in docs/frontier.json,docs/frontier-search.json,docs/frontier-search-cnn.json
+ *   npm run frontier:chart [-- --in docs/frontier.json[,more.json]
  *                              --out docs/frontier.svg]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const inputs = arg('in', 'docs/frontier.json,docs/frontier-search.json,docs/frontier-search-cnn.json').split(',').filter((f) => existsSync(f));
+const inputs = arg('in', 'docs/frontier.json').split(',').filter((f) => existsSync(f));
 const input = inputs.join(' + ');
 const output = arg('out', 'docs/frontier.svg');
 const files = inputs.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { rows: Row[]; search?: Answer[] });
