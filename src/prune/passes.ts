@@ -5,6 +5,7 @@
  * Order key: for float32 bits o, `o ^ ((o >> 31) & 0x7fffffff)` is an int32 that orders like the float
  * (-Infinity < ... < -0 < +0 < ... < +Infinity; NaNs beyond both ends).
  */
+import { simdKernels } from '../simd/kernels';
 
 /** Keys of ±Infinity: a written key at or beyond these means the tensor holds a non-finite value. */
 const POS_INF_KEY = 0x7f800000;
@@ -39,8 +40,20 @@ export const SCAN_SLACK = 4096;
  * stops early with state[0] past the capacity. Branch-free inside a block (a key is written for every weight and
  * kept only for those inside): the weights inside come at random, and a branch on them mispredicts.
  * Writes nothing else: what the pruned tensor becomes is made later, tensor by tensor, once the threshold is known.
+ * Where WebAssembly SIMD runs, tensors from 1,024 weights are read four at a time (simd/kernels.wat), to the same
+ * effect; {@link scanBracketScalar} is the loop everywhere else.
  */
 export function scanBracket(src: Int32Array, lo: number, width: number, keys: Int32Array, state: Int32Array): void {
+  const simd = src.length >= SIMD_FROM ? simdKernels() : null;
+  if (simd) simd.scanBracket(src, lo, width, keys, SCAN_SLACK, state);
+  else scanBracketScalar(src, lo, width, keys, state);
+}
+
+/** Below this many weights a call into WebAssembly costs more than it saves. */
+const SIMD_FROM = 1024;
+
+/** {@link scanBracket} in scalar JavaScript. */
+export function scanBracketScalar(src: Int32Array, lo: number, width: number, keys: Int32Array, state: Int32Array): void {
   let used = state[0];
   let below = state[1];
   let maxBits = KEY_MAX_START;

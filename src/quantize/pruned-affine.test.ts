@@ -1,7 +1,7 @@
 /**
  * The fused kernel must give exactly what the three kernels it replaces give: pruneGlobal's pruned tensor, coded by
  * quantizeAffine on its own min/max grid, with storedZeros' counts. Checked code for code and bit for bit on scale
- * and min, with and without the bucket table, on random tensors built to hit its edges: ties at the threshold,
+ * and min, by every coding path (the SIMD kernel, the bucket table, the scalar loop), on random tensors built to hit its edges: ties at the threshold,
  * pre-existing zeros and -0, all-positive and all-negative tensors, tensors the threshold empties.
  */
 import fc from 'fast-check';
@@ -26,11 +26,11 @@ function expectSame(tensors: Float32Array[], sparsity: number, bits: number, sam
     const plan = sel.plan(t);
     if (!plan) return;
     const want = reference(tensors, sparsity, t, bits);
-    for (const table of [true, false, undefined]) {
-      const got = quantizePrunedAffine(source, plan, bits, table);
+    for (const path of ['simd', 'table', 'direct', undefined] as const) {
+      const got = quantizePrunedAffine(source, plan, bits, path);
       if (!got) continue;
       fused++;
-      const where = `tensor ${t}, ${bits} bits, table ${table}`;
+      const where = `tensor ${t}, ${bits} bits, path ${path}`;
       expect(Object.is(got.scale, want.scale), where).toBe(true);
       expect(Object.is(got.min, want.min), where).toBe(true);
       expect(got.dtype).toBe(want.dtype);
@@ -78,7 +78,7 @@ describe('quantizePrunedAffine', () => {
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     const normal = (n: number, sd: number) => Float32Array.from({ length: n }, () => sd * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()));
-    const kernel = normal(70000, 0.05); // past the table's threshold: the default path uses the table
+    const kernel = normal(70000, 0.05); // past the table's threshold, and the SIMD kernel's chunk of 65,536 values
     const positive = normal(3000, 0.05).map(Math.abs);
     const emptied = normal(2000, 1e-5);
     const tensors = [kernel, positive, emptied];
@@ -86,8 +86,8 @@ describe('quantizePrunedAffine', () => {
       const sel = selectGlobal(tensors, 0.5);
       expect(sel.zeros[2]).toBe(2000);
       for (let t = 0; t < 3; t++) expect(sel.plan(t)?.range, `tensor ${t}`).not.toBeNull();
-      expect(expectSame(tensors, 0.5, bits)).toBe(9);
-      expect(expectSame(tensors, 0.5, bits, { from: 0, size: 512 })).toBe(9);
+      expect(expectSame(tensors, 0.5, bits)).toBe(12); // 3 tensors by 4 paths
+      expect(expectSame(tensors, 0.5, bits, { from: 0, size: 512 })).toBe(12);
     }
   });
 

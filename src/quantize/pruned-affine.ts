@@ -6,13 +6,15 @@
  * and the two passes over it. `pare optimize` never reads the pruned values, so it never needs that copy.
  *
  * The grid comes from the pruned range the selection derived from the source's (prune/pruned-range.ts). Coding a
- * value is a clamp, a float64 division and a round, the division most of the cost. Large 8-bit tensors look most
- * codes up instead, by a multiplication into a table of buckets of the value range (see bucketTable for why that is
- * exact); values in the few buckets where the code changes, or that hold the threshold (where the pruning decision
- * needs the whole key and the tie quota), take the exact path: pruneBelow's decision, then encodeAffine's arithmetic.
+ * value is a clamp, a float64 division and a round. Where WebAssembly SIMD runs, the tensor is coded four values at
+ * a time (simd/kernels.wat: the same arithmetic, in float64 lanes). Elsewhere, large 8-bit tensors look most codes
+ * up, by a multiplication into a table of buckets of the value range (see bucketTable for why that is exact);
+ * values in the few buckets where the code changes, or that hold the threshold (where the pruning decision needs
+ * the whole key and the tie quota), take the exact path: pruneBelow's decision, then encodeAffine's arithmetic.
  */
 import type { TensorPrunePlan } from '../prune/magnitude';
 import { bitsOf, primeKernel } from '../prune/select';
+import { simdKernels } from '../simd/kernels';
 import type { AffineQuantized } from './affine';
 import { affineDtype, affineParams, checkBits, type AffineParams } from './params';
 import { zeroLevels } from './stored-zeros';
@@ -34,6 +36,11 @@ export interface PrunedAffineOffer {
 
 /** 8-bit tensors from this size look codes up by bucket: filling the table costs about 8,000 codings. */
 const TABLE_FROM = 1 << 16;
+/** Tensors from this size are coded by the SIMD kernel (a call into WebAssembly costs about a hundred codings). */
+const SIMD_FROM = 1024;
+
+/** How the codes are computed: the SIMD kernel, the bucket table (2..8 bits), or the scalar loop. Same codes. */
+export type CodingPath = 'simd' | 'table' | 'direct';
 const ROUND_EVEN = 4503599627370496; // as params.ts: + 2^52 - 2^52 rounds half to even
 
 /** The numbers the loops read, as fields of one object (see params.ts on why V8 wants them so). */
@@ -52,12 +59,14 @@ interface Kernel {
  * when the plan does not know the pruned range, or the code of 0.0 would not decode to exactly zero (the caller's
  * ordinary path then reports the lost zero).
  *
- * @param table force (true) or forbid (false) the bucket table for 2..8 bits; by default, from 2^16 values.
+ * @param path force a way of coding (tests compare them); by default SIMD where it runs, from 1,024 values, else the
+ *   table for 8-bit codes from 2^16 values, else the scalar loop. A path that cannot apply (SIMD unavailable, the
+ *   table for 16-bit codes) falls through to the next.
  * @example
  *   const plan = selectGlobal([kernel], 0.5).plan(0);
  *   const q = plan && quantizePrunedAffine(kernel, plan, 8); // q.codes as quantizeAffine(pruned kernel, 8).codes
  */
-export function quantizePrunedAffine(source: Float32Array, plan: TensorPrunePlan, bits: number, table?: boolean): PrunedAffine | null {
+export function quantizePrunedAffine(source: Float32Array, plan: TensorPrunePlan, bits: number, path?: CodingPath): PrunedAffine | null {
   checkBits(bits);
   if (!plan.range || plan.thresholdKey <= 0) return null;
   const params = affineParams(plan.range.min + 0, plan.range.max + 0, bits);
@@ -73,12 +82,29 @@ export function quantizePrunedAffine(source: Float32Array, plan: TensorPrunePlan
   const k: Kernel = { scale: params.scale, min: params.min, max: params.max, qmax: 2 ** bits - 1, t: plan.thresholdKey, z0 };
   const state = Int32Array.of(plan.ties, 0); // [ties left, codes that decode to zero]
   const src = bitsOf(source);
-  if (codes instanceof Uint8Array) {
-    if (table ?? n >= TABLE_FROM) encodeTable8(src, source, k, bucketTable(k, params, plan.range, zero), codes, zero, state);
+  const simd = (path ?? (n >= SIMD_FROM ? 'simd' : 'direct')) === 'simd' ? simdKernels() : null;
+  const zc = simd ? onlyZeroCode(zero) : -2;
+  if (simd && zc >= -1) simd.encodePruned(src, { ...k, zc }, codes, state);
+  else if (codes instanceof Uint8Array) {
+    if (path === 'table' || (path !== 'direct' && n >= TABLE_FROM)) encodeTable8(src, source, k, bucketTable(k, params, plan.range, zero), codes, zero, state);
     else encodeDirect8(src, source, k, codes, zero, state);
   } else encodeDirect16(src, source, k, codes, zero, state); // 65,536 codes: too many for a table of buckets
   if (state[0] !== 0) throw new Error(`Internal error: ${state[0]} of the tie quota left after coding a pruned tensor of ${n} values.`);
   return { ...out, zerosStored: state[1]! };
+}
+
+/**
+ * The one code that decodes to zero, -1 if none does, or -2 if several do (the SIMD kernel counts one; several
+ * would need a scale near the smallest float32, which the scalar loops handle).
+ */
+function onlyZeroCode(zero: Uint8Array): number {
+  let found = -1;
+  for (let c = 0; c < zero.length; c++) {
+    if (!zero[c]) continue;
+    if (found >= 0) return -2;
+    found = c;
+  }
+  return found;
 }
 
 /** One value's code, with encodeAffine's arithmetic. */
@@ -241,9 +267,9 @@ primeKernel((s) => {
   // take the exact path too, and the threshold at the sample's median gives ties and kept values alike.
   const plan = { thresholdKey: bitsOf(s)[7]! & 0x7fffffff, ties: 1, zeros: 0, range: { min: -1, max: 1 } };
   for (const bits of [8, 16]) {
-    for (const table of [true, false]) {
+    for (const path of ['table', 'direct'] as const) {
       try {
-        quantizePrunedAffine(s, plan, bits, table);
+        quantizePrunedAffine(s, plan, bits, path);
       } catch {
         // The made-up plan's tie quota need not match the sample: only the type feedback matters here.
       }

@@ -1,0 +1,69 @@
+/**
+ * The SIMD bracket scan against its scalar twin (prune/passes.ts scanBracketScalar): the same keys in the same
+ * order, the same count below, the same maxima, the same early stop when the bracket overflows. Lengths cover the
+ * four-lane tail and the chunk boundary. The coding kernel is held to the scalar loops by quantize/pruned-affine.test.ts,
+ * which runs every coding path on the same random tensors.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SCAN_SLACK, scanBracketScalar } from '../prune/passes';
+import { bitsOf } from '../prune/select';
+import { simdKernels } from './kernels';
+
+const simd = simdKernels();
+
+function scanBoth(src: Float32Array, lo: number, width: number, capacity: number, carried: [number, number]) {
+  const run = (scan: (keys: Int32Array, state: Int32Array) => void) => {
+    const keys = new Int32Array(capacity + SCAN_SLACK);
+    const state = Int32Array.of(...carried, 0, 0);
+    scan(keys, state);
+    // Past the capacity the scan has stopped early: what the keys hold then is no one's business.
+    const overflowed = state[0]! > capacity;
+    return { state: overflowed ? [state[0]] : [...state], keys: overflowed ? [] : [...keys.subarray(carried[0], state[0])] };
+  };
+  const want = run((keys, state) => scanBracketScalar(bitsOf(src), lo, width, keys, state));
+  const got = run((keys, state) => simd!.scanBracket(bitsOf(src), lo, width, keys, SCAN_SLACK, state));
+  return { want, got };
+}
+
+const weight = fc.oneof(
+  fc.float({ noNaN: false, min: -8, max: 8 }),
+  fc.constantFrom(0, -0, 0.5, -0.5, Infinity, -Infinity, NaN, 3e-39, -1e-45),
+);
+
+describe('SIMD kernels', () => {
+  it('load here (Node 20 runs WebAssembly SIMD)', () => {
+    expect(simd).not.toBeNull();
+  });
+
+  it('scan a bracket exactly as the scalar loop', () => {
+    fc.assert(
+      fc.property(
+        fc.array(weight, { maxLength: 70 }),
+        fc.integer({ min: 0, max: 0x7f800000 }),
+        fc.integer({ min: 0, max: 0x7fffffff }),
+        fc.integer({ min: 0, max: 80 }),
+        fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 1000 })),
+        (values, lo, width, capacity, carried) => {
+          const { want, got } = scanBoth(Float32Array.from(values), lo, Math.min(width, 0x7fffffff - lo), Math.max(capacity, carried[0]), carried);
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('scan across chunks, and stop where the bracket holds more than the capacity', () => {
+    let seed = 3;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const big = Float32Array.from({ length: 3 * 65536 + 7 }, () => (rand() - 0.5) * 2);
+    const lo = bitsOf(Float32Array.of(0.3))[0]!;
+    const width = bitsOf(Float32Array.of(0.31))[0]! - lo;
+    const roomy = scanBoth(big, lo, width, 20000, [0, 0]);
+    expect(roomy.got).toEqual(roomy.want);
+    expect(roomy.want.state[0]).toBeGreaterThan(1500); // about 1% of the weights fall inside
+    const tight = scanBoth(big, lo, width, 1000, [0, 0]);
+    expect(tight.want.state[0]).toBe(1001);
+    expect(tight.got.state[0]).toBe(1001);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The WebAssembly SIMD twins of the two passes `pare optimize` makes over the weights (kernels.wat): the bracket
+ * scan of the global magnitude selection and the fused prune + affine coding. Scalar JavaScript does either at
+ * 3–7x the cost of a warm copy of the weights; four lanes at a time bring each near the copy.
+ *
+ * The module's memory is small and fixed (three regions of CHUNK values): weights are copied in a chunk at a time,
+ * so a tensor of any size costs a few hundred KiB beyond its own bytes, and the chunk just copied is still in cache
+ * when the kernel reads it. Null where WebAssembly SIMD is unavailable; the callers then run their scalar loops,
+ * which kernels.test.ts holds these to, bit for bit.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  CHUNK: WebAssembly.Global;
+  OUT: WebAssembly.Global;
+  SRC: WebAssembly.Global;
+  KEYS: WebAssembly.Global;
+  CODES: WebAssembly.Global;
+  scan(n: number, lo: number, width: number): number;
+  encode(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, z0: number, zc: number, wide: number): number;
+}
+
+/** The affine grid and pruning decision the coding kernel applies; see pruned-affine.ts. */
+export interface EncodeParams {
+  /** Magnitude key threshold: keys below it are pruned, and the first `ties` keys equal to it. */
+  t: number;
+  scale: number;
+  min: number;
+  max: number;
+  qmax: number;
+  /** The code of 0.0, which pruned weights take. */
+  z0: number;
+  /** The one code that decodes to exactly zero, or -1 if none does. */
+  zc: number;
+}
+
+export interface SimdKernels {
+  /**
+   * prune/passes.ts scanBracket's contract exactly: state = [keys found, keys below, max bits, max flipped bits],
+   * the first two carried in and updated, `keys` appended from state[0] and holding capacity + slack.
+   */
+  scanBracket(src: Int32Array, lo: number, width: number, keys: Int32Array, slack: number, state: Int32Array): void;
+  /**
+   * The codes of src pruned and quantized with `p` (8-bit codes into a Uint8Array, 16-bit into a Uint16Array).
+   * state = [ties left, codes equal to zc]: the first carried in and updated, the second added to.
+   */
+  encodePruned(src: Int32Array, p: EncodeParams, codes: Uint8Array | Uint16Array, state: Int32Array): void;
+}
+
+const KEY_MAX_START = -0x80000000;
+
+let loaded: SimdKernels | null | undefined;
+
+/** The kernels, instantiated once per thread, or null where this engine lacks WebAssembly SIMD. */
+export function simdKernels(): SimdKernels | null {
+  if (loaded === undefined) loaded = instantiate();
+  return loaded;
+}
+
+function instantiate(): SimdKernels | null {
+  if (typeof WebAssembly !== 'object') return null;
+  const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+  // Engines without SIMD reject the module as invalid; 1.4 KB compiles synchronously even on a page's main thread.
+  if (!WebAssembly.validate(bytes)) return null;
+  const x = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as KernelExports;
+  const buffer = x.memory.buffer;
+  const chunk = x.CHUNK.value as number;
+  const out = new Int32Array(buffer, x.OUT.value as number, 4);
+  const src = new Int32Array(buffer, x.SRC.value as number, chunk);
+  const keys = new Int32Array(buffer, x.KEYS.value as number, chunk);
+  const codes8 = new Uint8Array(buffer, x.CODES.value as number, chunk);
+  const codes16 = new Uint16Array(buffer, x.CODES.value as number, chunk);
+
+  return {
+    scanBracket(source, lo, width, found, slack, state) {
+      const capacity = found.length - slack;
+      let used = state[0]!;
+      let below = state[1]!;
+      let maxBits = KEY_MAX_START;
+      let maxFlipped = KEY_MAX_START;
+      for (let start = 0, n = source.length; start < n; start += chunk) {
+        const len = Math.min(chunk, n - start);
+        src.set(source.subarray(start, start + len));
+        const inside = x.scan(len, lo, width);
+        below = (below + out[0]!) | 0;
+        if (out[1]! > maxBits) maxBits = out[1]!;
+        if (out[2]! > maxFlipped) maxFlipped = out[2]!;
+        if (used + inside > capacity) {
+          used = capacity + 1; // the bracket holds too many: the caller falls back, as after the scalar scan
+          break;
+        }
+        found.set(keys.subarray(0, inside), used);
+        used += inside;
+      }
+      state[0] = used;
+      state[1] = below;
+      state[2] = maxBits;
+      state[3] = maxFlipped;
+    },
+
+    encodePruned(source, p, codes, state) {
+      const wide = codes instanceof Uint16Array;
+      const view = wide ? codes16 : codes8;
+      let ties = state[0]!;
+      let stored = 0;
+      for (let start = 0, n = source.length; start < n; start += chunk) {
+        const len = Math.min(chunk, n - start);
+        src.set(source.subarray(start, start + len));
+        out[3] = 0;
+        ties = x.encode(len, p.t, ties, p.min, p.max, p.scale, p.qmax, p.z0, p.zc, wide ? 1 : 0);
+        stored += out[3]!;
+        codes.set(view.subarray(0, len), start);
+      }
+      state[0] = ties;
+      state[1] = state[1]! + stored;
+    },
+  };
+}

@@ -1,0 +1,224 @@
+;; The two passes of `pare optimize` over the weights, four weights at a time with WebAssembly SIMD: the bracket
+;; scan of the global magnitude selection (prune/passes.ts scanBracket) and the fused prune + affine coding
+;; (quantize/pruned-affine.ts). Each does exactly what its scalar JavaScript twin does, bit for bit; kernels.ts
+;; feeds them chunk by chunk through the fixed regions below and kernels.test.ts compares them with the twins.
+;;
+;; Built into kernels-wasm.ts by `npm run build:simd` (wabt); a test checks that the committed bytes are this file's.
+;;
+;; Layout of the one memory (byte offsets, exported as globals so that kernels.ts reads them from here):
+;;   OUT    16 bytes   results: below (i32), max bits (i32), max flipped bits (i32), zeros stored (i32)
+;;   LANES  256 bytes  16 byte shuffles: for each 4-bit mask, the lanes it sets moved to the front, in order
+;;   SRC    CHUNK float32 weights, as int32 bits
+;;   KEYS   CHUNK int32 keys found inside the bracket, and 16 bytes the last append may write past them
+;;   CODES  CHUNK codes of 8 or 16 bits
+(module
+  (memory (export "memory") 11)
+  (global (export "CHUNK") i32 (i32.const 65536))
+  (global (export "OUT") i32 (i32.const 0))
+  (global $LANES i32 (i32.const 64))
+  (global $SRC (export "SRC") i32 (i32.const 320))
+  (global $KEYS (export "KEYS") i32 (i32.const 262464))
+  (global $CODES (export "CODES") i32 (i32.const 524624))
+  (data (i32.const 64)
+    "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00"
+    "\00\01\02\03\00\00\00\00\00\00\00\00\00\00\00\00"
+    "\04\05\06\07\00\00\00\00\00\00\00\00\00\00\00\00"
+    "\00\01\02\03\04\05\06\07\00\00\00\00\00\00\00\00"
+    "\08\09\0a\0b\00\00\00\00\00\00\00\00\00\00\00\00"
+    "\00\01\02\03\08\09\0a\0b\00\00\00\00\00\00\00\00"
+    "\04\05\06\07\08\09\0a\0b\00\00\00\00\00\00\00\00"
+    "\00\01\02\03\04\05\06\07\08\09\0a\0b\00\00\00\00"
+    "\0c\0d\0e\0f\00\00\00\00\00\00\00\00\00\00\00\00"
+    "\00\01\02\03\0c\0d\0e\0f\00\00\00\00\00\00\00\00"
+    "\04\05\06\07\0c\0d\0e\0f\00\00\00\00\00\00\00\00"
+    "\00\01\02\03\04\05\06\07\0c\0d\0e\0f\00\00\00\00"
+    "\08\09\0a\0b\0c\0d\0e\0f\00\00\00\00\00\00\00\00"
+    "\00\01\02\03\08\09\0a\0b\0c\0d\0e\0f\00\00\00\00"
+    "\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\00\00\00\00"
+    "\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f")
+
+  ;; scan(n, lo, width) -> keys found: reads n weights at SRC. Appends to KEYS, in index order, the magnitude key
+  ;; (bits & 0x7fffffff) of each weight with lo <= key <= lo + width; writes to OUT the number of keys below lo,
+  ;; the largest int32 bits and the largest bits with the sign flipped (-2^31 when n is 0).
+  (func (export "scan") (param $n i32) (param $lo i32) (param $width i32) (result i32)
+    (local $i i32) (local $n4 i32) (local $p i32) (local $used i32) (local $k i32) (local $d i32)
+    (local $mask i32) (local $b v128) (local $key v128) (local $dv v128)
+    (local $below v128) (local $max v128) (local $flipped v128)
+    (local $lov v128) (local $widthv v128)
+    (local $belowS i32) (local $maxS i32) (local $flippedS i32)
+    (local.set $lov (i32x4.splat (local.get $lo)))
+    (local.set $widthv (i32x4.splat (local.get $width)))
+    (local.set $max (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+    (local.set $flipped (local.get $max))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $four
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $p (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $b (v128.load align=4 (local.get $p)))
+        (local.set $max (i32x4.max_s (local.get $max) (local.get $b)))
+        (local.set $flipped (i32x4.max_s (local.get $flipped)
+          (v128.xor (local.get $b) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+        ;; Both keys and lo lie below 2^31, so d is a valid int32: negative below the bracket.
+        (local.set $key (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        ;; Both keys and lo lie below 2^31, so d is a valid int32: negative below the bracket.
+        (local.set $dv (i32x4.sub (local.get $key) (local.get $lov)))
+        (local.set $below (i32x4.sub (local.get $below) (i32x4.lt_s (local.get $dv) (v128.const i32x4 0 0 0 0))))
+        ;; The keys inside, moved to the front of the four and stored at the end of KEYS, branch-free: they come at
+        ;; random, and a branch on them mispredicts. The lanes past them are overwritten by the next store.
+        (local.set $mask (i32x4.bitmask (i32x4.le_u (local.get $dv) (local.get $widthv))))
+        (v128.store align=4 (i32.add (global.get $KEYS) (i32.shl (local.get $used) (i32.const 2)))
+          (i8x16.swizzle (local.get $key) (v128.load (i32.add (global.get $LANES) (i32.shl (local.get $mask) (i32.const 4))))))
+        (local.set $used (i32.add (local.get $used) (i32.popcnt (local.get $mask))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $four)))
+    ;; The last n mod 4 weights one at a time.
+    (local.set $p (i32.add (global.get $SRC) (i32.shl (local.get $n4) (i32.const 2))))
+    (local.set $used (call $append (local.get $p) (i32.sub (local.get $n) (local.get $n4)) (local.get $lo) (local.get $width) (local.get $used)))
+    (local.set $belowS (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $below)) (i32x4.extract_lane 1 (local.get $below)))
+      (i32.add (i32x4.extract_lane 2 (local.get $below)) (i32x4.extract_lane 3 (local.get $below)))))
+    (local.set $maxS (call $max4 (local.get $max)))
+    (local.set $flippedS (call $max4 (local.get $flipped)))
+    (local.set $i (local.get $n4))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $k (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.gt_s (local.get $k) (local.get $maxS)) (then (local.set $maxS (local.get $k))))
+        (local.set $k (i32.xor (local.get $k) (i32.const 0x80000000)))
+        (if (i32.gt_s (local.get $k) (local.get $flippedS)) (then (local.set $flippedS (local.get $k))))
+        (local.set $d (i32.sub (i32.and (local.get $k) (i32.const 0x7fffffff)) (local.get $lo)))
+        (if (i32.lt_s (local.get $d) (i32.const 0)) (then (local.set $belowS (i32.add (local.get $belowS) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (i32.store offset=0 (i32.const 0) (local.get $belowS))
+    (i32.store offset=4 (i32.const 0) (local.get $maxS))
+    (i32.store offset=8 (i32.const 0) (local.get $flippedS))
+    (local.get $used))
+
+  ;; Appends to KEYS the keys inside [lo, lo + width] of the `count` weights at p (the last n mod 4); returns the new
+  ;; number of keys.
+  (func $append (param $p i32) (param $count i32) (param $lo i32) (param $width i32) (param $used i32) (result i32)
+    (local $key i32) (local $end i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $key (i32.and (i32.load (local.get $p)) (i32.const 0x7fffffff)))
+        (if (i32.le_u (i32.sub (local.get $key) (local.get $lo)) (local.get $width))
+          (then
+            (i32.store (i32.add (global.get $KEYS) (i32.shl (local.get $used) (i32.const 2))) (local.get $key))
+            (local.set $used (i32.add (local.get $used) (i32.const 1)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $each)))
+    (local.get $used))
+
+  (func $max4 (param $v v128) (result i32)
+    (local $a i32) (local $b i32)
+    (local.set $a (i32x4.extract_lane 0 (local.get $v)))
+    (local.set $b (i32x4.extract_lane 1 (local.get $v)))
+    (if (i32.gt_s (local.get $b) (local.get $a)) (then (local.set $a (local.get $b))))
+    (local.set $b (i32x4.extract_lane 2 (local.get $v)))
+    (if (i32.gt_s (local.get $b) (local.get $a)) (then (local.set $a (local.get $b))))
+    (local.set $b (i32x4.extract_lane 3 (local.get $v)))
+    (if (i32.gt_s (local.get $b) (local.get $a)) (then (local.set $a (local.get $b))))
+    (local.get $a))
+
+  ;; encode(n, t, ties, min, max, scale, qmax, z0, zc, wide) -> ties left: codes the n weights at SRC into CODES
+  ;; (bytes, or 16-bit codes when wide is 1) as pruned-affine.ts encodeDirect8 / encodeDirect16 do: a weight whose
+  ;; magnitude key is below t, or equals t while ties are left (the first ones in index order), takes the code z0 of
+  ;; 0.0; any other is clamped to [min, max] and coded as round-half-even((v - min) / scale), at most qmax, all in
+  ;; float64. Writes to OUT + 12 how many codes equal zc (the code that decodes to zero, or -1).
+  (func (export "encode") (param $n i32) (param $t i32) (param $ties i32)
+      (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64)
+      (param $z0 i32) (param $zc i32) (param $wide i32) (result i32)
+    (local $i i32) (local $n4 i32) (local $b v128) (local $key v128) (local $codes v128) (local $zeros v128)
+    (local $tv v128) (local $minv v128) (local $maxv v128) (local $scalev v128) (local $qmaxv v128)
+    (local $z0v v128) (local $zcv v128) (local $zerosS i32) (local $lo2 v128) (local $hi2 v128) (local $magicv v128)
+    (local.set $tv (i32x4.splat (local.get $t)))
+    (local.set $minv (f64x2.splat (local.get $min)))
+    (local.set $maxv (f64x2.splat (local.get $max)))
+    (local.set $scalev (f64x2.splat (local.get $scale)))
+    (local.set $qmaxv (f64x2.splat (f64.add (local.get $qmax) (f64.const 0x1p52))))
+    (local.set $magicv (f64x2.splat (f64.const 0x1p52)))
+    (local.set $z0v (i32x4.splat (local.get $z0)))
+    (local.set $zcv (i32x4.splat (local.get $zc)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $four
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $b (v128.load align=4 (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $key (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (if (i32.and
+              (i32.gt_s (local.get $ties) (i32.const 0))
+              (v128.any_true (i32x4.eq (local.get $key) (local.get $tv))))
+          (then
+            ;; A tie at the threshold while the quota lasts: these four one at a time, in index order.
+            (local.set $ties (call $encodeOne4 (local.get $i) (i32.const 4) (local.get $t) (local.get $ties)
+              (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide))))
+          (else
+            ;; Two float64 lanes at a time: the low half of the four, then the high half moved down. Adding 2^52
+            ;; rounds half to even, as the scalar code's + 2^52 - 2^52 does, and leaves the code in the low 32 bits.
+            (local.set $lo2 (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+              (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
+                (f64x2.promote_low_f32x4 (local.get $b)))) (local.get $minv))
+              (local.get $scalev)))))
+            (local.set $hi2 (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+              (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b) (local.get $b))))) (local.get $minv))
+              (local.get $scalev)))))
+            (local.set $codes (v128.bitselect
+              (local.get $z0v)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo2) (local.get $hi2))
+              (i32x4.lt_s (local.get $key) (local.get $tv))))
+            (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $codes) (local.get $zcv))))
+            (local.set $codes (i16x8.narrow_i32x4_u (local.get $codes) (local.get $codes)))
+            (if (local.get $wide)
+              (then (i64.store align=2 (i32.add (global.get $CODES) (i32.shl (local.get $i) (i32.const 1)))
+                (i64x2.extract_lane 0 (local.get $codes))))
+              (else (i32.store align=1 (i32.add (global.get $CODES) (local.get $i))
+                (i32x4.extract_lane 0 (i8x16.narrow_i16x8_u (local.get $codes) (local.get $codes))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $four)))
+    (local.set $zerosS (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $zeros)) (i32x4.extract_lane 1 (local.get $zeros)))
+      (i32.add (i32x4.extract_lane 2 (local.get $zeros)) (i32x4.extract_lane 3 (local.get $zeros)))))
+    (i32.store offset=12 (i32.const 0) (i32.add (local.get $zerosS) (i32.load offset=12 (i32.const 0))))
+    (local.set $ties (call $encodeOne4 (local.get $n4) (i32.sub (local.get $n) (local.get $n4)) (local.get $t) (local.get $ties)
+      (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide)))
+    (local.get $ties))
+
+  ;; The scalar kernel over `count` weights from index i: encodeDirect8 / encodeDirect16's loop body. Adds the codes
+  ;; equal to zc to OUT + 12; returns the ties left.
+  (func $encodeOne4 (param $i i32) (param $count i32) (param $t i32) (param $ties i32)
+      (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64)
+      (param $z0 i32) (param $zc i32) (param $wide i32) (result i32)
+    (local $end i32) (local $bits i32) (local $key i32) (local $c i32) (local $x f64)
+    (local.set $end (i32.add (local.get $i) (local.get $count)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $bits (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $key (i32.and (local.get $bits) (i32.const 0x7fffffff)))
+        (local.set $c (local.get $z0))
+        (if (i32.and (i32.eq (local.get $key) (local.get $t)) (i32.gt_s (local.get $ties) (i32.const 0)))
+          (then (local.set $ties (i32.sub (local.get $ties) (i32.const 1))))
+          (else
+            (if (i32.ge_s (local.get $key) (local.get $t))
+              (then
+                (local.set $x (f64.promote_f32 (f32.reinterpret_i32 (local.get $bits))))
+                (if (f64.lt (local.get $x) (local.get $min)) (then (local.set $x (local.get $min)))
+                  (else (if (f64.gt (local.get $x) (local.get $max)) (then (local.set $x (local.get $max))))))
+                (local.set $x (f64.nearest (f64.div (f64.sub (local.get $x) (local.get $min)) (local.get $scale))))
+                (if (f64.gt (local.get $x) (local.get $qmax)) (then (local.set $x (local.get $qmax))))
+                (local.set $c (i32.trunc_sat_f64_s (local.get $x)))))))
+        (if (i32.eq (local.get $c) (local.get $zc))
+          (then (i32.store offset=12 (i32.const 0) (i32.add (i32.load offset=12 (i32.const 0)) (i32.const 1)))))
+        (if (local.get $wide)
+          (then (i32.store16 (i32.add (global.get $CODES) (i32.shl (local.get $i) (i32.const 1))) (local.get $c)))
+          (else (i32.store8 (i32.add (global.get $CODES) (local.get $i)) (local.get $c))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (local.get $ties))
+)
