@@ -1,7 +1,8 @@
-;; The two passes of `pare optimize` over the weights, four weights at a time with WebAssembly SIMD: the bracket
-;; scan of the global magnitude selection (prune/passes.ts scanBracket) and the fused prune + affine coding
-;; (quantize/pruned-affine.ts). Each does exactly what its scalar JavaScript twin does, bit for bit; kernels.ts
-;; feeds them chunk by chunk through the fixed regions below and kernels.test.ts compares them with the twins.
+;; The two passes of `pare optimize` over the weights, in WebAssembly SIMD: the bracket scan of the global magnitude
+;; selection (prune/passes.ts scanBracket; four weights a step) and the fused prune + affine coding
+;; (quantize/pruned-affine.ts; sixteen weights a step, in float64 lanes). Each does exactly what its scalar
+;; JavaScript twin does, bit for bit; kernels.ts feeds them chunk by chunk through the fixed regions below, and
+;; kernels.test.ts and pruned-affine.test.ts compare them with the twins.
 ;;
 ;; Built into kernels-wasm.ts by `npm run build:simd` (wabt); a test checks that the committed bytes are this file's.
 ;;
@@ -49,7 +50,6 @@
     (local.set $lov (i32x4.splat (local.get $lo)))
     (local.set $widthv (i32x4.splat (local.get $width)))
     (local.set $max (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
-    (local.set $flipped (local.get $max))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $done
       (loop $four
@@ -57,9 +57,9 @@
         (local.set $p (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $b (v128.load align=4 (local.get $p)))
         (local.set $max (i32x4.max_s (local.get $max) (local.get $b)))
-        (local.set $flipped (i32x4.max_s (local.get $flipped)
-          (v128.xor (local.get $b) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
-        ;; Both keys and lo lie below 2^31, so d is a valid int32: negative below the bracket.
+        ;; The largest bits as unsigned: the negative of largest magnitude if there is one (sign bit set), which
+        ;; with the sign flipped is the scalar loop's largest flipped bits, whichever case holds.
+        (local.set $flipped (i32x4.max_u (local.get $flipped) (local.get $b)))
         (local.set $key (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
         ;; Both keys and lo lie below 2^31, so d is a valid int32: negative below the bracket.
         (local.set $dv (i32x4.sub (local.get $key) (local.get $lov)))
@@ -79,7 +79,7 @@
       (i32.add (i32x4.extract_lane 0 (local.get $below)) (i32x4.extract_lane 1 (local.get $below)))
       (i32.add (i32x4.extract_lane 2 (local.get $below)) (i32x4.extract_lane 3 (local.get $below)))))
     (local.set $maxS (call $max4 (local.get $max)))
-    (local.set $flippedS (call $max4 (local.get $flipped)))
+    (local.set $flippedS (i32.xor (call $max4u (local.get $flipped)) (i32.const 0x80000000)))
     (local.set $i (local.get $n4))
     (block $tailDone
       (loop $tail
@@ -114,6 +114,18 @@
         (br $each)))
     (local.get $used))
 
+  ;; The largest of the four lanes, as unsigned and as signed int32.
+  (func $max4u (param $v v128) (result i32)
+    (local $a i32) (local $b i32)
+    (local.set $a (i32x4.extract_lane 0 (local.get $v)))
+    (local.set $b (i32x4.extract_lane 1 (local.get $v)))
+    (if (i32.gt_u (local.get $b) (local.get $a)) (then (local.set $a (local.get $b))))
+    (local.set $b (i32x4.extract_lane 2 (local.get $v)))
+    (if (i32.gt_u (local.get $b) (local.get $a)) (then (local.set $a (local.get $b))))
+    (local.set $b (i32x4.extract_lane 3 (local.get $v)))
+    (if (i32.gt_u (local.get $b) (local.get $a)) (then (local.set $a (local.get $b))))
+    (local.get $a))
+
   (func $max4 (param $v v128) (result i32)
     (local $a i32) (local $b i32)
     (local.set $a (i32x4.extract_lane 0 (local.get $v)))
@@ -129,13 +141,15 @@
   ;; (bytes, or 16-bit codes when wide is 1) as pruned-affine.ts encodeDirect8 / encodeDirect16 do: a weight whose
   ;; magnitude key is below t, or equals t while ties are left (the first ones in index order), takes the code z0 of
   ;; 0.0; any other is clamped to [min, max] and coded as round-half-even((v - min) / scale), at most qmax, all in
-  ;; float64. Writes to OUT + 12 how many codes equal zc (the code that decodes to zero, or -1).
+  ;; float64. Adds to OUT + 12 how many codes equal zc (the code that decodes to zero, or -1).
   (func (export "encode") (param $n i32) (param $t i32) (param $ties i32)
       (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64)
       (param $z0 i32) (param $zc i32) (param $wide i32) (result i32)
-    (local $i i32) (local $n4 i32) (local $b v128) (local $key v128) (local $codes v128) (local $zeros v128)
-    (local $tv v128) (local $minv v128) (local $maxv v128) (local $scalev v128) (local $qmaxv v128)
-    (local $z0v v128) (local $zcv v128) (local $zerosS i32) (local $lo2 v128) (local $hi2 v128) (local $magicv v128)
+    (local $i i32) (local $n16 i32) (local $p i32) (local $zerosS i32)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $zeros v128)
+    (local $tv v128) (local $minv v128) (local $maxv v128) (local $scalev v128) (local $qmaxv v128) (local $magicv v128)
+    (local $z0v v128) (local $zcv v128)
     (local.set $tv (i32x4.splat (local.get $t)))
     (local.set $minv (f64x2.splat (local.get $min)))
     (local.set $maxv (f64x2.splat (local.get $max)))
@@ -144,54 +158,73 @@
     (local.set $magicv (f64x2.splat (f64.const 0x1p52)))
     (local.set $z0v (i32x4.splat (local.get $z0)))
     (local.set $zcv (i32x4.splat (local.get $zc)))
-    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $n16 (i32.and (local.get $n) (i32.const -16)))
     (block $done
-      (loop $four
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
-        (local.set $b (v128.load align=4 (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $key (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
-        (if (i32.and
-              (i32.gt_s (local.get $ties) (i32.const 0))
-              (v128.any_true (i32x4.eq (local.get $key) (local.get $tv))))
+      (loop $sixteen
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n16)))
+        (local.set $p (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $b0 (v128.load offset=0 align=4 (local.get $p)))
+        (local.set $k0 (v128.and (local.get $b0) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $b1 (v128.load offset=16 align=4 (local.get $p)))
+        (local.set $k1 (v128.and (local.get $b1) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $b2 (v128.load offset=32 align=4 (local.get $p)))
+        (local.set $k2 (v128.and (local.get $b2) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $b3 (v128.load offset=48 align=4 (local.get $p)))
+        (local.set $k3 (v128.and (local.get $b3) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        ;; A tie at the threshold while the quota lasts: these sixteen one at a time, in index order.
+        (if (i32.and (i32.gt_s (local.get $ties) (i32.const 0))
+              (v128.any_true (v128.or (v128.or (i32x4.eq (local.get $k0) (local.get $tv)) (i32x4.eq (local.get $k1) (local.get $tv)))
+                (v128.or (i32x4.eq (local.get $k2) (local.get $tv)) (i32x4.eq (local.get $k3) (local.get $tv))))))
           (then
-            ;; A tie at the threshold while the quota lasts: these four one at a time, in index order.
-            (local.set $ties (call $encodeOne4 (local.get $i) (i32.const 4) (local.get $t) (local.get $ties)
+            (local.set $ties (call $encodeScalar (local.get $i) (i32.const 16) (local.get $t) (local.get $ties)
               (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide))))
           (else
-            ;; Two float64 lanes at a time: the low half of the four, then the high half moved down. Adding 2^52
-            ;; rounds half to even, as the scalar code's + 2^52 - 2^52 does, and leaves the code in the low 32 bits.
-            (local.set $lo2 (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
-              (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
-                (f64x2.promote_low_f32x4 (local.get $b)))) (local.get $minv))
-              (local.get $scalev)))))
-            (local.set $hi2 (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
-              (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
-                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b) (local.get $b))))) (local.get $minv))
-              (local.get $scalev)))))
-            (local.set $codes (v128.bitselect
-              (local.get $z0v)
-              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo2) (local.get $hi2))
-              (i32x4.lt_s (local.get $key) (local.get $tv))))
-            (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $codes) (local.get $zcv))))
-            (local.set $codes (i16x8.narrow_i32x4_u (local.get $codes) (local.get $codes)))
+            (local.set $c0 (call $codes4 (local.get $b0) (local.get $k0) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c0) (local.get $zcv))))
+            (local.set $c1 (call $codes4 (local.get $b1) (local.get $k1) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c1) (local.get $zcv))))
+            (local.set $c2 (call $codes4 (local.get $b2) (local.get $k2) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c2) (local.get $zcv))))
+            (local.set $c3 (call $codes4 (local.get $b3) (local.get $k3) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c3) (local.get $zcv))))
+            ;; Codes lie in [0, qmax]: narrowing (which saturates) keeps them as they are.
+            (local.set $c0 (i16x8.narrow_i32x4_u (local.get $c0) (local.get $c1)))
+            (local.set $c2 (i16x8.narrow_i32x4_u (local.get $c2) (local.get $c3)))
             (if (local.get $wide)
-              (then (i64.store align=2 (i32.add (global.get $CODES) (i32.shl (local.get $i) (i32.const 1)))
-                (i64x2.extract_lane 0 (local.get $codes))))
-              (else (i32.store align=1 (i32.add (global.get $CODES) (local.get $i))
-                (i32x4.extract_lane 0 (i8x16.narrow_i16x8_u (local.get $codes) (local.get $codes))))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $four)))
+              (then
+                (v128.store align=2 (i32.add (global.get $CODES) (i32.shl (local.get $i) (i32.const 1))) (local.get $c0))
+                (v128.store offset=16 align=2 (i32.add (global.get $CODES) (i32.shl (local.get $i) (i32.const 1))) (local.get $c2)))
+              (else (v128.store align=1 (i32.add (global.get $CODES) (local.get $i)) (i8x16.narrow_i16x8_u (local.get $c0) (local.get $c2)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $sixteen)))
     (local.set $zerosS (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $zeros)) (i32x4.extract_lane 1 (local.get $zeros)))
       (i32.add (i32x4.extract_lane 2 (local.get $zeros)) (i32x4.extract_lane 3 (local.get $zeros)))))
     (i32.store offset=12 (i32.const 0) (i32.add (local.get $zerosS) (i32.load offset=12 (i32.const 0))))
-    (local.set $ties (call $encodeOne4 (local.get $n4) (i32.sub (local.get $n) (local.get $n4)) (local.get $t) (local.get $ties)
+    ;; The last n mod 16 one at a time.
+    (call $encodeScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $t) (local.get $ties)
       (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide)))
-    (local.get $ties))
 
-  ;; The scalar kernel over `count` weights from index i: encodeDirect8 / encodeDirect16's loop body. Adds the codes
-  ;; equal to zc to OUT + 12; returns the ties left.
-  (func $encodeOne4 (param $i i32) (param $count i32) (param $t i32) (param $ties i32)
+  ;; The codes of the four weights b (magnitude keys `key`) as int32 lanes: z0 where the key is below t, else
+  ;; min(round-half-even((clamp(v, min, max) - min) / scale), qmax) in float64, two lanes at a time. pmax(min, v) is
+  ;; v > min ? v : min and pmin(max, v) is v < max ? v : max: the scalar clamp's choices. Adding 2^52 rounds half to
+  ;; even, as the scalar code's + 2^52 - 2^52 does, and leaves the code in the low 32 bits of each float64 (magicv
+  ;; is 2^52, qmaxv is qmax + 2^52), which the shuffle gathers.
+  (func $codes4 (param $b v128) (param $key v128) (param $tv v128) (param $z0v v128) (param $minv v128) (param $maxv v128) (param $scalev v128) (param $qmaxv v128) (param $magicv v128) (result v128)
+    (v128.bitselect (local.get $z0v)
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+        (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+          (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv) (f64x2.promote_low_f32x4 (local.get $b)))) (local.get $minv))
+          (local.get $scalev))))
+        (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+          (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b) (local.get $b))))) (local.get $minv))
+          (local.get $scalev)))))
+      (i32x4.lt_s (local.get $key) (local.get $tv))))
+
+  ;; The scalar kernel over `count` weights from index i, encodeDirect8 / encodeDirect16's loop body: for ties and
+  ;; the tail. Adds the codes equal to zc to OUT + 12; returns the ties left.
+  (func $encodeScalar (param $i i32) (param $count i32) (param $t i32) (param $ties i32)
       (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64)
       (param $z0 i32) (param $zc i32) (param $wide i32) (result i32)
     (local $end i32) (local $bits i32) (local $key i32) (local $c i32) (local $x f64)
