@@ -71,6 +71,11 @@ function instantiate(): SimdKernels | null {
   const keys = new Int32Array(buffer, x.KEYS.value as number, chunk);
   const codes8 = new Uint8Array(buffer, x.CODES.value as number, chunk);
   const codes16 = new Uint16Array(buffer, x.CODES.value as number, chunk);
+  // V8 runs new WebAssembly in its baseline tier (about 5x slower here) and compiles optimized code, in the
+  // background, once a function has done about a chunk's work. One call of each kernel over a chunk of zeros does
+  // that work now (a few ms, which the first real chunks would pay anyway), so that real chunks run optimized code.
+  x.scan(chunk, 0, 0);
+  x.encode(chunk, 1, 0, 0, 1, 1, 1, 0, -1, 0);
 
   return {
     scanBracket(source, lo, width, found, slack, state) {
