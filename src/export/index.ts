@@ -6,8 +6,7 @@ import type { OpenedModel } from '../model/types';
 import type { Recipe } from '../recipe/schema';
 import type { Variant } from '../recipe/variant';
 import { buildModelJson } from './model-json';
-import { concatBytes } from '../bytes';
-import { shardName, splitShards } from './shards';
+import { shardName, shardsOf } from './shards';
 import { sizesOf, type ExportSizes } from './sizes';
 import type { ExportFile } from './types';
 import { teachableMetadataFile } from './teachable-metadata';
@@ -33,7 +32,7 @@ export interface ExportResult {
  * @example const { files, sizes } = exportVariant(model, await applyRecipe(model, recipe), recipe);
  */
 export function exportVariant(model: OpenedModel, variant: Variant, recipe: Recipe): ExportResult {
-  const shards = splitShards(concatBytes(variant.weights.map((w) => w.stored.bytes)));
+  const shards = shardsOf(variant.weights.map((w) => w.stored.bytes));
   const paths = shards.map((_, i) => shardName(i, shards.length));
   const json = buildModelJson(model, variant, recipe, paths);
   const modelJson = new TextEncoder().encode(JSON.stringify(json));
