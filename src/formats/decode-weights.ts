@@ -5,6 +5,7 @@
  */
 import type { WeightSpecJson } from './model-json-schema';
 import { dequantizeAffine, fromFloat16 } from '../quantize';
+import { simdKernels } from '../simd/kernels';
 
 export type WeightValues = Float32Array | Int32Array | Uint8Array;
 
@@ -36,12 +37,17 @@ export function decodeWeightValues(spec: WeightSpecJson, bytes: Uint8Array): Wei
   return dequantizeAffine(codes, scale, min);
 }
 
+/** From this many values the counts below run in WebAssembly SIMD where it is available (simd/kernels.ts). */
+const SIMD_FROM = 1024;
+
 /**
  * How many values are NaN or ±Infinity (0 for integer weights): those whose 8 exponent bits are all ones, counted
  * branch-free on the bits (opening checks every float32 weight, so this runs over the whole model).
  */
 export function countNonFinite(values: WeightValues): number {
   if (!(values instanceof Float32Array)) return 0;
+  const simd = values.length >= SIMD_FROM ? simdKernels() : null;
+  if (simd) return simd.countNonFinite(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
   let n = 0;
   // exponent + 1 is 256 only for an all-ones exponent: bit 8 of it is the count.
@@ -59,6 +65,8 @@ export function countNonFiniteStored(spec: WeightSpecJson, bytes: Uint8Array): n
   const q = spec.quantization;
   if (!q) {
     if (spec.dtype !== 'float32') return 0;
+    const simd = bytes.byteLength >= 4 * SIMD_FROM ? simdKernels() : null;
+    if (simd) return simd.countNonFinite(bytes);
     // Exponent all ones: bits 23-30, i.e. the top 7 bits of byte 3 and the top bit of byte 2 (little-endian).
     let n = 0;
     for (let i = 0; i + 3 < bytes.length; i += 4) n += ((bytes[i + 3]! & 0x7f) === 0x7f && (bytes[i + 2]! & 0x80) !== 0) ? 1 : 0;

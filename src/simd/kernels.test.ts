@@ -1,8 +1,9 @@
 /**
- * The SIMD bracket scan against its scalar twin (prune/passes.ts scanBracketScalar): the same keys in the same
- * order, the same count below, the same maxima, the same early stop when the bracket overflows. Lengths cover the
- * four-lane tail and the chunk boundary. The coding kernel is held to the scalar loops by quantize/pruned-affine.test.ts,
- * which runs every coding path on the same random tensors.
+ * The SIMD kernels against their scalar twins. The bracket scan against prune/passes.ts scanBracketScalar: the same
+ * keys in the same order, the same count below, the same maxima, the same early stop when the bracket overflows;
+ * the NaN and Infinity count against the exponent test. Lengths cover the lane tails and the chunk boundary. The
+ * coding kernel is held to the scalar loops by quantize/pruned-affine.test.ts, which runs every coding path on the
+ * same random tensors.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +66,24 @@ describe('SIMD kernels', () => {
     const tight = scanBoth(big, lo, width, 1000, [0, 0]);
     expect(tight.want.state[0]).toBe(1001);
     expect(tight.got.state[0]).toBe(1001);
+  });
+});
+
+describe('SIMD NaN and Infinity count', () => {
+  it('counts exactly as the exponent test, at any byte offset and across chunks', () => {
+    fc.assert(
+      fc.property(fc.array(weight, { maxLength: 70 }), fc.integer({ min: 0, max: 3 }), (values, offset) => {
+        const bytes = new Uint8Array(values.length * 4 + offset + 3);
+        bytes.set(new Uint8Array(Float32Array.from(values).buffer), offset);
+        const want = values.filter((v) => !Number.isFinite(Math.fround(v))).length;
+        expect(simd!.countNonFinite(bytes.subarray(offset, offset + values.length * 4))).toBe(want);
+        // A partial trailing value counts for nothing.
+        expect(simd!.countNonFinite(bytes.subarray(offset, offset + values.length * 4 + 3))).toBe(want);
+      }),
+      { numRuns: 1000 },
+    );
+    const big = new Float32Array(2 * 65536 + 5).fill(0.5);
+    [0, 65535, 65536, 65537, 2 * 65536 + 4].forEach((i, j) => (big[i] = [NaN, Infinity, -Infinity, NaN, Infinity][j]!));
+    expect(simd!.countNonFinite(new Uint8Array(big.buffer))).toBe(5);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The WebAssembly SIMD twins of the two passes `pare optimize` makes over the weights (kernels.wat): the bracket
- * scan of the global magnitude selection and the fused prune + affine coding. Scalar JavaScript does either at
- * 3–7x the cost of a warm copy of the weights; four lanes at a time bring each near the copy.
+ * The WebAssembly SIMD twins of the passes `pare optimize` makes over the weights (kernels.wat): the check for
+ * NaN and Infinity on opening, the bracket scan of the global magnitude selection and the fused prune + affine
+ * coding. Scalar JavaScript does each at 2–7x the cost of a warm copy of the weights; SIMD lanes bring each nearer.
  *
  * The module's memory is small and fixed (three regions of CHUNK values): weights are copied in a chunk at a time,
  * so a tensor of any size costs a few hundred KiB beyond its own bytes, and the chunk just copied is still in cache
@@ -17,6 +17,7 @@ interface KernelExports {
   SRC: WebAssembly.Global;
   KEYS: WebAssembly.Global;
   CODES: WebAssembly.Global;
+  nonFinite(n: number): number;
   scan(n: number, lo: number, width: number): number;
   encode(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, z0: number, zc: number, wide: number): number;
 }
@@ -36,6 +37,8 @@ export interface EncodeParams {
 }
 
 export interface SimdKernels {
+  /** How many NaN and ±Infinity the float32 values stored (little-endian, any alignment) in `bytes` hold. */
+  countNonFinite(bytes: Uint8Array): number;
   /**
    * prune/passes.ts scanBracket's contract exactly: state = [keys found, keys below, max bits, max flipped bits],
    * the first two carried in and updated, `keys` appended from state[0] and holding capacity + slack.
@@ -68,16 +71,29 @@ function instantiate(): SimdKernels | null {
   const chunk = x.CHUNK.value as number;
   const out = new Int32Array(buffer, x.OUT.value as number, 4);
   const src = new Int32Array(buffer, x.SRC.value as number, chunk);
+  const srcBytes = new Uint8Array(buffer, x.SRC.value as number, chunk * 4);
   const keys = new Int32Array(buffer, x.KEYS.value as number, chunk);
   const codes8 = new Uint8Array(buffer, x.CODES.value as number, chunk);
   const codes16 = new Uint16Array(buffer, x.CODES.value as number, chunk);
   // V8 runs new WebAssembly in its baseline tier (about 5x slower here) and compiles optimized code, in the
   // background, once a function has done about a chunk's work. One call of each kernel over a chunk of zeros does
   // that work now (a few ms, which the first real chunks would pay anyway), so that real chunks run optimized code.
+  x.nonFinite(chunk);
   x.scan(chunk, 0, 0);
   x.encode(chunk, 1, 0, 0, 1, 1, 1, 0, -1, 0);
 
   return {
+    countNonFinite(bytes) {
+      let count = 0;
+      const values = bytes.byteLength >> 2; // a trailing partial value is no float32
+      for (let start = 0; start < values; start += chunk) {
+        const len = Math.min(chunk, values - start);
+        srcBytes.set(bytes.subarray(start * 4, (start + len) * 4));
+        count += x.nonFinite(len);
+      }
+      return count;
+    },
+
     scanBracket(source, lo, width, found, slack, state) {
       const capacity = found.length - slack;
       let used = state[0]!;

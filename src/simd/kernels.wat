@@ -1,6 +1,7 @@
-;; The two passes of `pare optimize` over the weights, in WebAssembly SIMD: the bracket scan of the global magnitude
-;; selection (prune/passes.ts scanBracket; four weights a step) and the fused prune + affine coding
-;; (quantize/pruned-affine.ts; sixteen weights a step, in float64 lanes). Each does exactly what its scalar
+;; The passes of `pare optimize` over the weights, in WebAssembly SIMD: the check for NaN and Infinity when a model
+;; is opened (formats/decode-weights.ts countNonFinite), the bracket scan of the global magnitude selection
+;; (prune/passes.ts scanBracket; four weights a step) and the fused prune + affine coding (quantize/pruned-affine.ts;
+;; sixteen weights a step, in float64 lanes). Each does exactly what its scalar
 ;; JavaScript twin does, bit for bit; kernels.ts feeds them chunk by chunk through the fixed regions below, and
 ;; kernels.test.ts and pruned-affine.test.ts compare them with the twins.
 ;;
@@ -37,6 +38,33 @@
     "\00\01\02\03\08\09\0a\0b\0c\0d\0e\0f\00\00\00\00"
     "\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\00\00\00\00"
     "\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f")
+
+  ;; nonFinite(n) -> how many of the n float32 values at SRC are NaN or ±Infinity: all eight exponent bits set.
+  (func (export "nonFinite") (param $n i32) (result i32)
+    (local $i i32) (local $n4 i32) (local $count v128) (local $total i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $four
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $count (i32x4.sub (local.get $count)
+          (i32x4.eq
+            (v128.and (v128.load align=4 (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2))))
+              (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+            (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $four)))
+    (local.set $total (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+      (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.eq (i32.and (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 0x7f800000))
+              (i32.const 0x7f800000))
+          (then (local.set $total (i32.add (local.get $total) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (local.get $total))
 
   ;; scan(n, lo, width) -> keys found: reads n weights at SRC. Appends to KEYS, in index order, the magnitude key
   ;; (bits & 0x7fffffff) of each weight with lo <= key <= lo + width; writes to OUT the number of keys below lo,
