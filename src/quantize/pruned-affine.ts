@@ -6,8 +6,8 @@
  * and the two passes over it. `pare optimize` never reads the pruned values, so it never needs that copy.
  *
  * The grid comes from the pruned range the selection derived from the source's (prune/pruned-range.ts). Coding a
- * value is a clamp, a float64 division and a round. Where WebAssembly SIMD runs, the tensor is coded four values at
- * a time (simd/kernels.wat: the same arithmetic, in float64 lanes). Elsewhere, large 8-bit tensors look most codes
+ * value is a clamp, a float64 division and a round. Where WebAssembly SIMD runs, the tensor is coded sixteen values
+ * a step (simd/kernels.wat: the same arithmetic, in float64 lanes). Elsewhere, large 8-bit tensors look most codes
  * up, by a multiplication into a table of buckets of the value range (see bucketTable for why that is exact);
  * values in the few buckets where the code changes, or that hold the threshold (where the pruning decision needs
  * the whole key and the tie quota), take the exact path: pruneBelow's decision, then encodeAffine's arithmetic.

@@ -64,7 +64,7 @@ export function simdKernels(): SimdKernels | null {
 function instantiate(): SimdKernels | null {
   if (typeof WebAssembly !== 'object') return null;
   const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-  // Engines without SIMD reject the module as invalid; 1.4 KB compiles synchronously even on a page's main thread.
+  // Engines without SIMD reject the module as invalid; its 2 KB compile synchronously even on a page's main thread.
   if (!WebAssembly.validate(bytes)) return null;
   const x = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as KernelExports;
   const buffer = x.memory.buffer;
