@@ -207,13 +207,56 @@
             (local.set $ties (call $encodeScalar (local.get $i) (i32.const 16) (local.get $t) (local.get $ties)
               (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide))))
           (else
-            (local.set $c0 (call $codes4 (local.get $b0) (local.get $k0) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            ;; The codes of each four weights b (magnitude keys k) as int32 lanes: z0 where the key is below t,
+            ;; else min(round-half-even((clamp(v, min, max) - min) / scale), qmax) in float64, two lanes at a time.
+            ;; pmax(min, v) is v > min ? v : min and pmin(max, v) is v < max ? v : max: the scalar clamp's choices.
+            ;; Adding 2^52 rounds half to even, as the scalar code's + 2^52 - 2^52 does, and leaves the code in the
+            ;; low 32 bits of each float64 (magicv is 2^52, qmaxv is qmax + 2^52), which the shuffle gathers.
+            ;; The same code four times (b0..b3): V8 does not inline calls between WebAssembly functions, and a
+            ;; call passing these constants cost up to 1.6x.
+            (local.set $c0 (v128.bitselect (local.get $z0v)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv) (f64x2.promote_low_f32x4 (local.get $b0)))) (local.get $minv))
+                  (local.get $scalev))))
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
+                    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b0) (local.get $b0))))) (local.get $minv))
+                  (local.get $scalev)))))
+              (i32x4.lt_s (local.get $k0) (local.get $tv))))
             (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c0) (local.get $zcv))))
-            (local.set $c1 (call $codes4 (local.get $b1) (local.get $k1) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            (local.set $c1 (v128.bitselect (local.get $z0v)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv) (f64x2.promote_low_f32x4 (local.get $b1)))) (local.get $minv))
+                  (local.get $scalev))))
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
+                    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b1) (local.get $b1))))) (local.get $minv))
+                  (local.get $scalev)))))
+              (i32x4.lt_s (local.get $k1) (local.get $tv))))
             (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c1) (local.get $zcv))))
-            (local.set $c2 (call $codes4 (local.get $b2) (local.get $k2) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            (local.set $c2 (v128.bitselect (local.get $z0v)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv) (f64x2.promote_low_f32x4 (local.get $b2)))) (local.get $minv))
+                  (local.get $scalev))))
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
+                    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b2) (local.get $b2))))) (local.get $minv))
+                  (local.get $scalev)))))
+              (i32x4.lt_s (local.get $k2) (local.get $tv))))
             (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c2) (local.get $zcv))))
-            (local.set $c3 (call $codes4 (local.get $b3) (local.get $k3) (local.get $tv) (local.get $z0v) (local.get $minv) (local.get $maxv) (local.get $scalev) (local.get $qmaxv) (local.get $magicv)))
+            (local.set $c3 (v128.bitselect (local.get $z0v)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv) (f64x2.promote_low_f32x4 (local.get $b3)))) (local.get $minv))
+                  (local.get $scalev))))
+                (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
+                  (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
+                    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b3) (local.get $b3))))) (local.get $minv))
+                  (local.get $scalev)))))
+              (i32x4.lt_s (local.get $k3) (local.get $tv))))
             (local.set $zeros (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c3) (local.get $zcv))))
             ;; Codes lie in [0, qmax]: narrowing (which saturates) keeps them as they are.
             (local.set $c0 (i16x8.narrow_i32x4_u (local.get $c0) (local.get $c1)))
@@ -232,23 +275,6 @@
     ;; The last n mod 16 one at a time.
     (call $encodeScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $t) (local.get $ties)
       (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide)))
-
-  ;; The codes of the four weights b (magnitude keys `key`) as int32 lanes: z0 where the key is below t, else
-  ;; min(round-half-even((clamp(v, min, max) - min) / scale), qmax) in float64, two lanes at a time. pmax(min, v) is
-  ;; v > min ? v : min and pmin(max, v) is v < max ? v : max: the scalar clamp's choices. Adding 2^52 rounds half to
-  ;; even, as the scalar code's + 2^52 - 2^52 does, and leaves the code in the low 32 bits of each float64 (magicv
-  ;; is 2^52, qmaxv is qmax + 2^52), which the shuffle gathers.
-  (func $codes4 (param $b v128) (param $key v128) (param $tv v128) (param $z0v v128) (param $minv v128) (param $maxv v128) (param $scalev v128) (param $qmaxv v128) (param $magicv v128) (result v128)
-    (v128.bitselect (local.get $z0v)
-      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
-          (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv) (f64x2.promote_low_f32x4 (local.get $b)))) (local.get $minv))
-          (local.get $scalev))))
-        (f64x2.pmin (local.get $qmaxv) (f64x2.add (local.get $magicv) (f64x2.div
-          (f64x2.sub (f64x2.pmin (local.get $maxv) (f64x2.pmax (local.get $minv)
-            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b) (local.get $b))))) (local.get $minv))
-          (local.get $scalev)))))
-      (i32x4.lt_s (local.get $key) (local.get $tv))))
 
   ;; The scalar kernel over `count` weights from index i, encodeDirect8 / encodeDirect16's loop body: for ties and
   ;; the tail. Adds the codes equal to zc to OUT + 12; returns the ties left.
