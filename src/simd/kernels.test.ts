@@ -9,7 +9,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCAN_SLACK, scanBracketScalar } from '../prune/passes';
 import { bitsOf } from '../prune/select';
-import { simdKernels } from './kernels';
+import { affineParams } from '../quantize/params';
+import { quantizePrunedAffine } from '../quantize/pruned-affine';
+import { float32Coding, simdKernels } from './kernels';
 
 const simd = simdKernels();
 
@@ -85,5 +87,44 @@ describe('SIMD NaN and Infinity count', () => {
     const big = new Float32Array(2 * 65536 + 5).fill(0.5);
     [0, 65535, 65536, 65537, 2 * 65536 + 4].forEach((i, j) => (big[i] = [NaN, Infinity, -Infinity, NaN, Infinity][j]!));
     expect(simd!.countNonFinite(new Uint8Array(big.buffer))).toBe(5);
+  });
+});
+
+describe('SIMD coding in float32 lanes', () => {
+  /** The float32 `steps` representable values above v (below, when negative). */
+  const up = (v: number, steps: number) => {
+    if (v === 0) return Math.fround(steps * 2 ** -149);
+    const b = new Float32Array([v]);
+    const i = new Int32Array(b.buffer);
+    i[0]! += (v > 0) === steps > 0 ? Math.abs(steps) : -Math.abs(steps);
+    return b[0]!;
+  };
+
+  it('gives the scalar codes at, and a few float32 steps around, every half level and every level', () => {
+    for (const [lo, hi, bits] of [[-1, 1, 8], [-0.3, 0.7, 4], [0.5, 2, 8], [-2, -0.1, 3], [-1e-3, 5e-4, 8]] as const) {
+      const p = affineParams(lo, hi, bits);
+      const qmax = 2 ** bits - 1;
+      expect(float32Coding({ min: p.min, scale: p.scale, qmax }), `${lo}..${hi} at ${bits} bits`).not.toBeNull();
+      const values: number[] = [];
+      for (let k = -1; k <= qmax + 1; k++) {
+        for (const at of [k, k + 0.5]) {
+          const v = Math.fround(p.min + at * p.scale);
+          for (let d = -3; d <= 3; d++) values.push(up(v, d));
+        }
+      }
+      const tensor = Float32Array.from(values);
+      const plan = { thresholdKey: 1, ties: 0, zeros: 0, range: { min: lo, max: hi } };
+      const want = quantizePrunedAffine(tensor, plan, bits, 'direct')!;
+      const got = quantizePrunedAffine(tensor, plan, bits, 'simd')!;
+      expect(Buffer.from(got.codes.buffer).equals(Buffer.from(want.codes.buffer)), `${lo}..${hi} at ${bits} bits`).toBe(true);
+      expect(got.zerosStored).toBe(want.zerosStored);
+    }
+  });
+
+  it('is used only where its error bound is small: not for 16-bit codes, nor far from zero', () => {
+    const grid = (lo: number, hi: number, bits: number) => ({ ...affineParams(lo, hi, bits), qmax: 2 ** bits - 1 });
+    expect(float32Coding(grid(-0.2, 0.3, 8))?.limit).toBeGreaterThan(0.499);
+    expect(float32Coding(grid(-0.2, 0.3, 16))).toBeNull();
+    expect(float32Coding(grid(1000, 1000.5, 8))).toBeNull(); // |min| / scale = 510,000: E = 0.03
   });
 });

@@ -20,6 +20,7 @@ interface KernelExports {
   nonFinite(n: number): number;
   scan(n: number, lo: number, width: number): number;
   encode(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, z0: number, zc: number, wide: number): number;
+  encode8(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, min32: number, inverse32: number, limit: number, z0: number, zc: number): number;
 }
 
 /** The affine grid and pruning decision the coding kernel applies; see pruned-affine.ts. */
@@ -52,6 +53,28 @@ export interface SimdKernels {
 }
 
 const KEY_MAX_START = -0x80000000;
+const U = 2 ** -24; // float32's unit roundoff
+
+/**
+ * The float32 coding of kernels.wat encode8 for this grid, or null where float32 cannot be shown to give the
+ * float64 codes. With q = fl(fl(v - min32) * inverse32) and Q = (v - min) / scale exactly, each of the roundings of
+ * min32, of 1 / scale (in float64 then float32), of the difference and of the product is at most U relative, so
+ * |q - Q| <= U * (1.01 |min| / scale + 3.01 Q), and Q <= qmax for the values the clamp keeps (the clamped ones
+ * saturate at 0 or qmax either way). The float64 quotient is within 1e-12 of Q. So a q whose distance to the
+ * nearest integer is at most 0.5 - E - 1e-6 rounds as the float64 quotient does. Only 2..8 bits (qmax <= 255):
+ * for 16-bit codes, or an all-positive tensor far from zero (|min| / scale large), E is too large to be useful.
+ */
+export function float32Coding(p: Pick<EncodeParams, 'min' | 'scale' | 'qmax'>): { min32: number; inverse32: number; limit: number } | null {
+  const min32 = Math.fround(p.min);
+  const inverse32 = Math.fround(1 / p.scale);
+  if (p.qmax > 255 || !Number.isFinite(min32) || !(inverse32 > 2 ** -100 && inverse32 < 2 ** 100)) return null;
+  const e = U * (1.01 * (Math.abs(p.min) / p.scale) + 3.01 * p.qmax);
+  if (!(e < 0.01)) return null;
+  // Rounded down to a float32: the kernel's comparison must be no looser than the bound.
+  let limit = Math.fround(0.5 - e - 1e-6);
+  if (limit > 0.5 - e - 1e-6) limit = Math.fround(limit - 2 ** -25);
+  return { min32, inverse32, limit };
+}
 
 let loaded: SimdKernels | null | undefined;
 
@@ -81,6 +104,7 @@ function instantiate(): SimdKernels | null {
   x.nonFinite(chunk);
   x.scan(chunk, 0, 0);
   x.encode(chunk, 1, 0, 0, 1, 1, 1, 0, -1, 0);
+  x.encode8(chunk, 1, 0, 0, 1, 1, 1, 0, 1, 0.4, 0, -1);
 
   return {
     countNonFinite(bytes) {
@@ -123,13 +147,16 @@ function instantiate(): SimdKernels | null {
     encodePruned(source, p, codes, state) {
       const wide = codes instanceof Uint16Array;
       const view = wide ? codes16 : codes8;
+      const narrow = wide ? null : float32Coding(p);
       let ties = state[0]!;
       let stored = 0;
       for (let start = 0, n = source.length; start < n; start += chunk) {
         const len = Math.min(chunk, n - start);
         src.set(source.subarray(start, start + len));
         out[3] = 0;
-        ties = x.encode(len, p.t, ties, p.min, p.max, p.scale, p.qmax, p.z0, p.zc, wide ? 1 : 0);
+        ties = narrow
+          ? x.encode8(len, p.t, ties, p.min, p.max, p.scale, p.qmax, narrow.min32, narrow.inverse32, narrow.limit, p.z0, p.zc)
+          : x.encode(len, p.t, ties, p.min, p.max, p.scale, p.qmax, p.z0, p.zc, wide ? 1 : 0);
         stored += out[3]!;
         codes.set(view.subarray(0, len), start);
       }

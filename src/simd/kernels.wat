@@ -1,9 +1,9 @@
 ;; The passes of `pare optimize` over the weights, in WebAssembly SIMD: the check for NaN and Infinity when a model
 ;; is opened (formats/decode-weights.ts countNonFinite), the bracket scan of the global magnitude selection
 ;; (prune/passes.ts scanBracket; four weights a step) and the fused prune + affine coding (quantize/pruned-affine.ts;
-;; sixteen weights a step, in float64 lanes). Each does exactly what its scalar
-;; JavaScript twin does, bit for bit; kernels.ts feeds them chunk by chunk through the fixed regions below, and
-;; kernels.test.ts and pruned-affine.test.ts compare them with the twins.
+;; sixteen weights a step, in float32 lanes for 2..8 bits where that provably gives the same codes, else in float64
+;; lanes). Each does exactly what its scalar JavaScript twin does, bit for bit; kernels.ts feeds them chunk by chunk
+;; through the fixed regions below, and kernels.test.ts and pruned-affine.test.ts compare them with the twins.
 ;;
 ;; Built into kernels-wasm.ts by `npm run build:simd` (wabt); a test checks that the committed bytes are this file's.
 ;;
@@ -173,7 +173,7 @@
   (func (export "encode") (param $n i32) (param $t i32) (param $ties i32)
       (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64)
       (param $z0 i32) (param $zc i32) (param $wide i32) (result i32)
-    (local $i i32) (local $n16 i32) (local $p i32) (local $zerosS i32)
+    (local $i i32) (local $n16 i32) (local $p i32) (local $zerosS i32) (local $slow i32)
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $zeros v128)
     (local $tv v128) (local $minv v128) (local $maxv v128) (local $scalev v128) (local $qmaxv v128) (local $magicv v128)
@@ -199,10 +199,12 @@
         (local.set $k2 (v128.and (local.get $b2) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
         (local.set $b3 (v128.load offset=48 align=4 (local.get $p)))
         (local.set $k3 (v128.and (local.get $b3) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
-        ;; A tie at the threshold while the quota lasts: these sixteen one at a time, in index order.
-        (if (i32.and (i32.gt_s (local.get $ties) (i32.const 0))
-              (v128.any_true (v128.or (v128.or (i32x4.eq (local.get $k0) (local.get $tv)) (i32x4.eq (local.get $k1) (local.get $tv)))
-                (v128.or (i32x4.eq (local.get $k2) (local.get $tv)) (i32x4.eq (local.get $k3) (local.get $tv))))))
+        ;; A tie at the threshold while the quota lasts: these sixteen one at a time, in index order. (Only a
+        ;; tensor holding ties looks: most have none, or have used their quota up.)
+        (local.set $slow (i32.const 0))
+        (if (i32.gt_s (local.get $ties) (i32.const 0))
+          (then (local.set $slow (call $tie16 (local.get $k0) (local.get $k1) (local.get $k2) (local.get $k3) (local.get $tv)))))
+        (if (local.get $slow)
           (then
             (local.set $ties (call $encodeScalar (local.get $i) (i32.const 16) (local.get $t) (local.get $ties)
               (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide))))
@@ -275,6 +277,105 @@
     ;; The last n mod 16 one at a time.
     (call $encodeScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $t) (local.get $ties)
       (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (local.get $wide)))
+
+  ;; encode8(n, t, ties, min, max, scale, qmax, min32, inverse32, limit, z0, zc) -> ties left: encode's codes for
+  ;; 2..8 bits (bytes into CODES, the same counts), in float32 lanes, four to a vector where float64 takes two.
+  ;; q = (v - min32) * inverse32 (min32 and inverse32 = 1 / scale as float32) is within E of the exact
+  ;; (clamp(v) - min) / scale once clamped to [0, qmax]; kernels.ts derives E from the grid and passes
+  ;; limit = 0.5 - E - margin. Where every |q - round(q)| <= limit the exact value rounds the same way; a group of
+  ;; sixteen with a value nearer a half takes the exact scalar path (about 1 in 1,000 values: few groups).
+  ;; Rounding is by adding 2^23 (half to even, below 2^22), whose float32 bits then hold 0x4b000000 + the code.
+  (func (export "encode8") (param $n i32) (param $t i32) (param $ties i32)
+      (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64)
+      (param $min32 f32) (param $inverse32 f32) (param $limit f32) (param $z0 i32) (param $zc i32) (result i32)
+    (local $i i32) (local $n16 i32) (local $p i32) (local $zerosS i32) (local $slow i32)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $zeros v128) (local $q v128) (local $r v128) (local $near v128)
+    (local $tv v128) (local $minv v128) (local $inversev v128) (local $qmaxv v128) (local $limitv v128) (local $z0v v128) (local $zcv v128)
+    (local.set $tv (i32x4.splat (local.get $t)))
+    (local.set $minv (f32x4.splat (local.get $min32)))
+    (local.set $inversev (f32x4.splat (local.get $inverse32)))
+    (local.set $qmaxv (f32x4.splat (f32.demote_f64 (local.get $qmax))))
+    (local.set $limitv (f32x4.splat (local.get $limit)))
+    (local.set $z0v (i32x4.splat (local.get $z0)))
+    (local.set $zcv (i32x4.splat (local.get $zc)))
+    (local.set $n16 (i32.and (local.get $n) (i32.const -16)))
+    (block $done
+      (loop $sixteen
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n16)))
+        (local.set $p (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $b0 (v128.load offset=0 align=4 (local.get $p)))
+        (local.set $k0 (v128.and (local.get $b0) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $b1 (v128.load offset=16 align=4 (local.get $p)))
+        (local.set $k1 (v128.and (local.get $b1) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $b2 (v128.load offset=32 align=4 (local.get $p)))
+        (local.set $k2 (v128.and (local.get $b2) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $b3 (v128.load offset=48 align=4 (local.get $p)))
+        (local.set $k3 (v128.and (local.get $b3) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $near (v128.const i32x4 0 0 0 0))
+        ;; The same four lines for each group of four (b0..b3), inline: see encode.
+            (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+              (f32x4.mul (f32x4.sub (local.get $b0) (local.get $minv)) (local.get $inversev)))))
+            (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+            (local.set $near (v128.or (local.get $near) (f32x4.gt
+              (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+              (local.get $limitv))))
+            (local.set $c0 (v128.bitselect (local.get $z0v)
+              (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+              (i32x4.lt_s (local.get $k0) (local.get $tv))))
+            (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+              (f32x4.mul (f32x4.sub (local.get $b1) (local.get $minv)) (local.get $inversev)))))
+            (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+            (local.set $near (v128.or (local.get $near) (f32x4.gt
+              (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+              (local.get $limitv))))
+            (local.set $c1 (v128.bitselect (local.get $z0v)
+              (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+              (i32x4.lt_s (local.get $k1) (local.get $tv))))
+            (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+              (f32x4.mul (f32x4.sub (local.get $b2) (local.get $minv)) (local.get $inversev)))))
+            (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+            (local.set $near (v128.or (local.get $near) (f32x4.gt
+              (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+              (local.get $limitv))))
+            (local.set $c2 (v128.bitselect (local.get $z0v)
+              (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+              (i32x4.lt_s (local.get $k2) (local.get $tv))))
+            (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+              (f32x4.mul (f32x4.sub (local.get $b3) (local.get $minv)) (local.get $inversev)))))
+            (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+            (local.set $near (v128.or (local.get $near) (f32x4.gt
+              (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+              (local.get $limitv))))
+            (local.set $c3 (v128.bitselect (local.get $z0v)
+              (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+              (i32x4.lt_s (local.get $k3) (local.get $tv))))
+        (local.set $slow (v128.any_true (local.get $near)))
+        (if (i32.gt_s (local.get $ties) (i32.const 0))
+          (then (local.set $slow (i32.or (local.get $slow) (call $tie16 (local.get $k0) (local.get $k1) (local.get $k2) (local.get $k3) (local.get $tv))))))
+        (if (local.get $slow)
+          (then
+            ;; A value near a half, or a tie while the quota lasts: these sixteen exactly, one at a time.
+            (local.set $ties (call $encodeScalar (local.get $i) (i32.const 16) (local.get $t) (local.get $ties)
+              (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (i32.const 0))))
+          (else
+            (local.set $zeros (i32x4.sub (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c0) (local.get $zcv))) (i32x4.eq (local.get $c1) (local.get $zcv))))
+            (local.set $zeros (i32x4.sub (i32x4.sub (local.get $zeros) (i32x4.eq (local.get $c2) (local.get $zcv))) (i32x4.eq (local.get $c3) (local.get $zcv))))
+            (v128.store align=1 (i32.add (global.get $CODES) (local.get $i))
+              (i8x16.narrow_i16x8_u (i16x8.narrow_i32x4_u (local.get $c0) (local.get $c1)) (i16x8.narrow_i32x4_u (local.get $c2) (local.get $c3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $sixteen)))
+    (local.set $zerosS (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $zeros)) (i32x4.extract_lane 1 (local.get $zeros)))
+      (i32.add (i32x4.extract_lane 2 (local.get $zeros)) (i32x4.extract_lane 3 (local.get $zeros)))))
+    (i32.store offset=12 (i32.const 0) (i32.add (local.get $zerosS) (i32.load offset=12 (i32.const 0))))
+    (call $encodeScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $t) (local.get $ties)
+      (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (i32.const 0)))
+
+  ;; 1 if any of the sixteen keys equals t.
+  (func $tie16 (param $k0 v128) (param $k1 v128) (param $k2 v128) (param $k3 v128) (param $tv v128) (result i32)
+    (v128.any_true (v128.or (v128.or (i32x4.eq (local.get $k0) (local.get $tv)) (i32x4.eq (local.get $k1) (local.get $tv)))
+      (v128.or (i32x4.eq (local.get $k2) (local.get $tv)) (i32x4.eq (local.get $k3) (local.get $tv))))))
 
   ;; The scalar kernel over `count` weights from index i, encodeDirect8 / encodeDirect16's loop body: for ties and
   ;; the tail. Adds the codes equal to zc to OUT + 12; returns the ties left.
