@@ -70,7 +70,7 @@ describe('searchRecipe', () => {
     expect(b64(r.bestFiles!)).toEqual(b64(exportVariant(mlp, v, best.recipe).files));
   }, 90_000);
 
-  it('orders the moves by output error when asked, bisecting over how many of them, and answers with mixed widths that reproduce', async () => {
+  it('orders the moves by output error when asked, taking runs of the cheapest, and answers with mixed widths that reproduce', async () => {
     const { calibration, validation } = splitDataset(train, 128, 400);
     const data = { calibration: { fingerprint: 'sha256:train', dataset: calibration }, validation };
     const r = await searchRecipe(mlp, data, { kind: 'max-drop', points: 1 }, { bits: [8], sparsities: [0], samples: 128, refine: 4, ordering: 'output-error', sequential: false });
@@ -79,9 +79,11 @@ describe('searchRecipe', () => {
     expect(uniform8!.meets).toBe(true);
     expect(mixed.length).toBeGreaterThan(0);
     expect(mixed.length).toBeLessThanOrEqual(4);
-    // The first move is a bisection step: half of the 15 moves down to 2 bits at once, not one tensor one width down.
-    const lowered = (c: Candidate) => Object.values(c.widths!).reduce((n, w) => n + (8 - w), 0);
-    expect(lowered(mixed[0]!)).toBeGreaterThan(2);
+    // Runs of the cheapest moves, doubling while they meet: one tensor one width down, then two moves, then four.
+    const steps = (c: Candidate) => Object.values(c.widths!).reduce((n, w) => n + [8, 6, 5, 4, 3, 2].indexOf(w), 0);
+    expect(steps(mixed[0]!)).toBe(1);
+    if (mixed[0]!.meets && mixed[1]) expect(steps(mixed[1])).toBe(2);
+    if (mixed[1]?.meets && mixed[2]) expect(steps(mixed[2])).toBe(4);
     const best = r.best!;
     expect(best.widths).toBeDefined();
     expect(best.wireBytes).toBeLessThan(uniform8!.wireBytes);

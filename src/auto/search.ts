@@ -34,6 +34,7 @@ import { sensitivity } from '../calibrate/sensitivity';
 import { InputStatsCache } from '../calibrate/stats-cache';
 import { afterMoves, curveCosts, downMoves, MIXED_LADDER, moveSequence, precisionOf, upMoves, widthRules, withMove, type WidthCosts, type Widths } from './mixed';
 import { outputErrorCosts } from './output-error-costs';
+import { heldFidelity, heldOutputIndices } from './held-outputs';
 
 export type SearchTarget =
   | { kind: 'max-drop'; points: number }
@@ -99,10 +100,15 @@ export interface SearchOptions {
    * What the mixed-precision moves are ordered by. 'curves': the sensitivity curves, the model's cosine with each
    * tensor alone quantized (a model pass per tensor, width and calibration sample). 'output-error': each layer's
    * own output error at each width, from the Gram matrices gptq captured (a solve per width, no model pass); the
-   * moves are then taken by bisection over how many of them, cheapest first, before one at a time. Default: curves
+   * moves are then taken in runs of the cheapest (galloping, then bisection over how many), before one at a time. Default: curves
    * for layers models and for graph models of up to CURVES_MAX_TENSORS prunable tensors, output-error beyond.
    */
   ordering?: 'curves' | 'output-error';
+  /**
+   * Hold a fidelity target on these outputs only, by name (held-outputs.ts): for a model whose other outputs are a
+   * discontinuous function of them, such as a detector's boxes after non-max suppression. Default: every output.
+   */
+  outputs?: string[];
   signal?: AbortSignal;
   onCandidate?: (c: Candidate, done: number, total: number) => void;
 }
@@ -224,10 +230,12 @@ export async function searchRecipe(
   let original: SearchResult['original'] = { quality: { accuracy: null, agreement: 1, cosine: 1 }, wireBytes: 0 };
   const total = bits.length * (Math.ceil(Math.log2(ladder.length)) + 1) + refine;
   try {
+    const held = options.outputs ? heldOutputIndices(reference, options.outputs) : null;
     const measure = async (m: tf.LayersModel | tf.GraphModel): Promise<Quality> => {
       // A model with several outputs (a detector's boxes and scores) is held to the target on each of them.
       const r = await evaluateModel(m, data.validation, { reference: referenceOutputs, signal: options.signal, everyOutput: true });
-      return { accuracy: r.accuracy?.accuracy ?? null, agreement: r.fidelity!.agreement, cosine: r.fidelity!.cosine };
+      const f = held ? heldFidelity(r.fidelity!, held) : r.fidelity!;
+      return { accuracy: r.accuracy?.accuracy ?? null, agreement: f.agreement, cosine: f.cosine };
     };
     const unchanged = parseRecipe({ pare: 'recipe', version: 2, steps: [] });
     original = { quality: await measure(reference), wireBytes: wireBytesOf(exportVariant(model, await applyRecipe(model, unchanged), unchanged)) };
@@ -323,19 +331,32 @@ interface RefineFrom {
 type TryOne = (sparsity: number, bits: number, widths: Widths) => Promise<Candidate>;
 
 /**
- * The longest run of the cheapest moves (moveSequence) that still meets the target, by bisection over its length:
- * a few candidates where verifying each of a large model's hundreds of moves would cost one each. Assumes that
- * more moves lose more, which the costs make likely but not certain; every candidate is measured, and the one
- * kept is one that met. When the bisection closed, the next move is known to miss, so its tensor is frozen.
+ * The longest run of the cheapest moves (moveSequence) that still meets the target, by galloping (1, 2, 4 ...
+ * moves while they meet) then bisection between the last run that met and the first that missed: about
+ * 2·log2(k) candidates for an answer k moves long, where verifying each of a large model's hundreds of moves
+ * would cost one each (a tight target such as a cosine of 0.999 keeps k small, so galloping beats bisecting the
+ * whole sequence). Assumes that more moves lose more, which the costs make likely but not certain; every candidate
+ * is measured, and the one kept is one that met. When the search closed, the next move is known to miss, so its
+ * tensor is frozen for the one-at-a-time moves after it.
  */
 async function bisectMoves(from: RefineFrom, costs: WidthCosts, budget: number, tryOne: TryOne): Promise<RefineFrom & { used: number }> {
   const sequence = moveSequence(costs, from.widths);
   let [lo, hi] = [0, sequence.length]; // the first lo moves meet (none: the start does); more than hi miss
   let used = 0;
+  const meetsAfter = async (k: number) => {
+    used++;
+    return (await tryOne(from.sparsity, from.bits, afterMoves(from.widths, sequence, k))).meets;
+  };
+  for (let k = 1; lo < hi && used < budget; k = Math.min(2 * k, hi)) {
+    if (await meetsAfter(k)) lo = k;
+    else {
+      hi = k - 1;
+      break;
+    }
+  }
   while (lo < hi && used < budget) {
     const mid = Math.ceil((lo + hi) / 2);
-    used++;
-    if ((await tryOne(from.sparsity, from.bits, afterMoves(from.widths, sequence, mid))).meets) lo = mid;
+    if (await meetsAfter(mid)) lo = mid;
     else hi = mid - 1;
   }
   const frozen = new Set(from.frozen);

@@ -98,6 +98,9 @@ Options:
                         per tensor, width and sample) or 'output-error' (each layer's output error from the Gram
                         matrices gptq captured, no model pass; the moves then go by bisection). Default: curves,
                         output-error for graph models with more than 100 prunable tensors.
+  --outputs <names>     Hold --min-cosine or --min-agreement on these outputs only (comma-separated names, as
+                        'pare inspect' lists them), e.g. a detector's raw heads when its other outputs come out of
+                        non-max suppression, which any change of a weight reorders. Default: every output.
   --json                Print the result as JSON: the original's and the answer's figures, every candidate tried.
   -h, --help            Show this help.
 
@@ -119,6 +122,7 @@ Example:
       sparsities: { type: 'string' },
       refine: { type: 'string' },
       ordering: { type: 'string' },
+      outputs: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -137,6 +141,8 @@ Example:
     if (ordering !== undefined && ordering !== 'curves' && ordering !== 'output-error') {
       throw new PareError('bad-options', `--ordering must be 'curves' or 'output-error'; found '${ordering}'.`);
     }
+    const outputs = values.outputs?.split(',').map((n) => n.trim()).filter((n) => n);
+    if (outputs && !outputs.length) throw new PareError('bad-options', `--outputs must name at least one output; found '${values.outputs}'.`);
     const calibrationSamples = positiveIntFlag('--calibration', values.calibration, 512);
     const validationSamples = positiveIntFlag('--validation', values.validation, 2000);
 
@@ -155,6 +161,7 @@ Example:
         ...(sparsities ? { sparsities } : {}),
         refine,
         ...(ordering ? { ordering } : {}),
+        ...(outputs ? { outputs } : {}),
         samples: calibrationSamples,
         onCandidate: (c, done, total) =>
           io.errIsTTY && io.err(`\rcandidate ${done}/${total}: ${storageText(c)} at ${(c.sparsity * 100).toFixed(0)}% ${c.meets ? 'meets' : 'misses'}   `),
@@ -169,6 +176,7 @@ Example:
     const summary = {
       model: path,
       target,
+      ...(outputs ? { outputs } : {}),
       calibration: split.calibration.description,
       validation: split.validation.description,
       original: result.original,
