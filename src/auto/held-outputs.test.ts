@@ -2,23 +2,14 @@
  * The outputs a fidelity target is held on: @vladmandic/human's blazeface (four outputs) stored at 4 bits against the
  * original on views of a real Debian photo, and the sample MLP (one output) for a layers model's names.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../cli/backend';
-import { openRecipeData } from '../cli/recipe-data';
 import { openSample } from '../calibrate/testing/fashion';
-import { listPhotos, writePhotoViews } from '../data/testing/photo-crops';
 import type { Dataset } from '../evaluate/dataset';
 import { evaluateModel } from '../evaluate/evaluate';
-import { openModel } from '../formats';
-import { realFiles } from '../formats/testing/files';
+import { blazefaceAndItself4Bit } from '../evaluate/testing/blazeface-4bit';
 import { loadTfModel } from '../model/load-tf';
-import { applyRecipe } from '../recipe/apply';
-import { variantArtifacts } from '../recipe/artifacts';
-import { parseRecipe } from '../recipe/schema';
-import type * as tf from '@tensorflow/tfjs';
 import { heldFidelity, heldOutputIndices } from './held-outputs';
 import { searchRecipe } from './search';
 
@@ -27,13 +18,7 @@ let quantized: tf.GraphModel;
 let photos: Dataset;
 beforeAll(async () => {
   await useBackend('wasm');
-  const blazeface = await openModel(realFiles('human-blazeface'));
-  const dir = await mkdtemp(join(tmpdir(), 'pare-held-outputs-'));
-  await writePhotoViews(listPhotos().slice(2, 3), dir, 256);
-  photos = (await openRecipeData([dir], blazeface)).dataset;
-  const v = await applyRecipe(blazeface, parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: { bits: 4 } }] }));
-  original = (await loadTfModel(blazeface.artifacts, blazeface.format)) as tf.GraphModel;
-  quantized = (await loadTfModel(variantArtifacts(blazeface, v), v.format)) as tf.GraphModel;
+  ({ original, quantized, photos } = await blazefaceAndItself4Bit());
 });
 
 describe('held outputs', () => {
