@@ -13,12 +13,13 @@
  * search's answer; the ratio uint8 / search; the held-out cosine of uint8 and of the answer; the search's time.
  *
  * Usage: nice -n 10 npm run bench:graph-auto -- [--models emotion,blazeface] [--bits 8,6,5,4] [--sparsities 0,0.3]
- *        [--refine 8] [--side 256] [--no-search]
+ *        [--refine 8] [--ordering curves|output-error] [--min-cosine 0.999] [--side 256] [--no-search]
  */
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { heldFidelity, heldOutputIndices } from '../src/auto/held-outputs';
 import { useBackend } from '../src/cli/backend';
 import { readInput } from '../src/cli/read-input';
 import { openRecipeData } from '../src/cli/recipe-data';
@@ -37,16 +38,23 @@ import { parseRecipe, type StepInput } from '../src/recipe/schema';
 /**
  * Each model's path and the search's budget, capped so that one model takes well under half an hour on this shared
  * 2-core machine. A graph model's candidates share one gptq capture (one pass, sequential: false), so a candidate
- * costs its solves and one pass over the validation views; the sensitivity curves the refinement reads cost a pass
- * over the calibration views per tensor and width, which is what rules out handtrack (123 kernels at ~0.5 s a view
- * through executeAsync: about 2 hours). nsfwjs is a layers model: gptq layer by layer, bias correction on. No
- * pruning: at a cosine of 0.999 the bytes come from the widths. The flags override these for every model.
+ * costs its solves and one pass over the validation views. The refinement's moves are ordered by the sensitivity
+ * curves (a pass over the calibration views per tensor and width) up to 100 kernels; handtrack's 123 at ~0.5 s a
+ * view through executeAsync would take about 2 hours of curves, so its moves are ordered by each layer's output
+ * error from the capture (src/auto/output-error-costs.ts) and taken in doubling runs. nsfwjs is a layers model:
+ * gptq layer by layer, bias correction on. No pruning: at a cosine of 0.999 the bytes come from the widths. The
+ * flags override these for every model; `outputs` names the outputs a model is held to (default every one).
  */
-const MODELS: Record<string, { path: string; budget: string[] }> = {
+const MODELS: Record<string, { path: string; budget: string[]; outputs?: string[] }> = {
   emotion: { path: '.fixtures/real/human-emotion', budget: ['--bits', '8', '--sparsities', '0', '--refine', '6'] },
   blazeface: { path: '.fixtures/real/human-blazeface', budget: ['--bits', '8', '--sparsities', '0', '--refine', '4'] },
   movenet: { path: '.fixtures/real/human-movenet-lightning', budget: ['--bits', '8', '--sparsities', '0', '--refine', '4'] },
-  handtrack: { path: '.fixtures/real/human-handtrack', budget: ['--bits', '8', '--sparsities', '0', '--refine', '2'] },
+  handtrack: {
+    path: '.fixtures/real/human-handtrack',
+    budget: ['--bits', '8', '--sparsities', '0', '--refine', '14'],
+    // Its raw heads: the other six outputs come out of non-max suppression (src/auto/held-outputs.ts).
+    outputs: ['Identity_6', 'Identity_7'],
+  },
   nsfwjs: { path: '.fixtures/real/nsfwjs-mobilenet-v2', budget: ['--bits', '8', '--sparsities', '0', '--refine', '6'] },
 };
 
@@ -56,6 +64,9 @@ const { values: args } = parseArgs({
     bits: { type: 'string' },
     sparsities: { type: 'string' },
     refine: { type: 'string' },
+    ordering: { type: 'string' },
+    // The issue's target is 0.999; a stricter one shows what a margin for photos the search never saw costs.
+    'min-cosine': { type: 'string', default: '0.999' },
     side: { type: 'string', default: '256' },
     // Only the float32 and uint8 columns (seconds, not the search's minutes), e.g. to see whether uint8 meets 0.999.
     'no-search': { type: 'boolean', default: false },
@@ -69,11 +80,12 @@ async function exported(model: OpenedModel, steps: StepInput[]) {
   return exportVariant(model, await applyRecipe(model, recipe), recipe).files;
 }
 
-/** The worst output's mean cosine against the original on `data`. */
-async function cosineOn(model: OpenedModel, files: readonly ExportFile[], data: Dataset): Promise<number> {
+/** The worst output's mean cosine against the original on `data`: over the outputs the target is held on, and over all. */
+async function cosineOn(model: OpenedModel, files: readonly ExportFile[], data: Dataset, outputs: string[] | null): Promise<{ held: number; all: number }> {
   const [m, reference] = [await loadTfModel(exportArtifacts(files), model.format), await loadTfModel(model.artifacts, model.format)];
   try {
-    return (await evaluateModel(m, data, { reference, everyOutput: true })).fidelity!.cosine;
+    const f = (await evaluateModel(m, data, { reference, everyOutput: true })).fidelity!;
+    return { held: outputs ? heldFidelity(f, heldOutputIndices(reference, outputs)).cosine : f.cosine, all: f.cosine };
   } finally {
     m.dispose();
     reference.dispose();
@@ -109,6 +121,9 @@ interface Row {
   search: number | null;
   uint8Cosine: number;
   searchCosine: number | null;
+  /** When the target is held on some outputs only: the worst of every output, for uint8 and the answer. */
+  uint8CosineAll: number | null;
+  searchCosineAll: number | null;
   validationCosine: number | null;
   candidates: number;
   seconds: number;
@@ -122,21 +137,27 @@ for (const name of args.models.split(',')) {
   const float32 = await exported(model, [{ step: 'quantize', default: 'none' }]);
   const uint8 = await exported(model, [{ step: 'quantize', default: 'uint8', method: 'nearest' }]);
   const out = join(root, `out-${name}`);
-  const given = new Map<string, string>(Object.entries({ '--bits': args.bits, '--sparsities': args.sparsities, '--refine': args.refine }).filter((e): e is [string, string] => e[1] !== undefined));
+  const given = new Map<string, string>(
+    Object.entries({ '--bits': args.bits, '--sparsities': args.sparsities, '--refine': args.refine, '--ordering': args.ordering }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const budget = MODELS[name]!.budget;
-  const flags = budget.flatMap((v, i) => (i % 2 ? [] : [v, given.get(v) ?? budget[i + 1]!]));
+  const flags = [...budget.flatMap((v, i) => (i % 2 ? [] : [v, given.get(v) ?? budget[i + 1]!])), ...[...given].filter(([k]) => !budget.includes(k)).flat()];
+  const outputs = MODELS[name]!.outputs ?? null;
+  if (outputs) flags.push('--outputs', outputs.join(','));
+  const u8 = await cosineOn(model, uint8, held, outputs);
   if (args['no-search']) {
-    const row: Row = { model: name, float32: wire(float32), uint8: wire(uint8), found: 'not searched', search: null, uint8Cosine: await cosineOn(model, uint8, held), searchCosine: null, validationCosine: null, candidates: 0, seconds: 0 };
+    const row: Row = { model: name, float32: wire(float32), uint8: wire(uint8), found: 'not searched', search: null, uint8Cosine: u8.held, searchCosine: null, uint8CosineAll: outputs ? u8.all : null, searchCosineAll: null, validationCosine: null, candidates: 0, seconds: 0 };
     rows.push(row);
     console.log(JSON.stringify(row));
     continue;
   }
-  console.log(`${name}: pare auto ${path} --min-cosine 0.999 --calibration ${cal} --validation ${val} ${flags.join(' ')}`);
-  const r = await runPare('auto', path, '--data', join(root, 'search'), '--min-cosine', '0.999', '--out', out, '--calibration', String(cal), '--validation', String(val), ...flags, '--json');
+  console.log(`${name}: pare auto ${path} --min-cosine ${args['min-cosine']} --calibration ${cal} --validation ${val} ${flags.join(' ')}`);
+  const r = await runPare('auto', path, '--data', join(root, 'search'), '--min-cosine', args['min-cosine'], '--out', out, '--calibration', String(cal), '--validation', String(val), ...flags, '--json');
   if (r.status > 1) throw new Error(`pare auto on ${name} failed (${r.status}): ${r.err}`);
   const s = JSON.parse(r.out);
   const found = s.best ? await readExport(out) : null;
   const b = s.best;
+  const sc = found ? await cosineOn(model, found, held, outputs) : null;
   const stored = b ? (b.widths ? `mixed ${[...new Set(Object.values(b.widths as Record<string, number>))].sort((x, y) => y - x).join('/')}-bit` : `${b.bits}-bit`) : 'none met';
   const row: Row = {
     model: name,
@@ -144,8 +165,10 @@ for (const name of args.models.split(',')) {
     uint8: wire(uint8),
     found: b ? `${(b.sparsity * 100).toFixed(0)}%, ${stored}` : stored,
     search: found ? wire(found) : null,
-    uint8Cosine: await cosineOn(model, uint8, held),
-    searchCosine: found ? await cosineOn(model, found, held) : null,
+    uint8Cosine: u8.held,
+    searchCosine: sc?.held ?? null,
+    uint8CosineAll: outputs ? u8.all : null,
+    searchCosineAll: outputs ? (sc?.all ?? null) : null,
     validationCosine: b ? b.quality.cosine : null,
     candidates: s.tried.length,
     seconds: s.durationMs / 1000,
@@ -158,9 +181,11 @@ const kb = (n: number | null) => (n === null ? '–' : n.toLocaleString('en-US')
 const cos = (c: number | null) => (c === null ? '–' : c.toFixed(4));
 console.log('\n| model | float32 | uint8 | search found | search | uint8 / search | held-out cosine uint8 | held-out cosine search | validation cosine | candidates | time |');
 console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+// Where the target is held on some outputs only, the worst of every output follows in brackets.
+const both = (held: number | null, all: number | null) => (all === null ? cos(held) : `${cos(held)} (all outputs ${cos(all)})`);
 for (const r of rows) {
   const ratio = r.search === null ? '–' : `${(r.uint8 / r.search).toFixed(2)}x`;
-  console.log(`| ${r.model} | ${kb(r.float32)} | ${kb(r.uint8)} | ${r.found} | ${kb(r.search)} | ${ratio} | ${cos(r.uint8Cosine)} | ${cos(r.searchCosine)} | ${cos(r.validationCosine)} | ${r.candidates} | ${r.seconds.toFixed(0)} s |`);
+  console.log(`| ${r.model} | ${kb(r.float32)} | ${kb(r.uint8)} | ${r.found} | ${kb(r.search)} | ${ratio} | ${both(r.uint8Cosine, r.uint8CosineAll)} | ${both(r.searchCosine, r.searchCosineAll)} | ${cos(r.validationCosine)} | ${r.candidates} | ${r.seconds.toFixed(0)} s |`);
 }
 const smaller = rows.filter((r) => r.search !== null && r.search < r.uint8).length;
 console.log(`\nsmaller than plain uint8: ${smaller} of ${rows.length} models (bytes over the wire: model.json + shards, gzip -9 each)`);

@@ -5,7 +5,7 @@ import type { Dataset } from '../evaluate/dataset';
 import { exportVariant, gzipBytes } from '../export';
 import type { OpenedModel } from '../model/types';
 import { applyRecipe } from '../recipe/apply';
-import { searchRecipe, type Candidate } from './search';
+import { CURVES_MAX_TENSORS, defaultOrdering, searchRecipe, type Candidate } from './search';
 import { splitDataset } from './split';
 
 let mlp: OpenedModel;
@@ -69,6 +69,36 @@ describe('searchRecipe', () => {
     const b64 = (files: { data: Uint8Array }[]) => files.map((f) => Buffer.from(f.data).toString('base64'));
     expect(b64(r.bestFiles!)).toEqual(b64(exportVariant(mlp, v, best.recipe).files));
   }, 90_000);
+
+  it('orders the moves by output error when asked, taking runs of the cheapest, and answers with mixed widths that reproduce', async () => {
+    const { calibration, validation } = splitDataset(train, 128, 400);
+    const data = { calibration: { fingerprint: 'sha256:train', dataset: calibration }, validation };
+    const r = await searchRecipe(mlp, data, { kind: 'max-drop', points: 1 }, { bits: [8], sparsities: [0], samples: 128, refine: 4, ordering: 'output-error', sequential: false });
+    const [uniform8, ...mixed] = r.tried;
+    expect(uniform8!.widths).toBeUndefined();
+    expect(uniform8!.meets).toBe(true);
+    expect(mixed.length).toBeGreaterThan(0);
+    expect(mixed.length).toBeLessThanOrEqual(4);
+    // Runs of the cheapest moves, doubling while they meet: one tensor one width down, then two moves, then four.
+    const steps = (c: Candidate) => Object.values(c.widths!).reduce((n, w) => n + [8, 6, 5, 4, 3, 2].indexOf(w), 0);
+    expect(steps(mixed[0]!)).toBe(1);
+    if (mixed[0]!.meets && mixed[1]) expect(steps(mixed[1])).toBe(2);
+    if (mixed[1]?.meets && mixed[2]) expect(steps(mixed[2])).toBe(4);
+    const best = r.best!;
+    expect(best.widths).toBeDefined();
+    expect(best.wireBytes).toBeLessThan(uniform8!.wireBytes);
+    expect((r.original.quality.accuracy! - best.quality.accuracy!) * 100).toBeLessThanOrEqual(1 + 1e-9);
+    const v = await applyRecipe(mlp, best.recipe, { data: { calibration: data.calibration } });
+    const again = exportVariant(mlp, v, best.recipe);
+    expect(gzipBytes(again.files[0]!.data) + again.sizes.weightGzipBytes).toBe(best.wireBytes);
+  }, 120_000);
+
+  it('keeps the sensitivity curves for layers models and small graphs, output error beyond CURVES_MAX_TENSORS kernels', () => {
+    const kernels = (n: number) => Array.from({ length: n }, () => ({ prunable: true })) as unknown as OpenedModel['weights'];
+    expect(defaultOrdering({ format: 'layers-model', weights: kernels(500) })).toBe('curves');
+    expect(defaultOrdering({ format: 'graph-model', weights: kernels(CURVES_MAX_TENSORS) })).toBe('curves');
+    expect(defaultOrdering({ format: 'graph-model', weights: kernels(CURVES_MAX_TENSORS + 1) })).toBe('output-error');
+  });
 
   it('stops when cancelled and keeps what it found', async () => {
     const { calibration, validation } = splitDataset(train, 128, 300);

@@ -5,7 +5,8 @@
  * (never on what was calibrated with) and sized as the export would be over the wire. For each bit width the
  * sparsity is found by bisection over a ladder (accuracy falls as sparsity rises); the answer is the smallest
  * candidate that meets the target (or, for a size target, the most accurate one within it). Then, for the other
- * targets, mixed precision refines the best uniform answer tensor by tensor from the sensitivity curves (mixed.ts).
+ * targets, mixed precision refines the best uniform answer tensor by tensor (mixed.ts), its moves ordered by the
+ * sensitivity curves or, for a graph model too large for them, by each layer's output error (output-error-costs.ts).
  * Every candidate keeps biases at 8 bits below that, since they are few and feed every output (in a graph model,
  * every float tensor that is not a prunable kernel, at float16 if the input has it as float32), and a layers model's
  * candidates correct their biases. A model with several outputs must meet a fidelity target on each of them. Every
@@ -29,9 +30,11 @@ import { variantArtifacts } from '../recipe/artifacts';
 import type { RecipeData } from '../recipe/run/context';
 import { parseRecipe, type Recipe, type StepInput } from '../recipe/schema';
 import { matches } from '../recipe/match';
-import { sensitivity, type SensitivityRow } from '../calibrate/sensitivity';
+import { sensitivity } from '../calibrate/sensitivity';
 import { InputStatsCache } from '../calibrate/stats-cache';
-import { downMoves, lossAt, precisionOf, upMoves, widthRules, withMove, type Widths } from './mixed';
+import { afterMoves, curveCosts, downMoves, MIXED_LADDER, moveSequence, precisionOf, upMoves, widthRules, withMove, type WidthCosts, type Widths } from './mixed';
+import { outputErrorCosts } from './output-error-costs';
+import { heldFidelity, heldOutputIndices } from './held-outputs';
 
 export type SearchTarget =
   | { kind: 'max-drop'; points: number }
@@ -93,12 +96,36 @@ export interface SearchOptions {
    * graph models, whose convolutions' Gram matrices make each capture cost as much as the rest of a candidate.
    */
   sequential?: boolean;
+  /**
+   * What the mixed-precision moves are ordered by. 'curves': the sensitivity curves, the model's cosine with each
+   * tensor alone quantized (a model pass per tensor, width and calibration sample). 'output-error': each layer's
+   * own output error at each width, from the Gram matrices gptq captured (a solve per width, no model pass); the
+   * moves are then taken in runs of the cheapest (galloping, then bisection over how many), before one at a time. Default: curves
+   * for layers models and for graph models of up to CURVES_MAX_TENSORS prunable tensors, output-error beyond.
+   */
+  ordering?: 'curves' | 'output-error';
+  /**
+   * Hold a fidelity target on these outputs only, by name (held-outputs.ts): for a model whose other outputs are a
+   * discontinuous function of them, such as a detector's boxes after non-max suppression. Default: every output.
+   */
+  outputs?: string[];
   signal?: AbortSignal;
   onCandidate?: (c: Candidate, done: number, total: number) => void;
 }
 
 const DEFAULT_BITS = [8, 6, 5, 4, 3];
+/**
+ * Graph models with more prunable tensors than this order their moves by output error: the curves' passes grow with
+ * the tensors, and each pass of a large graph through executeAsync is slow (human handtrack: 123 kernels, ~0.5 s a
+ * view, about 2 hours of curves; emotion's 13 and blazeface's 69 take minutes).
+ */
+export const CURVES_MAX_TENSORS = 100;
 const DEFAULT_SPARSITIES = [0, 0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97];
+
+/** SearchOptions.ordering's default: curves where they are affordable. */
+export function defaultOrdering(model: Pick<OpenedModel, 'format' | 'weights'>): 'curves' | 'output-error' {
+  return model.format === 'graph-model' && model.weights.filter((w) => w.prunable).length > CURVES_MAX_TENSORS ? 'output-error' : 'curves';
+}
 
 function meets(target: SearchTarget, q: Quality, original: Quality, wireBytes: number): boolean {
   switch (target.kind) {
@@ -203,10 +230,12 @@ export async function searchRecipe(
   let original: SearchResult['original'] = { quality: { accuracy: null, agreement: 1, cosine: 1 }, wireBytes: 0 };
   const total = bits.length * (Math.ceil(Math.log2(ladder.length)) + 1) + refine;
   try {
+    const held = options.outputs ? heldOutputIndices(reference, options.outputs) : null;
     const measure = async (m: tf.LayersModel | tf.GraphModel): Promise<Quality> => {
       // A model with several outputs (a detector's boxes and scores) is held to the target on each of them.
       const r = await evaluateModel(m, data.validation, { reference: referenceOutputs, signal: options.signal, everyOutput: true });
-      return { accuracy: r.accuracy?.accuracy ?? null, agreement: r.fidelity!.agreement, cosine: r.fidelity!.cosine };
+      const f = held ? heldFidelity(r.fidelity!, held) : r.fidelity!;
+      return { accuracy: r.accuracy?.accuracy ?? null, agreement: f.agreement, cosine: f.cosine };
     };
     const unchanged = parseRecipe({ pare: 'recipe', version: 2, steps: [] });
     original = { quality: await measure(reference), wireBytes: wireBytesOf(exportVariant(model, await applyRecipe(model, unchanged), unchanged)) };
@@ -255,17 +284,24 @@ export async function searchRecipe(
       }
     }
     let start = best as Candidate | null;
-    let rows: SensitivityRow[] | null = null;
-    const curves = async () =>
-      (rows ??= (await sensitivity(model, data.calibration.dataset, { sparsities: [], bits: [8, 4, 3, 2], samples: Math.min(256, samples), signal: options.signal })).rows);
+    const ordering = options.ordering ?? defaultOrdering(model);
+    let costs: WidthCosts | null = null;
+    const costsOf = async (): Promise<WidthCosts> =>
+      (costs ??=
+        ordering === 'curves'
+          ? curveCosts((await sensitivity(model, data.calibration.dataset, { sparsities: [], bits: [8, 4, 3, 2], samples: Math.min(256, samples), signal: options.signal })).rows)
+          : await outputErrorCosts(model, calibration, (b) => candidateRecipe(0, b, { ...shape, sequential: false, biasCorrection: false }), MIXED_LADDER, { samples, signal: options.signal }));
     if (refine > 0 && !start && target.kind !== 'target-size') {
       // A tight fidelity target that even 8 bits miss (a float32 model's most sensitive tensors): the fewest
       // tensors to keep at float16, the rest at 8 bits, and the per-tensor refinement lowers widths from there.
-      start = await rescueWithFloat16(await curves(), (w) => tryOne(0, 8, w));
+      start = await rescueWithFloat16(await costsOf(), (w) => tryOne(0, 8, w));
     }
     if (refine > 0 && start) {
       // tryOne makes a candidate the answer when it meets the target with fewer bytes: that is what a move must do.
-      await refineMixed(start, await curves(), ladder, refine, tryOne, (c) => best === c);
+      const accepted = (c: Candidate) => best === c;
+      const from = { sparsity: start.sparsity, bits: start.bits, widths: widthsOf(start, await costsOf()), frozen: new Set<string>() };
+      const bisected = ordering === 'output-error' ? await bisectMoves(from, await costsOf(), refine, tryOne) : { ...from, used: 0 };
+      await refineMixed(bisected, await costsOf(), ladder, refine - bisected.used, tryOne, accepted);
     }
     return { original, best, bestFiles, tried, complete: true, durationMs: performance.now() - started };
   } catch (e) {
@@ -278,51 +314,103 @@ export async function searchRecipe(
   }
 }
 
+/** A candidate's width for each tensor the costs cover. */
+function widthsOf(c: Candidate, costs: WidthCosts): Widths {
+  return new Map(costs.tensors.map((r) => [r.tensor, c.widths?.[r.tensor] ?? c.bits]));
+}
+
+interface RefineFrom {
+  sparsity: number;
+  /** The quantize step's default width. */
+  bits: number;
+  widths: Widths;
+  /** Tensors whose next move is known to miss. */
+  frozen: Set<string>;
+}
+
+type TryOne = (sparsity: number, bits: number, widths: Widths) => Promise<Candidate>;
+
 /**
- * Mixed precision from a uniform answer: lower widths tensor by tensor while the target holds, then push the
- * sparsity up the ladder, buying a step back with a small tensor at 8 bits when that is what it takes.
+ * The longest run of the cheapest moves (moveSequence) that still meets the target, by galloping (1, 2, 4 ...
+ * moves while they meet) then bisection between the last run that met and the first that missed: about
+ * 2·log2(k) candidates for an answer k moves long, where verifying each of a large model's hundreds of moves
+ * would cost one each (a tight target such as a cosine of 0.999 keeps k small, so galloping beats bisecting the
+ * whole sequence). Assumes that more moves lose more, which the costs make likely but not certain; every candidate
+ * is measured, and the one kept is one that met. When the search closed, the next move is known to miss, so its
+ * tensor is frozen for the one-at-a-time moves after it.
+ */
+async function bisectMoves(from: RefineFrom, costs: WidthCosts, budget: number, tryOne: TryOne): Promise<RefineFrom & { used: number }> {
+  const sequence = moveSequence(costs, from.widths);
+  let [lo, hi] = [0, sequence.length]; // the first lo moves meet (none: the start does); more than hi miss
+  let used = 0;
+  const meetsAfter = async (k: number) => {
+    used++;
+    return (await tryOne(from.sparsity, from.bits, afterMoves(from.widths, sequence, k))).meets;
+  };
+  for (let k = 1; lo < hi && used < budget; k = Math.min(2 * k, hi)) {
+    if (await meetsAfter(k)) lo = k;
+    else {
+      hi = k - 1;
+      break;
+    }
+  }
+  while (lo < hi && used < budget) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (await meetsAfter(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  const frozen = new Set(from.frozen);
+  if (lo === hi && lo < sequence.length) frozen.add(sequence[lo]!.tensor);
+  return { ...from, widths: afterMoves(from.widths, sequence, lo), frozen, used };
+}
+
+/**
+ * Mixed precision from a uniform answer (or from where bisectMoves left it): lower widths tensor by tensor while
+ * the target holds, then push the sparsity up the ladder, buying a step back with a small tensor at 8 bits when
+ * that is what it takes.
  */
 async function refineMixed(
-  start: Candidate,
-  rows: SensitivityRow[],
+  from: RefineFrom,
+  costs: WidthCosts,
   ladder: readonly number[],
   budget: number,
-  tryOne: (sparsity: number, bits: number, widths: Widths) => Promise<Candidate>,
+  tryOne: TryOne,
   accepted: (c: Candidate) => boolean,
 ): Promise<void> {
-  const totalParams = rows.reduce((n, r) => n + r.params, 0);
-  let widths: Widths = new Map(rows.map((r) => [r.tensor, start.widths?.[r.tensor] ?? start.bits]));
-  let sparsity = start.sparsity;
+  const totalParams = costs.tensors.reduce((n, r) => n + r.params, 0);
+  let widths = from.widths;
+  let sparsity = from.sparsity;
   let left = budget;
-  const frozen = new Set<string>();
-  for (let move = downMoves(rows, widths, frozen)[0]; move && left > 0; move = downMoves(rows, widths, frozen)[0]) {
+  const frozen = new Set(from.frozen);
+  for (let move = downMoves(costs, widths, frozen)[0]; move && left > 0; move = downMoves(costs, widths, frozen)[0]) {
     left--;
     const next = withMove(widths, move);
-    if (accepted(await tryOne(sparsity, start.bits, next))) widths = next;
+    if (accepted(await tryOne(sparsity, from.bits, next))) widths = next;
     else frozen.add(move.tensor);
   }
   for (let i = ladder.findIndex((s) => s > sparsity); i >= 0 && i < ladder.length && left > 0; i++) {
     left--;
-    if (accepted(await tryOne(ladder[i]!, start.bits, widths))) {
+    if (accepted(await tryOne(ladder[i]!, from.bits, widths))) {
       sparsity = ladder[i]!;
       continue;
     }
-    const up = upMoves(rows, widths, totalParams)[0];
+    const up = upMoves(costs, widths, totalParams)[0];
     if (!up || left <= 0) break;
     left--;
     const next = withMove(widths, up);
-    if (!accepted(await tryOne(ladder[i]!, start.bits, next))) break;
+    if (!accepted(await tryOne(ladder[i]!, from.bits, next))) break;
     [widths, sparsity] = [next, ladder[i]!];
   }
 }
 
 /**
  * The 8-bit candidate with the fewest tensors at float16 that meets the target, by bisection over how many of the
- * tensors the curves say lose most at 8 bits are kept at float16 (all of them: float16 throughout, which nearly
+ * tensors the costs say lose most at 8 bits are kept at float16 (all of them: float16 throughout, which nearly
  * always meets). Null when even that misses.
  */
-async function rescueWithFloat16(rows: SensitivityRow[], tryWidths: (w: Widths) => Promise<Candidate>): Promise<Candidate | null> {
-  const order = [...rows].sort((a, b) => lossAt(b, 8) - lossAt(a, 8) || (a.tensor < b.tensor ? -1 : 1)).map((r) => r.tensor);
+async function rescueWithFloat16(costs: WidthCosts, tryWidths: (w: Widths) => Promise<Candidate>): Promise<Candidate | null> {
+  const loss8 = new Map(costs.tensors.map((r) => [r.tensor, costs.loss(r.tensor, 8)]));
+  const order = [...costs.tensors].sort((a, b) => loss8.get(b.tensor)! - loss8.get(a.tensor)! || (a.tensor < b.tensor ? -1 : 1)).map((r) => r.tensor);
   const keep = (k: number): Widths => new Map(order.map((t, i) => [t, i < k ? 16 : 8]));
   let found = await tryWidths(keep(order.length));
   if (!found.meets) return null;

@@ -37,6 +37,15 @@ describe('InputStatsCache', () => {
     expect(cache.hits + sumsOnly.hits).toBe(0);
   });
 
+  it('lets a reader peek at everything one capture covered, under the same key only, without counting a hit', () => {
+    const cache = new InputStatsCache();
+    cache.put(key(), kept);
+    expect(cache.peek(key())).toBe(kept);
+    expect(cache.peek(key({ samples: 32 }))).toBeNull();
+    expect(cache.peek(key({ values: [values[0]!, new Float32Array(2)] }))).toBeNull();
+    expect(cache.hits).toBe(0);
+  });
+
   it('keys on the arrays it was given, not on a list the caller changes later, and keeps the last few captures', () => {
     const cache = new InputStatsCache(2);
     const list = [...values];

@@ -42,6 +42,14 @@ export class InputStatsCache {
     return new Map(weights.map((w) => [w, entry.stats.get(w)!]));
   }
 
+  /**
+   * Every weight's statistics one capture under `key` gathered (not counted as a hit: nothing was spared), for a
+   * reader that wants whatever was covered rather than a given list: the search's output-error ranking.
+   */
+  peek(key: StatsKey): ReadonlyMap<string, InputStats> | null {
+    return this.entries.find((e) => covers(e.key, key))?.stats ?? null;
+  }
+
   put(key: StatsKey, stats: Map<string, InputStats>): void {
     this.entries = [{ key: { ...key, values: [...key.values] }, stats }, ...this.entries].slice(0, this.capacity);
   }

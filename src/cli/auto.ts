@@ -94,6 +94,13 @@ Options:
   --bits <list>         Bit widths to try (default 8,6,5,4,3).
   --sparsities <list>   Sparsities to bisect over (default 0,0.3,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.93,0.95,0.97).
   --refine <n>          Mixed-precision candidates after the uniform search (default 16; 0 for uniform widths).
+  --ordering <o>        What orders the mixed-precision moves: 'curves' (each tensor alone quantized, a model pass
+                        per tensor, width and sample) or 'output-error' (each layer's output error from the Gram
+                        matrices gptq captured, no model pass; the moves then go by bisection). Default: curves,
+                        output-error for graph models with more than 100 prunable tensors.
+  --outputs <names>     Hold --min-cosine or --min-agreement on these outputs only (comma-separated names, as
+                        'pare inspect' lists them), e.g. a detector's raw heads when its other outputs come out of
+                        non-max suppression, which any change of a weight reorders. Default: every output.
   --json                Print the result as JSON: the original's and the answer's figures, every candidate tried.
   -h, --help            Show this help.
 
@@ -114,6 +121,8 @@ Example:
       bits: { type: 'string' },
       sparsities: { type: 'string' },
       refine: { type: 'string' },
+      ordering: { type: 'string' },
+      outputs: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -128,6 +137,12 @@ Example:
     const bits = listOf('--bits', values.bits, (n) => Number.isInteger(n) && n >= 2 && n <= 8);
     const sparsities = listOf('--sparsities', values.sparsities, (n) => n >= 0 && n < 1);
     const refine = values.refine === '0' ? 0 : positiveIntFlag('--refine', values.refine, 16);
+    const ordering = values.ordering;
+    if (ordering !== undefined && ordering !== 'curves' && ordering !== 'output-error') {
+      throw new PareError('bad-options', `--ordering must be 'curves' or 'output-error'; found '${ordering}'.`);
+    }
+    const outputs = values.outputs?.split(',').map((n) => n.trim()).filter((n) => n);
+    if (outputs && !outputs.length) throw new PareError('bad-options', `--outputs must name at least one output; found '${values.outputs}'.`);
     const calibrationSamples = positiveIntFlag('--calibration', values.calibration, 512);
     const validationSamples = positiveIntFlag('--validation', values.validation, 2000);
 
@@ -145,6 +160,8 @@ Example:
         ...(bits ? { bits } : {}),
         ...(sparsities ? { sparsities } : {}),
         refine,
+        ...(ordering ? { ordering } : {}),
+        ...(outputs ? { outputs } : {}),
         samples: calibrationSamples,
         onCandidate: (c, done, total) =>
           io.errIsTTY && io.err(`\rcandidate ${done}/${total}: ${storageText(c)} at ${(c.sparsity * 100).toFixed(0)}% ${c.meets ? 'meets' : 'misses'}   `),
@@ -159,6 +176,7 @@ Example:
     const summary = {
       model: path,
       target,
+      ...(outputs ? { outputs } : {}),
       calibration: split.calibration.description,
       validation: split.validation.description,
       original: result.original,

@@ -4,36 +4,19 @@
  * `everyOutput`, each output is compared on its own and the worst one is reported; without it, only the first is
  * measured, with a note saying so.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../cli/backend';
-import { openRecipeData } from '../cli/recipe-data';
-import { listPhotos, writePhotoViews } from '../data/testing/photo-crops';
-import { openModel } from '../formats';
-import { realFiles } from '../formats/testing/files';
-import { loadTfModel } from '../model/load-tf';
-import { applyRecipe } from '../recipe/apply';
-import { variantArtifacts } from '../recipe/artifacts';
-import { parseRecipe } from '../recipe/schema';
 import type { AnyModel } from './run-model';
 import type { Dataset } from './dataset';
 import { evaluateModel } from './evaluate';
+import { blazefaceAndItself4Bit } from './testing/blazeface-4bit';
 
 let original: AnyModel;
 let quantized: AnyModel;
 let photos: Dataset;
 beforeAll(async () => {
   await useBackend('wasm');
-  const blazeface = await openModel(realFiles('human-blazeface'));
-  const dir = await mkdtemp(join(tmpdir(), 'pare-every-output-'));
-  await writePhotoViews(listPhotos().slice(2, 3), dir, 256);
-  photos = (await openRecipeData([dir], blazeface)).dataset;
-  const recipe = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: { bits: 4 } }] });
-  const v = await applyRecipe(blazeface, recipe);
-  original = await loadTfModel(blazeface.artifacts, blazeface.format);
-  quantized = await loadTfModel(variantArtifacts(blazeface, v), v.format);
+  ({ original, quantized, photos } = await blazefaceAndItself4Bit());
 });
 
 describe('evaluateModel with everyOutput', () => {
