@@ -3,11 +3,10 @@
  * from what each tensor loses at each width (WidthCosts): the sensitivity curves (the model's cosine loss with that
  * tensor alone quantized), or, where the curves cost too many model passes, each layer's own output error
  * (output-error-costs.ts). Starting from the best uniform candidate, the tensor whose next-lower width saves the
- * most bits per unit of loss is lowered first; each
- * move is verified on the validation part and kept only if the target still holds and the export is smaller, else
- * that tensor stays where it is. Then the sparsity is pushed up the ladder with the mixed widths, raising the most
- * damaged small tensor back to 8 bits when that is what lets a step through. The answer stays a plain recipe:
- * per-tensor rules in the quantize step.
+ * most bits per unit of loss is lowered first; each move is verified on the validation part and kept only if the
+ * target still holds and the export is smaller, else that tensor stays where it is. Then the sparsity is pushed up
+ * the ladder with the mixed widths, raising the most damaged small tensor back to 8 bits when that is what lets a
+ * step through. The answer stays a plain recipe: per-tensor rules in the quantize step.
  */
 import type { SensitivityRow } from '../calibrate/sensitivity';
 import type { Precision } from '../recipe/steps';

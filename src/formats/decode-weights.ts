@@ -5,7 +5,7 @@
  */
 import type { WeightSpecJson } from './model-json-schema';
 import { dequantizeAffine, fromFloat16 } from '../quantize';
-import { simdKernels } from '../simd/kernels';
+import { SIMD_FROM, simdKernels } from '../simd/kernels';
 
 export type WeightValues = Float32Array | Int32Array | Uint8Array;
 
@@ -36,9 +36,6 @@ export function decodeWeightValues(spec: WeightSpecJson, bytes: Uint8Array): Wei
   }
   return dequantizeAffine(codes, scale, min);
 }
-
-/** From this many values the counts below run in WebAssembly SIMD where it is available (simd/kernels.ts). */
-const SIMD_FROM = 1024;
 
 /**
  * How many values are NaN or ±Infinity (0 for integer weights): those whose 8 exponent bits are all ones, counted

@@ -5,7 +5,7 @@
  * Order key: for float32 bits o, `o ^ ((o >> 31) & 0x7fffffff)` is an int32 that orders like the float
  * (-Infinity < ... < -0 < +0 < ... < +Infinity; NaNs beyond both ends).
  */
-import { simdKernels } from '../simd/kernels';
+import { SIMD_FROM, simdKernels } from '../simd/kernels';
 
 /** Keys of ±Infinity: a written key at or beyond these means the tensor holds a non-finite value. */
 const POS_INF_KEY = 0x7f800000;
@@ -48,9 +48,6 @@ export function scanBracket(src: Int32Array, lo: number, width: number, keys: In
   if (simd) simd.scanBracket(src, lo, width, keys, SCAN_SLACK, state);
   else scanBracketScalar(src, lo, width, keys, state);
 }
-
-/** Below this many weights a call into WebAssembly costs more than it saves. */
-const SIMD_FROM = 1024;
 
 /** {@link scanBracket} in scalar JavaScript. */
 export function scanBracketScalar(src: Int32Array, lo: number, width: number, keys: Int32Array, state: Int32Array): void {

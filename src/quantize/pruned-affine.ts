@@ -14,7 +14,7 @@
  */
 import type { TensorPrunePlan } from '../prune/magnitude';
 import { bitsOf, primeKernel } from '../prune/select';
-import { simdKernels } from '../simd/kernels';
+import { SIMD_FROM, simdKernels } from '../simd/kernels';
 import type { AffineQuantized } from './affine';
 import { affineDtype, affineParams, checkBits, type AffineParams } from './params';
 import { zeroLevels } from './stored-zeros';
@@ -36,8 +36,6 @@ export interface PrunedAffineOffer {
 
 /** 8-bit tensors from this size look codes up by bucket: filling the table costs about 8,000 codings. */
 const TABLE_FROM = 1 << 16;
-/** Tensors from this size are coded by the SIMD kernel (a call into WebAssembly costs about a hundred codings). */
-const SIMD_FROM = 1024;
 
 /** How the codes are computed: the SIMD kernel, the bucket table (2..8 bits), or the scalar loop. Same codes. */
 export type CodingPath = 'simd' | 'table' | 'direct';

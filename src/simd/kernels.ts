@@ -76,6 +76,9 @@ export function float32Coding(p: Pick<EncodeParams, 'min' | 'scale' | 'qmax'>): 
   return { min32, inverse32, limit };
 }
 
+/** Below this many values a call into WebAssembly (a chunk's copy and the call) costs more than it saves. */
+export const SIMD_FROM = 1024;
+
 let loaded: SimdKernels | null | undefined;
 
 /** The kernels, instantiated once per thread, or null where this engine lacks WebAssembly SIMD. */
