@@ -6,6 +6,7 @@
 import type { WeightSpecJson } from './model-json-schema';
 import { dequantizeAffine, fromFloat16 } from '../quantize';
 import { SIMD_FROM, simdKernels } from '../simd/kernels';
+import { sideRange } from '../prune/passes';
 
 export type WeightValues = Float32Array | Int32Array | Uint8Array;
 
@@ -39,12 +40,20 @@ export function decodeWeightValues(spec: WeightSpecJson, bytes: Uint8Array): Wei
 
 /**
  * How many values are NaN or ±Infinity (0 for integer weights): those whose 8 exponent bits are all ones, counted
- * branch-free on the bits (opening checks every float32 weight, so this runs over the whole model).
+ * branch-free on the bits (opening checks every float32 weight, so this runs over the whole model). Where the SIMD
+ * kernel counts, it measures the range on the same pass: `onRange` then gets it when every value is finite and
+ * some have each sign bit (the range later steps need; see model/known-ranges.ts).
  */
-export function countNonFinite(values: WeightValues): number {
+export function countNonFinite(values: WeightValues, onRange?: (range: { min: number; max: number }) => void): number {
   if (!(values instanceof Float32Array)) return 0;
   const simd = values.length >= SIMD_FROM ? simdKernels() : null;
-  if (simd) return simd.countNonFinite(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  if (simd) {
+    const sides = new Int32Array(2);
+    const count = simd.countNonFinite(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), sides);
+    const range = count === 0 ? sideRange(sides[0]!, sides[1]!) : null;
+    if (onRange && range && range.min !== null && range.max !== null) onRange({ min: range.min, max: range.max });
+    return count;
+  }
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
   let n = 0;
   // exponent + 1 is 256 only for an all-ones exponent: bit 8 of it is the count.

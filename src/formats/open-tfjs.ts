@@ -18,6 +18,7 @@ import { checkWithStockLoader, STOCK_BUILD_MAX_PARAMS, stockRegistry } from './s
 import { listedLayerClasses } from './stock-layer-classes';
 import { readShards } from './shards';
 import { countNonFinite, countNonFiniteStored, decodeWeightValues } from './decode-weights';
+import { noteRange } from '../model/known-ranges';
 import { isRecord } from './context';
 import { quoteName } from '../files/quote';
 import { valuesOnFirstRead } from '../model/values-on-first-read';
@@ -66,7 +67,7 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
     const stored = bytes.subarray(offset, offset + storedBytes);
     const view = plainView(spec, shards.weightData, offset);
     offset += storedBytes;
-    const bad = view ? countNonFinite(view) : countNonFiniteStored(spec, stored);
+    const bad = view ? countNonFinite(view, (range) => noteRange(view as Float32Array, range)) : countNonFiniteStored(spec, stored);
     if (bad > 0) {
       warnings.push({
         code: 'non-finite-weights',

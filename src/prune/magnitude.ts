@@ -185,24 +185,49 @@ function writeBelow(src: Int32Array, thresholdKey: number, ties: number): Pruned
  */
 function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket): Selected | null {
   const found = new Int32Array(bracket.capacity + SCAN_SLACK);
-  const starts: number[] = []; // where each tensor's keys begin in `found`
-  const belowBracket: number[] = [];
-  const sides: [number, number][] = []; // each source's max bits and max flipped bits (passes.ts sideRange)
+  const scan: BracketScan = { keys: found, starts: [], below: [], sides: [] };
   const state = new Int32Array(4); // [keys found, keys below the bracket in the current tensor, max bits, max flipped]
-  let below = 0;
   for (let t = 0; t < sources.length; t++) {
-    starts.push(state[0]);
+    scan.starts.push(state[0]);
     state[1] = 0;
     scanBracket(sources[t], bracket.lo, bracket.hi - bracket.lo, found, state);
     if (state[0] > bracket.capacity) return null;
-    belowBracket.push(state[1]);
-    sides.push([state[2], state[3]]);
-    below += state[1];
+    scan.below.push(state[1]);
+    scan.sides.push(sideRange(state[2], state[3]));
   }
-  starts.push(state[0]);
-  const inBracket = state[0];
+  scan.starts.push(state[0]);
+  return selectInBracket(sources, k, scan);
+}
+
+/**
+ * What a reading pass against a bracket found, tensor by tensor: {@link selectAroundBracket}'s scan, or one that
+ * codes the weights as it reads them (quantize/coded-selection.ts).
+ */
+export interface BracketScan {
+  /** The keys inside the bracket, tensor after tensor, each tensor's in index order (may run past the last). */
+  keys: Int32Array;
+  /** Where each tensor's keys begin in `keys`, and where the last one's end. */
+  starts: number[];
+  /** Each tensor's keys below the bracket. */
+  below: number[];
+  /** Each tensor's min and max by sign (passes.ts sideRange), or null where it holds NaN or ±Infinity. */
+  sides: ({ min: number | null; max: number | null } | null)[];
+}
+
+/** A selection finished among the keys inside a bracket, with the threshold as a key and each tensor's tie quota. */
+export type BracketSelection = Selected & { thresholdKey: number; ties: number[] };
+
+/**
+ * The selection's end once every tensor was read against the bracket: the threshold chosen among the keys inside,
+ * the ties at it shared out in (tensor, index) order, and each tensor's zeros. Null when the k-th smallest key is
+ * not inside the bracket.
+ */
+export function selectInBracket(sources: readonly Int32Array[], k: number, scan: BracketScan): BracketSelection | null {
+  const { starts, sides } = scan;
+  const below = scan.below.reduce((a, b) => a + b, 0);
+  const inBracket = starts[starts.length - 1]!;
   if (!(below < k && k <= below + inBracket)) return null;
-  const keys = found.subarray(0, inBracket);
+  const keys = scan.keys.subarray(0, inBracket);
   const inside = kthSmallestKey([keys], k - below, 'magnitude');
   const threshold = inside.key;
   let tiesLeft = k - below - inside.below;
@@ -212,8 +237,8 @@ function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket)
     let smaller = 0;
     let equal = 0;
     let exactZeros = 0;
-    for (let j = starts[t]; j < starts[t + 1]; j++) {
-      const key = keys[j];
+    for (let j = starts[t]!; j < starts[t + 1]!; j++) {
+      const key = keys[j]!;
       if (key < threshold) smaller++;
       else if (key === threshold) equal++;
       if (key === 0) exactZeros++;
@@ -222,21 +247,23 @@ function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket)
     tiesLeft -= share;
     ties.push(share);
     // At threshold 0 every zero stays a zero, beyond the target too (the module comment's rule).
-    zeros.push(belowBracket[t] + (threshold === 0 ? exactZeros : smaller + share));
+    zeros.push(scan.below[t]! + (threshold === 0 ? exactZeros : smaller + share));
   }
   return {
     zeros,
     totalZeros: zeros.reduce((a, b) => a + b, 0),
     threshold: valueOfKey(threshold, 'magnitude'),
+    thresholdKey: threshold,
+    ties,
     write: (t) => {
-      const { values, zeros, range } = writeBelow(sources[t], threshold, ties[t]);
+      const { values, zeros, range } = writeBelow(sources[t]!, threshold, ties[t]!);
       return { values, zeros, range };
     },
     plan: (t) => {
       // At threshold 0 the write normalises -0 to +0 whatever the quota: not what a plan says; rare enough to leave.
       if (threshold === 0) return null;
       const n = sources[t]!.length;
-      const source = sideRange(sides[t]![0], sides[t]![1]);
+      const source = sides[t];
       if (!source || n === 0) return null; // NaN or ±Infinity, or nothing to store
       return { thresholdKey: threshold, ties: ties[t]!, zeros: zeros[t]!, range: prunedRange(source, threshold, zeros[t]!, n) };
     },

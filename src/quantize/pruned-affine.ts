@@ -95,7 +95,7 @@ export function quantizePrunedAffine(source: Float32Array, plan: TensorPrunePlan
  * The one code that decodes to zero, -1 if none does, or -2 if several do (the SIMD kernel counts one; several
  * would need a scale near the smallest float32, which the scalar loops handle).
  */
-function onlyZeroCode(zero: Uint8Array): number {
+export function onlyZeroCode(zero: Uint8Array): number {
   let found = -1;
   for (let c = 0; c < zero.length; c++) {
     if (!zero[c]) continue;
@@ -106,7 +106,7 @@ function onlyZeroCode(zero: Uint8Array): number {
 }
 
 /** One value's code, with encodeAffine's arithmetic. */
-function codeOf(value: number, p: AffineParams): number {
+export function codeOf(value: number, p: AffineParams): number {
   const v = value < p.min ? p.min : value > p.max ? p.max : value;
   const c = (v - p.min) / p.scale + ROUND_EVEN - ROUND_EVEN;
   return c > 2 ** p.bits - 1 ? 2 ** p.bits - 1 : c;

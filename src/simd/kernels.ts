@@ -17,10 +17,12 @@ interface KernelExports {
   SRC: WebAssembly.Global;
   KEYS: WebAssembly.Global;
   CODES: WebAssembly.Global;
+  IDX: WebAssembly.Global;
   nonFinite(n: number): number;
   scan(n: number, lo: number, width: number): number;
   encode(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, z0: number, zc: number, wide: number): number;
   encode8(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, min32: number, inverse32: number, limit: number, z0: number, zc: number): number;
+  codeBracket(n: number, lo: number, width: number, base: number, min: number, max: number, scale: number, qmax: number, min32: number, inverse32: number, limit: number, z0: number, zc: number): number;
 }
 
 /** The affine grid and pruning decision the coding kernel applies; see pruned-affine.ts. */
@@ -38,8 +40,12 @@ export interface EncodeParams {
 }
 
 export interface SimdKernels {
-  /** How many NaN and ±Infinity the float32 values stored (little-endian, any alignment) in `bytes` hold. */
-  countNonFinite(bytes: Uint8Array): number;
+  /**
+   * How many NaN and ±Infinity the float32 values stored (little-endian, any alignment) in `bytes` hold; and, when
+   * `sides` is given, their largest int32 bits and largest bits with the sign flipped in it (as scanBracket's
+   * state[2] and state[3]: see prune/passes.ts sideRange).
+   */
+  countNonFinite(bytes: Uint8Array, sides?: Int32Array): number;
   /**
    * prune/passes.ts scanBracket's contract exactly: state = [keys found, keys below, max bits, max flipped bits],
    * the first two carried in and updated, `keys` appended from state[0] and holding capacity + slack.
@@ -50,6 +56,22 @@ export interface SimdKernels {
    * state = [ties left, codes equal to zc]: the first carried in and updated, the second added to.
    */
   encodePruned(src: Int32Array, p: EncodeParams, codes: Uint8Array | Uint16Array, state: Int32Array): void;
+  /**
+   * The bracket scan and the 2..8-bit coding in one pass (kernels.wat codeBracket): src's codes into `codes` as if
+   * the weights with magnitude keys below lo were pruned and all others kept, the keys inside [lo, lo + width]
+   * appended to `keys` and their indices in src to `indices`, both from state[0]. state = [keys found, keys below,
+   * codes equal to p.zc]: the first carried in and updated, the others added to. As scanBracket, stops early with
+   * state[0] past the capacity (keys.length - slack) when the bracket holds more. p.zc must be a byte, and
+   * `coding` is float32Coding(p).
+   */
+  codeBracket(src: Int32Array, lo: number, width: number, p: EncodeParams, coding: Float32Coding, codes: Uint8Array, keys: Int32Array, indices: Int32Array, slack: number, state: Int32Array): void;
+}
+
+/** The float32 constants of the coding kernels (see {@link float32Coding}). */
+export interface Float32Coding {
+  min32: number;
+  inverse32: number;
+  limit: number;
 }
 
 const KEY_MAX_START = -0x80000000;
@@ -64,7 +86,7 @@ const U = 2 ** -24; // float32's unit roundoff
  * nearest integer is at most 0.5 - E - 1e-6 rounds as the float64 quotient does. Only 2..8 bits (qmax <= 255):
  * for 16-bit codes, or an all-positive tensor far from zero (|min| / scale large), E is too large to be useful.
  */
-export function float32Coding(p: Pick<EncodeParams, 'min' | 'scale' | 'qmax'>): { min32: number; inverse32: number; limit: number } | null {
+export function float32Coding(p: Pick<EncodeParams, 'min' | 'scale' | 'qmax'>): Float32Coding | null {
   const min32 = Math.fround(p.min);
   const inverse32 = Math.fround(1 / p.scale);
   if (p.qmax > 255 || !Number.isFinite(min32) || !(inverse32 > 2 ** -100 && inverse32 < 2 ** 100)) return null;
@@ -95,12 +117,13 @@ function instantiate(): SimdKernels | null {
   const x = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as KernelExports;
   const buffer = x.memory.buffer;
   const chunk = x.CHUNK.value as number;
-  const out = new Int32Array(buffer, x.OUT.value as number, 4);
+  const out = new Int32Array(buffer, x.OUT.value as number, 6);
   const src = new Int32Array(buffer, x.SRC.value as number, chunk);
   const srcBytes = new Uint8Array(buffer, x.SRC.value as number, chunk * 4);
   const keys = new Int32Array(buffer, x.KEYS.value as number, chunk);
   const codes8 = new Uint8Array(buffer, x.CODES.value as number, chunk);
   const codes16 = new Uint16Array(buffer, x.CODES.value as number, chunk);
+  const indicesView = new Int32Array(buffer, x.IDX.value as number, chunk);
   // V8 runs new WebAssembly in its baseline tier (about 5x slower here) and compiles optimized code, in the
   // background, once a function has done about a chunk's work. One call of each kernel over a chunk of zeros does
   // that work now (a few ms, which the first real chunks would pay anyway), so that real chunks run optimized code.
@@ -108,15 +131,24 @@ function instantiate(): SimdKernels | null {
   x.scan(chunk, 0, 0);
   x.encode(chunk, 1, 0, 0, 1, 1, 1, 0, -1, 0);
   x.encode8(chunk, 1, 0, 0, 1, 1, 1, 0, 1, 0.4, 0, -1);
+  x.codeBracket(chunk, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0.4, 0, 0);
 
   return {
-    countNonFinite(bytes) {
+    countNonFinite(bytes, sides) {
       let count = 0;
+      let maxBits = KEY_MAX_START;
+      let maxFlipped = KEY_MAX_START;
       const values = bytes.byteLength >> 2; // a trailing partial value is no float32
       for (let start = 0; start < values; start += chunk) {
         const len = Math.min(chunk, values - start);
         srcBytes.set(bytes.subarray(start * 4, (start + len) * 4));
         count += x.nonFinite(len);
+        if (out[4]! > maxBits) maxBits = out[4]!;
+        if (out[5]! > maxFlipped) maxFlipped = out[5]!;
+      }
+      if (sides) {
+        sides[0] = maxBits;
+        sides[1] = maxFlipped;
       }
       return count;
     },
@@ -165,6 +197,33 @@ function instantiate(): SimdKernels | null {
       }
       state[0] = ties;
       state[1] = state[1]! + stored;
+    },
+
+    codeBracket(source, lo, width, p, coding, codes, found, indices, slack, state) {
+      const capacity = found.length - slack;
+      let used = state[0]!;
+      let below = state[1]!;
+      let stored = state[2]!;
+      for (let start = 0, n = source.length; start < n; start += chunk) {
+        const len = Math.min(chunk, n - start);
+        src.set(source.subarray(start, start + len));
+        out[0] = 0;
+        out[3] = 0;
+        const inside = x.codeBracket(len, lo, width, start, p.min, p.max, p.scale, p.qmax, coding.min32, coding.inverse32, coding.limit, p.z0, p.zc);
+        below += out[0]!;
+        stored += out[3]!;
+        if (used + inside > capacity) {
+          used = capacity + 1;
+          break;
+        }
+        found.set(keys.subarray(0, inside), used);
+        indices.set(indicesView.subarray(0, inside), used);
+        codes.set(codes8.subarray(0, len), start);
+        used += inside;
+      }
+      state[0] = used;
+      state[1] = below;
+      state[2] = stored;
     },
   };
 }

@@ -8,19 +8,22 @@
 ;; Built into kernels-wasm.ts by `npm run build:simd` (wabt); a test checks that the committed bytes are this file's.
 ;;
 ;; Layout of the one memory (byte offsets, exported as globals so that kernels.ts reads them from here):
-;;   OUT    16 bytes   results: below (i32), max bits (i32), max flipped bits (i32), zeros stored (i32)
+;;   OUT    64 bytes   results: below (i32), max bits (i32), max flipped bits (i32), zeros stored (i32); nonFinite's
+;;                     max bits and max flipped bits at 16 and 20
 ;;   LANES  256 bytes  16 byte shuffles: for each 4-bit mask, the lanes it sets moved to the front, in order
 ;;   SRC    CHUNK float32 weights, as int32 bits
 ;;   KEYS   CHUNK int32 keys found inside the bracket, and 16 bytes the last append may write past them
 ;;   CODES  CHUNK codes of 8 or 16 bits
+;;   IDX    CHUNK int32 indices of the keys codeBracket appends to KEYS, and 16 bytes past them
 (module
-  (memory (export "memory") 11)
+  (memory (export "memory") 15)
   (global (export "CHUNK") i32 (i32.const 65536))
   (global (export "OUT") i32 (i32.const 0))
   (global $LANES i32 (i32.const 64))
   (global $SRC (export "SRC") i32 (i32.const 320))
   (global $KEYS (export "KEYS") i32 (i32.const 262464))
   (global $CODES (export "CODES") i32 (i32.const 524624))
+  (global $IDX (export "IDX") i32 (i32.const 655696))
   (data (i32.const 64)
     "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00"
     "\00\01\02\03\00\00\00\00\00\00\00\00\00\00\00\00"
@@ -39,31 +42,42 @@
     "\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\00\00\00\00"
     "\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f")
 
-  ;; nonFinite(n) -> how many of the n float32 values at SRC are NaN or ±Infinity: all eight exponent bits set.
+;; nonFinite(n) -> how many of the n float32 values at SRC are NaN or ±Infinity: all eight exponent bits set. Also
+  ;; writes to OUT + 16 and OUT + 20 the largest int32 bits and the largest bits with the sign flipped, as scan
+  ;; does, so that opening a model learns each weight's range on the pass it makes anyway.
   (func (export "nonFinite") (param $n i32) (result i32)
-    (local $i i32) (local $n4 i32) (local $count v128) (local $total i32)
+    (local $i i32) (local $n4 i32) (local $b v128) (local $count v128) (local $total i32)
+    (local $max v128) (local $flipped v128) (local $k i32) (local $maxS i32) (local $flippedS i32)
+    (local.set $max (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $done
       (loop $four
         (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $b (v128.load align=4 (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $count (i32x4.sub (local.get $count)
           (i32x4.eq
-            (v128.and (v128.load align=4 (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2))))
-              (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+            (v128.and (local.get $b) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
             (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $max (i32x4.max_s (local.get $max) (local.get $b)))
+        (local.set $flipped (i32x4.max_u (local.get $flipped) (local.get $b)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $four)))
-    (local.set $total (i32.add
-      (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
-      (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))
+    (local.set $total (call $sum4 (local.get $count)))
+    (local.set $maxS (call $max4 (local.get $max)))
+    (local.set $flippedS (i32.xor (call $max4u (local.get $flipped)) (i32.const 0x80000000)))
     (block $tailDone
       (loop $tail
         (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
-        (if (i32.eq (i32.and (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 0x7f800000))
-              (i32.const 0x7f800000))
+        (local.set $k (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.eq (i32.and (local.get $k) (i32.const 0x7f800000)) (i32.const 0x7f800000))
           (then (local.set $total (i32.add (local.get $total) (i32.const 1)))))
+        (if (i32.gt_s (local.get $k) (local.get $maxS)) (then (local.set $maxS (local.get $k))))
+        (local.set $k (i32.xor (local.get $k) (i32.const 0x80000000)))
+        (if (i32.gt_s (local.get $k) (local.get $flippedS)) (then (local.set $flippedS (local.get $k))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail)))
+    (i32.store offset=16 (i32.const 0) (local.get $maxS))
+    (i32.store offset=20 (i32.const 0) (local.get $flippedS))
     (local.get $total))
 
   ;; scan(n, lo, width) -> keys found: reads n weights at SRC. Appends to KEYS, in index order, the magnitude key
@@ -409,4 +423,176 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $each)))
     (local.get $ties))
+
+  ;; codeBracket(n, lo, width, base, min, max, scale, qmax, min32, inverse32, limit, z0, zc) -> keys appended: the
+  ;; global magnitude selection's scan and the affine coding of 2..8 bits in one pass, for a tensor whose grid is
+  ;; known before its threshold is (its extremes lie above the bracket, so pruning cannot move them). Codes the n
+  ;; weights at SRC into CODES as if the ones with magnitude keys below lo were pruned (code z0) and every other one
+  ;; kept (encode8's float32 coding, or encodeScalar's float64 arithmetic for a group with a value near a half
+  ;; level); appends to KEYS the keys inside [lo, lo + width] and to IDX their indices plus base, in index order;
+  ;; adds to OUT + 0 the keys below lo and to OUT + 12 the codes equal to zc (which must be a byte). Which of the
+  ;; weights inside the bracket are pruned is decided once every tensor is scanned; the caller then codes those z0.
+  (func (export "codeBracket") (param $n i32) (param $lo i32) (param $width i32) (param $base i32)
+      (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64)
+      (param $min32 f32) (param $inverse32 f32) (param $limit f32) (param $z0 i32) (param $zc i32) (result i32)
+    (local $i i32) (local $n16 i32) (local $p i32) (local $used i32) (local $mask i32) (local $at i32)
+    (local $b v128) (local $q v128) (local $r v128) (local $near v128) (local $shuffle v128) (local $iv v128)
+    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $bytes v128) (local $below v128) (local $zeros v128)
+    (local $lov v128) (local $widthv v128) (local $minv v128) (local $inversev v128) (local $qmaxv v128) (local $limitv v128)
+    (local $z0v v128) (local $zcv v128)
+    (local.set $lov (i32x4.splat (local.get $lo)))
+    (local.set $widthv (i32x4.splat (local.get $width)))
+    (local.set $minv (f32x4.splat (local.get $min32)))
+    (local.set $inversev (f32x4.splat (local.get $inverse32)))
+    (local.set $qmaxv (f32x4.splat (f32.demote_f64 (local.get $qmax))))
+    (local.set $limitv (f32x4.splat (local.get $limit)))
+    (local.set $z0v (i32x4.splat (local.get $z0)))
+    (local.set $zcv (i8x16.splat (local.get $zc)))
+    (local.set $n16 (i32.and (local.get $n) (i32.const -16)))
+    (block $done
+      (loop $sixteen
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n16)))
+        (local.set $p (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $near (v128.const i32x4 0 0 0 0))
+        ;; For each four weights: d = key - lo (negative below the bracket: both lie below 2^31), m = all ones
+        ;; below it, and the code as encode8 makes it, z0 where m is set. The same lines four times, inline (see
+        ;; encode).
+        (local.set $b (v128.load offset=0 align=4 (local.get $p)))
+        (local.set $k0 (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $d0 (i32x4.sub (local.get $k0) (local.get $lov)))
+        (local.set $m0 (i32x4.shr_s (local.get $d0) (i32.const 31)))
+        (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+          (f32x4.mul (f32x4.sub (local.get $b) (local.get $minv)) (local.get $inversev)))))
+        (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+        (local.set $near (v128.or (local.get $near) (f32x4.gt
+          (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+          (local.get $limitv))))
+        (local.set $c0 (v128.bitselect (local.get $z0v)
+          (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+          (local.get $m0)))
+        (local.set $b (v128.load offset=16 align=4 (local.get $p)))
+        (local.set $k1 (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $d1 (i32x4.sub (local.get $k1) (local.get $lov)))
+        (local.set $m1 (i32x4.shr_s (local.get $d1) (i32.const 31)))
+        (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+          (f32x4.mul (f32x4.sub (local.get $b) (local.get $minv)) (local.get $inversev)))))
+        (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+        (local.set $near (v128.or (local.get $near) (f32x4.gt
+          (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+          (local.get $limitv))))
+        (local.set $c1 (v128.bitselect (local.get $z0v)
+          (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+          (local.get $m1)))
+        (local.set $b (v128.load offset=32 align=4 (local.get $p)))
+        (local.set $k2 (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $d2 (i32x4.sub (local.get $k2) (local.get $lov)))
+        (local.set $m2 (i32x4.shr_s (local.get $d2) (i32.const 31)))
+        (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+          (f32x4.mul (f32x4.sub (local.get $b) (local.get $minv)) (local.get $inversev)))))
+        (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+        (local.set $near (v128.or (local.get $near) (f32x4.gt
+          (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+          (local.get $limitv))))
+        (local.set $c2 (v128.bitselect (local.get $z0v)
+          (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+          (local.get $m2)))
+        (local.set $b (v128.load offset=48 align=4 (local.get $p)))
+        (local.set $k3 (v128.and (local.get $b) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $d3 (i32x4.sub (local.get $k3) (local.get $lov)))
+        (local.set $m3 (i32x4.shr_s (local.get $d3) (i32.const 31)))
+        (local.set $q (f32x4.pmin (local.get $qmaxv) (f32x4.pmax (v128.const f32x4 0 0 0 0)
+          (f32x4.mul (f32x4.sub (local.get $b) (local.get $minv)) (local.get $inversev)))))
+        (local.set $r (f32x4.add (local.get $q) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23)))
+        (local.set $near (v128.or (local.get $near) (f32x4.gt
+          (f32x4.abs (f32x4.sub (local.get $q) (f32x4.sub (local.get $r) (v128.const f32x4 0x1p23 0x1p23 0x1p23 0x1p23))))
+          (local.get $limitv))))
+        (local.set $c3 (v128.bitselect (local.get $z0v)
+          (i32x4.sub (local.get $r) (v128.const i32x4 0x4b000000 0x4b000000 0x4b000000 0x4b000000))
+          (local.get $m3)))
+        (if (v128.any_true (local.get $near))
+          (then
+            ;; A value near a half level: these sixteen exactly, one at a time.
+            (local.set $used (call $codeBracketScalar (local.get $i) (i32.const 16) (local.get $lo) (local.get $width) (local.get $base)
+              (local.get $used) (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc))))
+          (else
+            (local.set $below (i32x4.sub (i32x4.sub (local.get $below) (local.get $m0)) (local.get $m1)))
+            (local.set $below (i32x4.sub (i32x4.sub (local.get $below) (local.get $m2)) (local.get $m3)))
+            (local.set $bytes (i8x16.narrow_i16x8_u (i16x8.narrow_i32x4_u (local.get $c0) (local.get $c1)) (i16x8.narrow_i32x4_u (local.get $c2) (local.get $c3))))
+            (v128.store align=1 (i32.add (global.get $CODES) (local.get $i)) (local.get $bytes))
+            ;; Zero codes counted on the bytes: the all-ones bytes of the comparison summed in pairs into 16-bit
+            ;; lanes (at most 2 a step: a chunk's 4,096 steps cannot overflow them).
+            (local.set $zeros (i16x8.sub (local.get $zeros) (i16x8.extadd_pairwise_i8x16_s (i8x16.eq (local.get $bytes) (local.get $zcv)))))
+            ;; Keys inside the bracket (d <= width as unsigned), moved to the front of each four as scan does; but
+            ;; behind a branch on the smallest d of each lane, since only a few percent of weights lie inside.
+            (if (v128.any_true (i32x4.le_u
+                  (i32x4.min_u (i32x4.min_u (local.get $d0) (local.get $d1)) (i32x4.min_u (local.get $d2) (local.get $d3)))
+                  (local.get $widthv)))
+              (then
+                ;; Which of the sixteen (bit l of the mask for weight i + l), then each, lowest first.
+                (local.set $mask (i32.or
+                  (i32.or (i32x4.bitmask (i32x4.le_u (local.get $d0) (local.get $widthv)))
+                    (i32.shl (i32x4.bitmask (i32x4.le_u (local.get $d1) (local.get $widthv))) (i32.const 4)))
+                  (i32.or (i32.shl (i32x4.bitmask (i32x4.le_u (local.get $d2) (local.get $widthv))) (i32.const 8))
+                    (i32.shl (i32x4.bitmask (i32x4.le_u (local.get $d3) (local.get $widthv))) (i32.const 12)))))
+                (loop $each
+                  (local.set $at (i32.ctz (local.get $mask)))
+                  (i32.store (i32.add (global.get $KEYS) (i32.shl (local.get $used) (i32.const 2)))
+                    (i32.and (i32.load (i32.add (local.get $p) (i32.shl (local.get $at) (i32.const 2)))) (i32.const 0x7fffffff)))
+                  (i32.store (i32.add (global.get $IDX) (i32.shl (local.get $used) (i32.const 2)))
+                    (i32.add (i32.add (local.get $base) (local.get $i)) (local.get $at)))
+                  (local.set $used (i32.add (local.get $used) (i32.const 1)))
+                  (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
+                  (br_if $each (local.get $mask)))
+              ))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $sixteen)))
+    (i32.store offset=0 (i32.const 0) (i32.add (i32.load offset=0 (i32.const 0)) (call $sum4 (local.get $below))))
+    (i32.store offset=12 (i32.const 0) (i32.add (i32.load offset=12 (i32.const 0))
+      (call $sum4 (i32x4.extadd_pairwise_i16x8_u (local.get $zeros)))))
+    ;; The last n mod 16 one at a time.
+    (call $codeBracketScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $lo) (local.get $width) (local.get $base)
+      (local.get $used) (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc)))
+
+  (func $sum4 (param $v v128) (result i32)
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
+      (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
+
+  ;; codeBracket for `count` weights from index i, one at a time, with encodeScalar's float64 arithmetic for the
+  ;; kept codes; adds to OUT + 0 and OUT + 12 itself; returns the new number of keys appended.
+  (func $codeBracketScalar (param $i i32) (param $count i32) (param $lo i32) (param $width i32) (param $base i32) (param $used i32)
+      (param $min f64) (param $max f64) (param $scale f64) (param $qmax f64) (param $z0 i32) (param $zc i32) (result i32)
+    (local $end i32) (local $bits i32) (local $key i32) (local $d i32) (local $c i32) (local $x f64) (local $below i32) (local $zeros i32)
+    (local.set $end (i32.add (local.get $i) (local.get $count)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $bits (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $key (i32.and (local.get $bits) (i32.const 0x7fffffff)))
+        (local.set $d (i32.sub (local.get $key) (local.get $lo)))
+        (if (i32.lt_s (local.get $d) (i32.const 0))
+          (then
+            (local.set $c (local.get $z0))
+            (local.set $below (i32.add (local.get $below) (i32.const 1))))
+          (else
+            (local.set $x (f64.promote_f32 (f32.reinterpret_i32 (local.get $bits))))
+            (if (f64.lt (local.get $x) (local.get $min)) (then (local.set $x (local.get $min)))
+              (else (if (f64.gt (local.get $x) (local.get $max)) (then (local.set $x (local.get $max))))))
+            (local.set $x (f64.nearest (f64.div (f64.sub (local.get $x) (local.get $min)) (local.get $scale))))
+            (if (f64.gt (local.get $x) (local.get $qmax)) (then (local.set $x (local.get $qmax))))
+            (local.set $c (i32.trunc_sat_f64_s (local.get $x)))
+            (if (i32.le_u (local.get $d) (local.get $width))
+              (then
+                (i32.store (i32.add (global.get $KEYS) (i32.shl (local.get $used) (i32.const 2))) (local.get $key))
+                (i32.store (i32.add (global.get $IDX) (i32.shl (local.get $used) (i32.const 2))) (i32.add (local.get $base) (local.get $i)))
+                (local.set $used (i32.add (local.get $used) (i32.const 1)))))))
+        (if (i32.eq (local.get $c) (local.get $zc)) (then (local.set $zeros (i32.add (local.get $zeros) (i32.const 1)))))
+        (i32.store8 (i32.add (global.get $CODES) (local.get $i)) (local.get $c))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (i32.store offset=0 (i32.const 0) (i32.add (i32.load offset=0 (i32.const 0)) (local.get $below)))
+    (i32.store offset=12 (i32.const 0) (i32.add (i32.load offset=12 (i32.const 0)) (local.get $zeros)))
+    (local.get $used))
 )

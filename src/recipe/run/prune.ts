@@ -14,7 +14,7 @@ import { runCalibratedPrune } from './calibrated-prune';
 import type { StepContext } from './context';
 import { allZeros } from '../../prune/zeros';
 import { formatTarget } from '../../text/wording';
-import { noteRange } from './known-ranges';
+import { noteRange } from '../../model/known-ranges';
 
 /** Units of progress the step reports: one for the global threshold, one per tensor pruned on its own. */
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {

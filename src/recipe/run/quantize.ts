@@ -28,7 +28,7 @@ import { countZeros, firstLostZero } from '../../prune/zeros';
 import { storedZeros } from '../../quantize/stored-zeros';
 import { copySharingValues, pendingOffer, valuesOnFirstRead } from '../../model/values-on-first-read';
 import type { PrunedAffineOffer } from '../../quantize/pruned-affine';
-import { knownRange } from './known-ranges';
+import { knownRange } from '../../model/known-ranges';
 
 type Values = WorkingWeight['values'];
 
