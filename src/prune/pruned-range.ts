@@ -11,7 +11,8 @@
 const F32 = new Float32Array(1);
 const I32 = new Int32Array(F32.buffer);
 
-function magnitudeKey(x: number): number {
+/** The magnitude key of a number as float32 (its bits & 0x7fffffff). */
+export function magnitudeKey(x: number): number {
   F32[0] = x;
   return I32[0]! & 0x7fffffff;
 }

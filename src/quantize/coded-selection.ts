@@ -17,6 +17,7 @@
  */
 import { SCAN_SLACK, scanBracket, sideRange } from '../prune/passes';
 import { selectGlobal, selectInBracket, type BracketScan, type PruneSelection } from '../prune/magnitude';
+import { magnitudeKey } from '../prune/pruned-range';
 import { SAMPLE_FROM, SAMPLE_SIZE, sampledBracket } from '../prune/sampled-bracket';
 import { bitsOf } from '../prune/select';
 import { float32Coding, simdKernels, type EncodeParams, type Float32Coding } from '../simd/kernels';
@@ -32,17 +33,14 @@ export interface CodedSelection {
   coded: (PrunedAffine | null)[];
 }
 
-/** A tensor the pass codes: its grid, the kernel's constants, and where its codes go. */
+/** A tensor the pass codes: its source range, its grid, the kernel's constants, and where its codes go. */
 interface Coding {
+  range: { min: number; max: number };
   p: EncodeParams;
   f32: Float32Coding;
   bits: number;
   codes: Uint8Array;
 }
-
-const F32 = new Float32Array(1);
-const I32 = new Int32Array(F32.buffer);
-const magnitudeKey = (x: number) => ((F32[0] = x), I32[0]! & 0x7fffffff);
 
 /**
  * selectGlobal(tensors, sparsity), with tensor t also coded at bits[t] (2..8; null: not coded) where the pass can
@@ -83,8 +81,7 @@ export function selectAndCode(
     state[2] = 0;
     if (c) {
       simd.codeBracket(sources[t]!, bracket.lo, width, c.p, c.f32, c.codes, keys, indices, SCAN_SLACK, state);
-      const range = knownRange(tensors[t]!)!;
-      scan.sides.push({ min: range.min, max: range.max });
+      scan.sides.push(c.range);
       stored.push(state[2]!);
     } else {
       scanBracket(sources[t]!, bracket.lo, width, keys, state);
@@ -128,7 +125,7 @@ function codingOf(values: Float32Array, bits: number | null, bracketTop: number)
   if (onlyZeroCode(zeroLevels(params.scale, params.min, 8)) !== z0) return null;
   const p: EncodeParams = { t: 0, scale: params.scale, min: params.min, max: params.max, qmax: 2 ** bits - 1, z0, zc: z0 };
   const f32 = float32Coding(p);
-  return f32 && { p, f32, bits, codes: new Uint8Array(values.length) };
+  return f32 && { range, p, f32, bits, codes: new Uint8Array(values.length) };
 }
 
 /**
