@@ -117,9 +117,7 @@
     ;; The last n mod 4 weights one at a time.
     (local.set $p (i32.add (global.get $SRC) (i32.shl (local.get $n4) (i32.const 2))))
     (local.set $used (call $append (local.get $p) (i32.sub (local.get $n) (local.get $n4)) (local.get $lo) (local.get $width) (local.get $used)))
-    (local.set $belowS (i32.add
-      (i32.add (i32x4.extract_lane 0 (local.get $below)) (i32x4.extract_lane 1 (local.get $below)))
-      (i32.add (i32x4.extract_lane 2 (local.get $below)) (i32x4.extract_lane 3 (local.get $below)))))
+    (local.set $belowS (call $sum4 (local.get $below)))
     (local.set $maxS (call $max4 (local.get $max)))
     (local.set $flippedS (i32.xor (call $max4u (local.get $flipped)) (i32.const 0x80000000)))
     (local.set $i (local.get $n4))
@@ -284,9 +282,7 @@
               (else (v128.store align=1 (i32.add (global.get $CODES) (local.get $i)) (i8x16.narrow_i16x8_u (local.get $c0) (local.get $c2)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $sixteen)))
-    (local.set $zerosS (i32.add
-      (i32.add (i32x4.extract_lane 0 (local.get $zeros)) (i32x4.extract_lane 1 (local.get $zeros)))
-      (i32.add (i32x4.extract_lane 2 (local.get $zeros)) (i32x4.extract_lane 3 (local.get $zeros)))))
+    (local.set $zerosS (call $sum4 (local.get $zeros)))
     (i32.store offset=12 (i32.const 0) (i32.add (local.get $zerosS) (i32.load offset=12 (i32.const 0))))
     ;; The last n mod 16 one at a time.
     (call $encodeScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $t) (local.get $ties)
@@ -379,9 +375,7 @@
               (i8x16.narrow_i16x8_u (i16x8.narrow_i32x4_u (local.get $c0) (local.get $c1)) (i16x8.narrow_i32x4_u (local.get $c2) (local.get $c3))))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $sixteen)))
-    (local.set $zerosS (i32.add
-      (i32.add (i32x4.extract_lane 0 (local.get $zeros)) (i32x4.extract_lane 1 (local.get $zeros)))
-      (i32.add (i32x4.extract_lane 2 (local.get $zeros)) (i32x4.extract_lane 3 (local.get $zeros)))))
+    (local.set $zerosS (call $sum4 (local.get $zeros)))
     (i32.store offset=12 (i32.const 0) (i32.add (local.get $zerosS) (i32.load offset=12 (i32.const 0))))
     (call $encodeScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $t) (local.get $ties)
       (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc) (i32.const 0)))
@@ -555,6 +549,7 @@
     (call $codeBracketScalar (local.get $n16) (i32.sub (local.get $n) (local.get $n16)) (local.get $lo) (local.get $width) (local.get $base)
       (local.get $used) (local.get $min) (local.get $max) (local.get $scale) (local.get $qmax) (local.get $z0) (local.get $zc)))
 
+  ;; The sum of the four lanes.
   (func $sum4 (param $v v128) (result i32)
     (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
