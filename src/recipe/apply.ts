@@ -21,11 +21,12 @@ import { recipeHash, type DataRole, type Recipe, type Step } from './schema';
 import type { AppliedWith, ApplyOptions, Variant } from './variant';
 import { workingModelOf, type WorkingModel } from './working-model';
 
-type Runner = (model: WorkingModel, step: Step, ctx: StepContext) => Promise<WorkingModel>;
+/** `next`: the step after this one, if any (a prune step followed by storage codes as it selects). */
+type Runner = (model: WorkingModel, step: Step, ctx: StepContext, next?: Step) => Promise<WorkingModel>;
 
 /** A runner for every step kind: the type makes a new kind without one a build error. */
 const RUNNERS: Record<Step['step'], Runner> = {
-  prune: (m, s, ctx) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx),
+  prune: (m, s, ctx, next) => runPrune(m, s as Extract<Step, { step: 'prune' }>, ctx, next?.step === 'quantize' ? next : undefined),
   // The working model a step gets is applyRecipe's own and dropped after the step: storage may let go of its arrays.
   quantize: (m, s, ctx) => runQuantize(m, s as Extract<Step, { step: 'quantize' }>, ctx, true),
   finetune: (m, s, ctx) => runFinetune(m, s as Extract<Step, { step: 'finetune' }>, ctx),
@@ -105,7 +106,7 @@ export async function applyRecipe(model: OpenedModel, recipe: Recipe, options: A
   progress.checkAbort();
   for (let i = 0; i < recipe.steps.length; i++) {
     const step = recipe.steps[i]!;
-    working = await RUNNERS[step.step](working, step, context(`recipe.steps[${i}]`));
+    working = await RUNNERS[step.step](working, step, context(`recipe.steps[${i}]`), recipe.steps[i + 1]);
     if (RESHAPING.has(step.step)) {
       // The model the later steps work on is known only now: count their units on it.
       const rest = recipe.steps.slice(i + 1).reduce((n, s) => n + unitsOf(working, s, options, false), 0);

@@ -5,7 +5,7 @@
  * it takes the codes the pending tensors make from their source weights, and those must be the bytes storage made
  * from the written tensors.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { openModel } from '../../formats';
 import { useCpu } from '../../formats/testing/build-models';
 import { realFiles } from '../../formats/testing/files';
@@ -16,6 +16,11 @@ import { workingModelOf } from '../working-model';
 import { runPrune } from './prune';
 import { runQuantize } from './quantize';
 import { progressCounter, type StepContext } from './context';
+import { applyRecipe } from '../apply';
+import { exportVariant } from '../../export';
+import { simdKernels } from '../../simd/kernels';
+import { SAMPLE_FROM } from '../../prune/sampled-bracket';
+import { knownRange } from '../../model/known-ranges';
 
 let emotion: OpenedModel;
 beforeAll(async () => {
@@ -74,4 +79,59 @@ describe('the prune step writes globally pruned tensors on first read', () => {
       });
     });
   }
+});
+
+describe('a prune step followed by affine storage codes the weights while it selects them', () => {
+  let nsfw: OpenedModel;
+  beforeAll(async () => {
+    // nsfwjs MobileNetV2 (2.5M prunable weights, above the sampled selection's threshold) as float32 files, as a
+    // user who converted it without quantization would drop them: opening then notes each kernel's range.
+    const source = await openModel(realFiles('nsfwjs-mobilenet-v2'));
+    const keep = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'quantize', default: 'none' }] });
+    const files = exportVariant(source, await applyRecipe(source, keep), keep).files;
+    nsfw = await openModel(files.map((f) => ({ name: `nsfw-f32/${f.name}`, data: f.data })));
+  });
+
+  it('stores the bytes of the two passes (selection, then coding each pruned tensor), with one pass over the kernels whose range is known', async () => {
+    const working = workingModelOf(nsfw);
+    const prunable = working.weights.flatMap((w, i) => (w.prunable ? [i] : []));
+    expect(prunable.reduce((n, i) => n + working.weights[i]!.values.length, 0)).toBeGreaterThan(SAMPLE_FROM);
+    const steps = parseRecipe({ pare: 'recipe', version: 2, steps: [{ step: 'prune', sparsity: 0.6 }, { step: 'quantize', default: 'uint8', perTensor: [{ match: '*expand*', precision: { bits: 5 } }] }] }).steps;
+    const [prune, quantize] = steps as [Parameters<typeof runPrune>[1], Parameters<typeof runQuantize>[1] & object];
+    const oneRead = vi.spyOn(simdKernels()!, 'codeBracket');
+    const fused = await runQuantize(await runPrune(working, prune, context(), quantize), quantize, context());
+    // Every kernel whose range opening noted (all but five of fewer than 1,024 weights) has both signs and extremes
+    // far above the threshold, so each is coded in the one pass.
+    const ranged = prunable.filter((i) => knownRange(working.weights[i]!.values as Float32Array));
+    expect(ranged.length).toBe(prunable.length - 5);
+    expect(oneRead).toHaveBeenCalledTimes(ranged.length);
+    oneRead.mockRestore();
+    const twice = await runQuantize(await runPrune(working, prune, context()), quantize, context());
+    const written = await runPrune(working, prune, context());
+    for (const w of written.weights) void w.values;
+    const ordinary = await runQuantize(written, quantize, context());
+    fused.weights.forEach((w, i) => {
+      for (const other of [twice.weights[i]!, ordinary.weights[i]!]) {
+        expect(w.stored!.quantization, w.name).toEqual(other.stored!.quantization);
+        expect(w.stored!.bits, w.name).toBe(other.stored!.bits);
+        expect(Buffer.from(w.stored!.bytes).equals(Buffer.from(other.stored!.bytes)), w.name).toBe(true);
+        expect(w.zeros, w.name).toEqual(other.zeros);
+      }
+    });
+    expect(fused.weights.some((w) => w.stored!.bits === 5)).toBe(true);
+  });
+
+  it('is what applyRecipe runs for prune then quantize, and not before equalization or float16 storage; the same bytes as with a second prune step between them', async () => {
+    const oneRead = vi.spyOn(simdKernels()!, 'codeBracket');
+    const recipe = (steps: unknown[]) => parseRecipe({ pare: 'recipe', version: 2, steps });
+    const fused = await applyRecipe(nsfw, recipe([{ step: 'prune', sparsity: 0.5 }, { step: 'quantize', default: 'uint8' }]));
+    expect(oneRead.mock.calls.length).toBeGreaterThan(0);
+    oneRead.mockClear();
+    await applyRecipe(nsfw, recipe([{ step: 'prune', sparsity: 0.5 }, { step: 'quantize', default: 'uint8', equalize: true }]));
+    await applyRecipe(nsfw, recipe([{ step: 'prune', sparsity: 0.5 }, { step: 'quantize', default: 'float16' }]));
+    expect(oneRead).not.toHaveBeenCalled();
+    oneRead.mockRestore();
+    const other = await applyRecipe(nsfw, recipe([{ step: 'prune', sparsity: 0.5 }, { step: 'prune', sparsity: 0.5 }, { step: 'quantize', default: 'uint8' }]));
+    fused.weights.forEach((w, i) => expect(Buffer.from(w.stored.bytes).equals(Buffer.from(other.weights[i]!.stored.bytes)), w.name).toBe(true));
+  });
 });

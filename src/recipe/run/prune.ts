@@ -6,15 +6,17 @@
 import type { PareWarning } from '../../errors';
 import { pruneTensor, selectGlobal, type PruneSelection } from '../../prune';
 import { copySharingValues, valuesOnFirstRead } from '../../model/values-on-first-read';
-import { quantizePrunedAffine, type PrunedAffineOffer } from '../../quantize/pruned-affine';
+import { quantizePrunedAffine, type PrunedAffine, type PrunedAffineOffer } from '../../quantize/pruned-affine';
 import { planPrune, type PrunePlan } from '../plan';
-import type { PruneStep } from '../steps';
+import type { PruneStep, QuantizeStep } from '../steps';
 import type { WorkingModel, WorkingWeight } from '../working-model';
 import { runCalibratedPrune } from './calibrated-prune';
 import type { StepContext } from './context';
 import { allZeros } from '../../prune/zeros';
 import { formatTarget } from '../../text/wording';
 import { noteRange } from '../../model/known-ranges';
+import { selectAndCode } from '../../quantize/coded-selection';
+import { offeredBits } from './quantize';
 
 /** Units of progress the step reports: one for the global threshold, one per tensor pruned on its own. */
 export function pruneUnits(model: Pick<WorkingModel, 'weights'>, step: PruneStep): number {
@@ -47,11 +49,15 @@ function emptiedWarnings(before: WorkingModel, prune: PrunePlan[], calibrated: b
   });
 }
 
-export async function runPrune(model: WorkingModel, step: PruneStep, ctx: StepContext): Promise<WorkingModel> {
+/**
+ * @param next the quantize step that comes straight after this one, if one does: the global selection then also
+ *   makes the codes it will store (quantize/coded-selection.ts), reading the weights once instead of twice.
+ */
+export async function runPrune(model: WorkingModel, step: PruneStep, ctx: StepContext, next?: QuantizeStep): Promise<WorkingModel> {
   ctx.checkAbort();
   const { prune, warnings } = planPrune(model.weights, step, `${ctx.where}.perTensor`);
   const calibrated = step.method !== 'magnitude';
-  const r = calibrated ? await calibratedPrune(model, step, prune, ctx) : await magnitudePrune(model, prune, ctx);
+  const r = calibrated ? await calibratedPrune(model, step, prune, ctx) : await magnitudePrune(model, prune, ctx, next && offeredBits(model.weights, next));
   const weights = r.weights.map((w, i) => (prune[i]!.mode === 'none' ? w : copySharingValues(w, { prune: prune[i]! })));
   return { ...model, weights, warnings: [...model.warnings, ...warnings, ...r.warnings, ...emptiedWarnings(model, prune, calibrated, r.emptied)] };
 }
@@ -72,15 +78,18 @@ async function calibratedPrune(model: WorkingModel, step: PruneStep, prune: Prun
  * tensors under the global threshold are written when first read: storage reads and lets go of one at a time, so
  * `pare optimize` never holds a pruned copy of every tensor (for 100M parameters, 381 MiB) at once.
  */
-async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: StepContext): Promise<Pruned> {
+async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: StepContext, storedBits: (number | null)[] | null = null): Promise<Pruned> {
   const weights = [...model.weights];
   const zerosAfter = new Map<number, number>();
   const globalIdx = prune.flatMap((p, i) => (p.mode === 'global' && p.sparsity > 0 ? [i] : []));
   if (globalIdx.length) {
     const sparsity = (prune[globalIdx[0]!] as { sparsity: number }).sparsity;
-    const selection = selectGlobal(globalIdx.map((i) => model.weights[i]!.values as Float32Array), sparsity);
+    const tensors = globalIdx.map((i) => model.weights[i]!.values as Float32Array);
+    const bits = storedBits && globalIdx.map((i) => storedBits[i]!);
+    const coded = bits?.some((b) => b !== null) ? selectAndCode(tensors, sparsity, bits) : null;
+    const selection = coded?.selection ?? selectGlobal(tensors, sparsity);
     globalIdx.forEach((i, j) => {
-      weights[i] = prunedOnFirstRead(weights[i]!, selection, j);
+      weights[i] = prunedOnFirstRead(weights[i]!, selection, j, coded?.coded[j] ?? null);
       zerosAfter.set(i, selection.zeros[j]!);
     });
     await ctx.tick('prune');
@@ -105,12 +114,17 @@ async function magnitudePrune(model: WorkingModel, prune: PrunePlan[], ctx: Step
  *
  * Until then it offers storage its affine codes made straight from the source weights (quantize/pruned-affine.ts):
  * the same bytes without the pruned float32 copy, which `pare optimize` would write only to code it and let go.
+ * Codes the selection already made (`coded`) are handed over when storage asks for their bits, once.
  */
-function prunedOnFirstRead(w: WorkingWeight, selection: PruneSelection, j: number): WorkingWeight {
+function prunedOnFirstRead(w: WorkingWeight, selection: PruneSelection, j: number, coded: PrunedAffine | null): WorkingWeight {
   const source = w.values as Float32Array;
   const weight = copySharingValues(w, { masked: true });
+  let precoded = coded;
   const offer: PrunedAffineOffer = {
     quantizeAffine: (bits) => {
+      const made = precoded;
+      precoded = null;
+      if (made?.bits === bits) return made;
       const plan = selection.plan(j);
       return plan && quantizePrunedAffine(source, plan, bits);
     },

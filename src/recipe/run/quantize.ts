@@ -86,6 +86,18 @@ function storeOffered(w: WorkingWeight, plan: Extract<StorePlan, { bits: number 
   };
 }
 
+/**
+ * The bits `step` stores each weight at by way of the offer (see storeOffered), null for the rest: what the prune
+ * step before it may code while it selects (quantize/coded-selection.ts). Null for the whole model when the step
+ * changes the values before storing them (equalization) or chooses codes of its own (GPTQ): codes made earlier
+ * would go unused.
+ */
+export function offeredBits(weights: readonly WorkingWeight[], step: QuantizeStep): (number | null)[] | null {
+  if (step.equalize || step.method !== 'nearest') return null;
+  const { store: plans } = planStore(weights, step);
+  return plans.map((plan, i) => (plan.dtype === 'uint8' && (!plan.clip || plan.clip === 'minmax') && !inputGrid(weights[i]!) ? plan.bits : null));
+}
+
 /** The affine grid the input stored `w` on, which `store` keeps when the values still lie on it. */
 function inputGrid(w: WorkingWeight): { scale: number; min: number } | undefined {
   const q = w.quantization;
