@@ -136,19 +136,22 @@ function recodePruned(c: Coding, keys: Int32Array, indices: Int32Array, from: nu
   const { codes } = c;
   const z0 = c.p.z0;
   let added = 0;
-  let tiesLeft = ties;
+  // Without a branch on the key: about half the keys inside the bracket lie below the threshold, in no order a
+  // branch predictor could learn, so a branch would miss on every other key.
   for (let j = from; j < to; j++) {
-    const key = keys[j]!;
-    if (key > threshold) continue;
-    if (key === threshold) {
-      if (tiesLeft === 0) continue;
-      tiesLeft--;
-    }
+    const below = (keys[j]! - threshold) >> 31; // -1 below the threshold, else 0 (keys are non-negative int32)
     const i = indices[j]!;
-    if (codes[i] !== z0) {
-      codes[i] = z0;
-      added++;
-    }
+    const old = codes[i]!;
+    const now = (old & ~below) | (z0 & below);
+    added += ((old ^ now) + 255) >> 8; // 1 when the code changed (codes are bytes)
+    codes[i] = now;
+  }
+  for (let j = from, left = ties; left > 0 && j < to; j++) {
+    if (keys[j] !== threshold) continue;
+    left--;
+    const i = indices[j]!;
+    if (codes[i] !== z0) added++;
+    codes[i] = z0;
   }
   return added;
 }
