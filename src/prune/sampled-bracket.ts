@@ -63,7 +63,13 @@ export function sampledBracket(sources: readonly Int32Array[], k: number, count:
   const lo = from < 0 ? 0 : sample[from]!;
   const hi = to >= s ? MAX_FINITE_KEY : sample[to]!;
   if (hi > MAX_FINITE_KEY) return null;
-  const expected = (count * (Math.min(to, s - 1) - Math.max(from, 0) + 1)) / s;
+  // The sampled keys inside [lo, hi], with those equal to lo or hi beyond the ranks: a mass of equal keys (zeros
+  // already there) may fill the bracket far beyond its width in ranks.
+  let first = Math.max(from, 0);
+  while (first > 0 && sample[first - 1] === lo) first--;
+  let last = Math.min(to, s - 1);
+  while (last < s - 1 && sample[last + 1] === hi) last++;
+  const expected = (count * (last - first + 1)) / s;
   return { lo, hi, capacity: Math.min(count, Math.ceil(expected * 1.5) + 1024) };
 }
 
