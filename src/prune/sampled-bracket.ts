@@ -13,6 +13,7 @@
  * a fixed pseudo-random sequence (so that weights laid out with a period, conv kernels by channel, do not alias with
  * the stride).
  */
+import { sortKeys } from './radix-sort';
 import { bitsOf, primeKernel, type Bracket } from './select';
 
 /** Sampled weights: the bracket's width in ranks shrinks with its square root. */
@@ -54,7 +55,7 @@ export function sampledBracket(sources: readonly Int32Array[], k: number, count:
     }
     base += n;
   }
-  sample.subarray(0, s).sort();
+  sortKeys(sample.subarray(0, s));
   const p = k / count;
   const rank = p * s;
   const margin = SIGMAS * Math.sqrt(s * p * (1 - p)) + 2;
