@@ -13,7 +13,6 @@
  * a fixed pseudo-random sequence (so that weights laid out with a period, conv kernels by channel, do not alias with
  * the stride).
  */
-import { sortKeys } from './radix-sort';
 import { bitsOf, primeKernel, type Bracket } from './select';
 
 /** Sampled weights: the bracket's width in ranks shrinks with its square root. */
@@ -55,7 +54,7 @@ export function sampledBracket(sources: readonly Int32Array[], k: number, count:
     }
     base += n;
   }
-  sortKeys(sample.subarray(0, s));
+  sample.subarray(0, s).sort();
   const p = k / count;
   const rank = p * s;
   const margin = SIGMAS * Math.sqrt(s * p * (1 - p)) + 2;
