@@ -237,11 +237,12 @@ export function selectInBracket(sources: readonly Int32Array[], k: number, scan:
     let smaller = 0;
     let equal = 0;
     let exactZeros = 0;
-    for (let j = starts[t]!; j < starts[t + 1]!; j++) {
+    // Counted without branches: inside the bracket, keys fall on either side of the threshold in no learnable order.
+    for (let j = starts[t]!, end = starts[t + 1]!; j < end; j++) {
       const key = keys[j]!;
-      if (key < threshold) smaller++;
-      else if (key === threshold) equal++;
-      if (key === 0) exactZeros++;
+      smaller += (key - threshold) >>> 31; // keys are non-negative int32
+      equal += +(key === threshold);
+      exactZeros += +(key === 0);
     }
     const share = Math.min(tiesLeft, equal);
     tiesLeft -= share;
