@@ -14,6 +14,10 @@
  *             new arrays pays before it computes anything (fresh pages, zeroed by the OS)
  *   read      the model opened (untimed), then one scalar JavaScript loop over every weight's bits (a sum, after one
  *             warm-up pass): the least any pass of a JavaScript kernel costs, without SIMD
+ *   code      the model opened (untimed), then one pass of the product's fused kernel (kernels.wat codeBracket) over
+ *             every weight, 8-bit codes into new arrays, with each tensor's grid and a threshold (half its largest
+ *             magnitude) given beforehand: applyRecipe's own coding without its global selection (the sample, the
+ *             exact threshold, the recoding), so the least this design of a uint8 apply costs in a fresh process
  *   idle      the CLI's modules loaded and nothing else: the memory every task pays before it reads a byte
  * Prints one JSON line: wall and CPU ms of the timed part, peak RSS of the process, the peak of heap +
  * ArrayBuffer memory sampled every 20 ms, and whether TF.js was loaded by the end. BENCH_PARE_ROOT points at another checkout's sources (for figures
@@ -111,6 +115,41 @@ async function run(): Promise<() => Promise<unknown>> {
     await read();
     return read;
   }
+  if (task === 'code') {
+    const [{ simdKernels, float32Coding }, { knownRange }, { affineParams }, { codeOf }, { magnitudeKey }] = await Promise.all([
+      load<typeof import('../src/simd/kernels')>('src/simd/kernels.ts'),
+      load<typeof import('../src/model/known-ranges')>('src/model/known-ranges.ts'),
+      load<typeof import('../src/quantize/params')>('src/quantize/params.ts'),
+      load<typeof import('../src/quantize/pruned-affine')>('src/quantize/pruned-affine.ts'),
+      load<typeof import('../src/prune/pruned-range')>('src/prune/pruned-range.ts'),
+    ]);
+    const simd = simdKernels();
+    if (!simd) throw new Error('The code task needs WebAssembly SIMD.');
+    const passes = model.weights.map((w) => {
+      const values = w.values as Float32Array;
+      const range = knownRange(values); // noted when the model was opened
+      if (!range) throw new Error(`No range noted for ${w.name}.`);
+      const grid = affineParams(range.min, range.max, 8);
+      const z0 = codeOf(0, grid);
+      const p = { t: 0, scale: grid.scale, min: grid.min, max: grid.max, qmax: 255, z0, zc: z0 };
+      const coding = float32Coding(p);
+      if (!coding) throw new Error(`No float32 coding for ${w.name}.`);
+      const lo = magnitudeKey(Math.max(-range.min, range.max) / 2);
+      return { source: new Int32Array(values.buffer, values.byteOffset, values.length), p, coding, lo };
+    });
+    const keys = new Int32Array(1 << 20);
+    const indices = new Int32Array(1 << 20);
+    const state = new Int32Array(4);
+    const pass = (tensors: typeof passes) =>
+      tensors.map(({ source, p, coding, lo }) => {
+        const codes = new Uint8Array(source.length);
+        state.fill(0);
+        simd.codeBracket(source, lo, 0, p, coding, codes, keys, indices, 16, state);
+        return codes;
+      });
+    pass(passes.slice(0, 1)); // warm: the JS loop compiled (the module is warmed as it loads)
+    return async () => pass(passes);
+  }
   if (task === 'copy') {
     const sources = model.weights.map((w) => w.values);
     const targets = sources.map((s) => new Float32Array(s.length));
@@ -118,7 +157,7 @@ async function run(): Promise<() => Promise<unknown>> {
     await copy(); // warm: pages of the targets touched, the loop compiled
     return copy;
   }
-  throw new Error(`Unknown task '${task}'; expected optimize, inspect, apply, kernels, copy, alloc, read or idle.`);
+  throw new Error(`Unknown task '${task}'; expected optimize, inspect, apply, kernels, code, copy, alloc, read or idle.`);
 }
 
 const timed = await run();

@@ -2,8 +2,9 @@
  * End-to-end benchmark of `pare optimize` (`npm run bench:optimize`): the command a user runs, on synthetic
  * layers models of 25M and 100M float32 parameters (BENCH_SIZES=25,100 in millions), against the product's kernels
  * (applyRecipe), the bare kernels (pruneGlobal + quantizeAffine), a warm typed-array copy, an allocating one
- * (`slice`: fresh pages, as every kernel output needs) and one scalar JavaScript pass over the weights, all on the same
- * model and in the same run. Each measurement runs in its own process (scripts/bench-optimize-child.ts), so its
+ * (`slice`: fresh pages, as every kernel output needs), one scalar JavaScript pass over the weights and one pass of the
+ * product's coding kernel with the threshold given (what applyRecipe costs without its global selection), all on the
+ * same model and in the same run. Each measurement runs in its own process (scripts/bench-optimize-child.ts), so its
  * peak memory is its own; the recipe is `--sparsity 0.5 --quantize uint8`. BENCH_RUNS=3 runs every task three
  * times (alternating tasks, so that a burst of load on the shared machine hits them alike) and prints medians.
  *
@@ -25,7 +26,7 @@ import { writeSyntheticModel } from './synthetic-model';
 
 const run = promisify(execFile);
 const SIZES = (process.env.BENCH_SIZES ?? '25,100').split(',').map((s) => Number(s) * 1e6);
-const TASKS = ['copy', 'alloc', 'read', 'kernels', 'apply', 'optimize'] as const;
+const TASKS = ['copy', 'alloc', 'read', 'code', 'kernels', 'apply', 'optimize'] as const;
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 type Task = (typeof TASKS)[number];
 
@@ -91,6 +92,7 @@ for (const size of SIZES) {
     copy: 'warm copy (TypedArray.set)',
     alloc: 'allocating copy (slice)',
     read: 'one JS pass (sum of the bits)',
+    code: 'one coding pass (codeBracket)',
     kernels: 'kernels (pruneGlobal + quantize)',
     apply: 'applyRecipe (product kernels)',
     optimize: 'pare optimize (end to end)',
@@ -116,6 +118,7 @@ for (const size of SIZES) {
   console.log(`optimize / bare kernels:  ${fmt(e2eKernels, 2)}x cpu  target within 3x: ${verdict(e2eKernels <= 3)}`);
   console.log(`applyRecipe / warm copy:  ${fmt(kernels, 1)}x cpu  target within 5x: ${verdict(kernels <= 5)}`);
   console.log(`bare kernels / warm copy: ${fmt(ratio('kernels', 'copy'), 1)}x cpu`);
+  console.log(`applyRecipe / one coding pass: ${fmt(ratio('apply', 'code'), 1)}x cpu; one coding pass / warm copy: ${fmt(ratio('code', 'copy'), 1)}x (the product's kernel once over the weights, into fresh codes: the least this design pays)`);
   console.log(`applyRecipe / one JS pass: ${fmt(ratio('apply', 'read'), 1)}x cpu; one JS pass / warm copy: ${fmt(ratio('read', 'copy'), 1)}x (the floor of scalar JS)`);
   console.log(`applyRecipe / allocating copy: ${fmt(ratio('apply', 'alloc'), 1)}x cpu (the kernels write new arrays, a copy of the model's size and more)`);
   const net = (results.optimize.peakRssBytes - idle.peakRssBytes) / model.weightBytes;
