@@ -145,6 +145,8 @@ async function run(): Promise<() => Promise<unknown>> {
         const codes = new Uint8Array(source.length);
         state.fill(0);
         simd.codeBracket(source, lo, 0, p, coding, codes, keys, indices, 16, state);
+        // The kernel stops early when its bracket overflows: then this pass would not have coded every weight.
+        if (state[0]! > keys.length - 16) throw new Error('The coding pass stopped early: its bracket overflowed.');
         return codes;
       });
     pass(passes.slice(0, 1)); // warm: the JS loop compiled (the module is warmed as it loads)
