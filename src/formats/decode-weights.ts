@@ -6,6 +6,7 @@
 import type { WeightSpecJson } from './model-json-schema';
 import { dequantizeAffine, fromFloat16 } from '../quantize';
 import { SIMD_FROM, simdKernels } from '../simd/kernels';
+import { sampleCount, type NotedSample } from '../model/known-samples';
 import { sideRange } from '../prune/passes';
 
 export type WeightValues = Float32Array | Int32Array | Uint8Array;
@@ -44,14 +45,21 @@ export function decodeWeightValues(spec: WeightSpecJson, bytes: Uint8Array): Wei
  * kernel counts, it measures the range on the same pass: `onRange` then gets it when every value is finite and
  * some have each sign bit (the range later steps need; see model/known-ranges.ts).
  */
-export function countNonFinite(values: WeightValues, onRange?: (range: { min: number; max: number }) => void): number {
+export function countNonFinite(
+  values: WeightValues,
+  onRange?: (range: { min: number; max: number }) => void,
+  /** Where the SIMD kernel counts, it also takes the strided sample of model/known-samples.ts and passes it here. */
+  sampling?: { every: number; onSample: (sample: NotedSample) => void },
+): number {
   if (!(values instanceof Float32Array)) return 0;
   const simd = values.length >= SIMD_FROM ? simdKernels() : null;
   if (simd) {
     const sides = new Int32Array(2);
-    const count = simd.countNonFinite(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), sides);
+    const sample = sampling ? { every: sampling.every, keys: new Int32Array(sampleCount(values.length, sampling.every)) } : undefined;
+    const count = simd.countNonFinite(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), sides, sample);
     const range = count === 0 ? sideRange(sides[0]!, sides[1]!) : null;
     if (onRange && range && range.min !== null && range.max !== null) onRange({ min: range.min, max: range.max });
+    if (sampling && sample) sampling.onSample(sample);
     return count;
   }
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);

@@ -19,6 +19,7 @@ import { listedLayerClasses } from './stock-layer-classes';
 import { readShards } from './shards';
 import { countNonFinite, countNonFiniteStored, decodeWeightValues } from './decode-weights';
 import { noteRange } from '../model/known-ranges';
+import { noteSample, sampleEvery } from '../model/known-samples';
 import { isRecord } from './context';
 import { quoteName } from '../files/quote';
 import { valuesOnFirstRead } from '../model/values-on-first-read';
@@ -61,13 +62,16 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
 
   const roles = weightRoles(format, json.modelTopology, specs);
   const bytes = new Uint8Array(shards.weightData);
+  const every = sampleEvery(params); // one stride for every weight, so that any set of them is sampled alike
   let offset = 0;
   const weights: WeightEntry[] = specs.map((spec, i) => {
     const storedBytes = storedByteLength(spec);
     const stored = bytes.subarray(offset, offset + storedBytes);
     const view = plainView(spec, shards.weightData, offset);
     offset += storedBytes;
-    const bad = view ? countNonFinite(view, (range) => noteRange(view as Float32Array, range)) : countNonFiniteStored(spec, stored);
+    const bad = view
+      ? countNonFinite(view, (range) => noteRange(view as Float32Array, range), { every, onSample: (sample) => noteSample(view as Float32Array, sample) })
+      : countNonFiniteStored(spec, stored);
     if (bad > 0) {
       warnings.push({
         code: 'non-finite-weights',

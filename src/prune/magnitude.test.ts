@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPareError } from '../errors';
 import { pruneGlobal, pruneTensor, selectGlobal } from './magnitude';
+import { noteSample, SAMPLE_SIZE, sampleCount, takeSample } from '../model/known-samples';
+import { bitsOf } from './select';
 
 /**
  * The sort-based reference the selection must agree with, bit for bit: rank every weight by (|w|, tensor, index)
@@ -263,6 +265,27 @@ describe('selectGlobal with a sampled bracket', () => {
         expect(bitsEqual(sel.write(t).values, want[t]), `s=${s} tensor ${t}`).toBe(true);
         expect(sel.write(t).range).toEqual(hist.write(t).range);
       }
+    }
+  });
+
+  it('brackets from the samples opening noted (model/known-samples.ts), and is exact even when they mislead', () => {
+    const tensors = continuousTensors(7, [40000, 300, 30000]);
+    const every = 2; // 35,150 sampled weights: enough for the noted path at the default size
+    const noteAll = (keysOf: (t: Float32Array) => Int32Array) => [0, 2].forEach((t) => noteSample(tensors[t]!, { keys: keysOf(tensors[t]!), every }));
+    const hist = selectGlobal(tensors, 0.4);
+    const want = referencePrune(tensors, 0.4);
+    // Misleading samples (every key the largest magnitude) put the bracket at the top: the selection misses it,
+    // which shows it used them, and falls back to the histogram with the same result.
+    noteAll((t) => new Int32Array(sampleCount(t.length, every)).fill(0x7f000000));
+    const misled = selectGlobal(tensors, 0.4, { from: 0, size: SAMPLE_SIZE });
+    expect(misled.found).toBe('histogram');
+    noteAll((t) => takeSample(bitsOf(t), every));
+    const sel = selectGlobal(tensors, 0.4, { from: 0, size: SAMPLE_SIZE });
+    expect(sel.found).toBe('sample');
+    for (const got of [misled, sel]) {
+      expect(got.zeros).toEqual(hist.zeros);
+      expect(got.threshold).toBe(hist.threshold);
+      for (const t of [1, 2, 0]) expect(bitsEqual(got.write(t).values, want[t])).toBe(true);
     }
   });
 

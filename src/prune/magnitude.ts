@@ -21,6 +21,7 @@
  * Inputs are never modified; results are new Float32Arrays.
  */
 import { PareError } from '../errors';
+import { knownSample } from '../model/known-samples';
 import { copyNormalizingZeros, countNaN, pruneBelow, rangeFromKeys, SCAN_SLACK, scanBracket, sideRange } from './passes';
 import { prunedRange } from './pruned-range';
 import { SAMPLE_FROM, SAMPLE_SIZE, sampledBracket } from './sampled-bracket';
@@ -147,7 +148,7 @@ export function selectGlobal(
   const targetZeros = Math.round(sparsity * count);
   if (targetZeros > 0) {
     // A sampled bracket spares the histogram's pass over every weight; if the sample misled it, the histogram runs.
-    const sampled = count >= sampling.from ? sampledBracket(sources, targetZeros, count, sampling.size) : null;
+    const sampled = count >= sampling.from ? sampledBracket(sources, targetZeros, count, sampling.size, tensors.map(knownSample)) : null;
     const fromSample = sampled && selectAroundBracket(sources, targetZeros, sampled);
     if (fromSample) return { ...fromSample, targetZeros, count, found: 'sample' };
     const first = firstDigitOfKth(sources, targetZeros, 'magnitude');

@@ -11,12 +11,14 @@
  *
  * The sample is deterministic: one weight per stride of the concatenated tensors, at an offset inside the stride from
  * a fixed pseudo-random sequence (so that weights laid out with a period, conv kernels by channel, do not alias with
- * the stride).
+ * the stride). Where opening noted a sample of the tensors on its pass over them (model/known-samples.ts: one weight
+ * in each stride of a fixed length, read from the chunk in cache), that sample is used instead, and the bracket
+ * is checked the same way.
  */
 import { bitsOf, primeKernel, type Bracket } from './select';
+import { SAMPLE_SIZE, sampleCount, takeSample, type NotedSample } from '../model/known-samples';
 
-/** Sampled weights: the bracket's width in ranks shrinks with its square root. */
-export const SAMPLE_SIZE = 65536;
+export { SAMPLE_SIZE };
 /** Below this many weights the histogram costs little, and a sample would be a large share of the data. */
 export const SAMPLE_FROM = 1 << 20;
 /**
@@ -36,7 +38,37 @@ const MAX_FINITE_KEY = 0x7f7fffff;
  * @example
  *   const b = sampledBracket([bitsOf(kernel)], Math.round(0.5 * kernel.length), kernel.length);
  */
-export function sampledBracket(sources: readonly Int32Array[], k: number, count: number, size = SAMPLE_SIZE): Bracket | null {
+export function sampledBracket(
+  sources: readonly Int32Array[],
+  k: number,
+  count: number,
+  size = SAMPLE_SIZE,
+  /** The samples opening noted for these tensors (model/known-samples.ts), where it did; used at the default size. */
+  noted?: readonly (NotedSample | undefined)[],
+): Bracket | null {
+  const sample = (size === SAMPLE_SIZE && noted && fromNoted(sources, noted, size)) || gathered(sources, count, size);
+  const s = sample.length;
+  sample.sort();
+  const p = k / count;
+  const rank = p * s;
+  const margin = SIGMAS * Math.sqrt(s * p * (1 - p)) + 2;
+  const from = Math.floor(rank - margin);
+  const to = Math.ceil(rank + margin);
+  const lo = from < 0 ? 0 : sample[from]!;
+  const hi = to >= s ? MAX_FINITE_KEY : sample[to]!;
+  if (hi > MAX_FINITE_KEY) return null;
+  // The sampled keys inside [lo, hi], with those equal to lo or hi beyond the ranks: a mass of equal keys (zeros
+  // already there) may fill the bracket far beyond its width in ranks.
+  let first = Math.max(from, 0);
+  while (first > 0 && sample[first - 1] === lo) first--;
+  let last = Math.min(to, s - 1);
+  while (last < s - 1 && sample[last + 1] === hi) last++;
+  const expected = (count * (last - first + 1)) / s;
+  return { lo, hi, capacity: Math.min(count, Math.ceil(expected * 1.5) + 1024) };
+}
+
+/** One weight per stride of the concatenated tensors, at an offset inside the stride from a fixed sequence. */
+function gathered(sources: readonly Int32Array[], count: number, size: number): Int32Array {
   const m = Math.min(size, count);
   const sample = new Int32Array(m);
   const stride = count / m;
@@ -54,23 +86,27 @@ export function sampledBracket(sources: readonly Int32Array[], k: number, count:
     }
     base += n;
   }
-  sample.subarray(0, s).sort();
-  const p = k / count;
-  const rank = p * s;
-  const margin = SIGMAS * Math.sqrt(s * p * (1 - p)) + 2;
-  const from = Math.floor(rank - margin);
-  const to = Math.ceil(rank + margin);
-  const lo = from < 0 ? 0 : sample[from]!;
-  const hi = to >= s ? MAX_FINITE_KEY : sample[to]!;
-  if (hi > MAX_FINITE_KEY) return null;
-  // The sampled keys inside [lo, hi], with those equal to lo or hi beyond the ranks: a mass of equal keys (zeros
-  // already there) may fill the bracket far beyond its width in ranks.
-  let first = Math.max(from, 0);
-  while (first > 0 && sample[first - 1] === lo) first--;
-  let last = Math.min(to, s - 1);
-  while (last < s - 1 && sample[last + 1] === hi) last++;
-  const expected = (count * (last - first + 1)) / s;
-  return { lo, hi, capacity: Math.min(count, Math.ceil(expected * 1.5) + 1024) };
+  return sample.subarray(0, s);
+}
+
+/**
+ * The tensors' noted samples joined, with the tensors opening did not sample (too small for its SIMD pass, or
+ * made by an earlier step) sampled here at the same stride; null when none was noted, their strides differ, or
+ * they hold too few weights for a useful bracket (the prunable tensors a small share of the model).
+ */
+function fromNoted(sources: readonly Int32Array[], noted: readonly (NotedSample | undefined)[], size: number): Int32Array | null {
+  const every = noted.find((n) => n !== undefined)?.every;
+  if (every === undefined || noted.some((n) => n !== undefined && n.every !== every)) return null;
+  const counts = sources.map((src, t) => noted[t]?.keys.length ?? sampleCount(src.length, every));
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total < size / 4) return null;
+  const sample = new Int32Array(total);
+  let at = 0;
+  sources.forEach((src, t) => {
+    sample.set(noted[t]?.keys ?? takeSample(src, every), at);
+    at += counts[t]!;
+  });
+  return sample;
 }
 
 primeKernel((s) => {

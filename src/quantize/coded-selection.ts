@@ -22,6 +22,7 @@ import { SAMPLE_FROM, SAMPLE_SIZE, sampledBracket } from '../prune/sampled-brack
 import { bitsOf } from '../prune/select';
 import { float32Coding, simdKernels, type EncodeParams, type Float32Coding } from '../simd/kernels';
 import { knownRange } from '../model/known-ranges';
+import { knownSample } from '../model/known-samples';
 import { affineDtype, affineParams } from './params';
 import { codeOf, onlyZeroCode, type PrunedAffine } from './pruned-affine';
 import { zeroLevels } from './stored-zeros';
@@ -63,7 +64,7 @@ export function selectAndCode(
   const k = Math.round(sparsity * count);
   if (!simd || count < sampling.from || !(k > 0 && k < count)) return null;
   const sources = tensors.map(bitsOf);
-  const bracket = sampledBracket(sources, k, count, sampling.size);
+  const bracket = sampledBracket(sources, k, count, sampling.size, tensors.map(knownSample));
   if (!bracket) return null;
   const width = bracket.hi - bracket.lo;
   const codings = tensors.map((t, i) => codingOf(t, bits[i] ?? null, bracket.hi));

@@ -12,6 +12,7 @@ import { bitsOf } from '../prune/select';
 import { affineParams } from '../quantize/params';
 import { quantizePrunedAffine } from '../quantize/pruned-affine';
 import { float32Coding, simdKernels } from './kernels';
+import { samplePosition, sampleCount, takeSample } from '../model/known-samples';
 
 const simd = simdKernels();
 
@@ -87,6 +88,26 @@ describe('SIMD NaN and Infinity count', () => {
     const big = new Float32Array(2 * 65536 + 5).fill(0.5);
     [0, 65535, 65536, 65537, 2 * 65536 + 4].forEach((i, j) => (big[i] = [NaN, Infinity, -Infinity, NaN, Infinity][j]!));
     expect(simd!.countNonFinite(new Uint8Array(big.buffer))).toBe(5);
+  });
+
+  it("takes the selection's sample on the same pass: the keys takeSample reads, across chunks, at any stride", () => {
+    const values = Float32Array.from({ length: 3 * 65536 + 77 }, (_, i) => Math.sin(i * 12.9898) * (i % 3 ? 1 : -4));
+    values[5] = NaN;
+    values[70000] = -Infinity;
+    // 1 and 381 (a 25M model's stride), one near the kernel's limit, and 70,000, past it (the scalar loop).
+    for (const every of [1, 7, 381, 65535, 70000]) {
+      const keys = new Int32Array(sampleCount(values.length, every));
+      expect(simd!.countNonFinite(new Uint8Array(values.buffer), undefined, { every, keys })).toBe(2);
+      expect([...keys], `every ${every}`).toEqual([...takeSample(bitsOf(values), every)]);
+    }
+    // The positions stay inside their strides, in order, and reach the array's end.
+    for (const every of [1, 7, 381, 65535, 70000]) {
+      for (let j = 0; j < 2000; j++) {
+        const at = samplePosition(j, every);
+        expect(at >= j * every && at < (j + 1) * every, `every ${every}, stride ${j}`).toBe(true);
+      }
+    }
+    expect(sampleCount(1000, 7)).toBe(Math.floor(1000 / 7) + (samplePosition(142, 7) < 1000 ? 1 : 0));
   });
 });
 

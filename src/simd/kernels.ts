@@ -9,6 +9,7 @@
  * which kernels.test.ts holds these to, bit for bit.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+import { samplePosition } from '../model/known-samples';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -19,6 +20,7 @@ interface KernelExports {
   CODES: WebAssembly.Global;
   IDX: WebAssembly.Global;
   nonFinite(n: number): number;
+  sample(n: number, start: number, j: number, every: number, count: number): number;
   scan(n: number, lo: number, width: number): number;
   encode(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, z0: number, zc: number, wide: number): number;
   encode8(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, min32: number, inverse32: number, limit: number, z0: number, zc: number): number;
@@ -43,9 +45,11 @@ export interface SimdKernels {
   /**
    * How many NaN and ±Infinity the float32 values stored (little-endian, any alignment) in `bytes` hold; and, when
    * `sides` is given, their largest int32 bits and largest bits with the sign flipped in it (as scanBracket's
-   * state[2] and state[3]: see prune/passes.ts sideRange).
+   * state[2] and state[3]: see prune/passes.ts sideRange). With `sample`, also fills sample.keys with the magnitude
+   * keys of the weights at model/known-samples.ts samplePosition(j, sample.every), j = 0, 1, ..., from each chunk
+   * while it is in the module's memory.
    */
-  countNonFinite(bytes: Uint8Array, sides?: Int32Array): number;
+  countNonFinite(bytes: Uint8Array, sides?: Int32Array, sample?: { every: number; keys: Int32Array }): number;
   /**
    * prune/passes.ts scanBracket's contract exactly: state = [keys found, keys below, max bits, max flipped bits],
    * the first two carried in and updated, `keys` appended from state[0] and holding capacity + slack.
@@ -128,23 +132,36 @@ function instantiate(): SimdKernels | null {
   // background, once a function has done about a chunk's work. One call of each kernel over a chunk of zeros does
   // that work now (a few ms, which the first real chunks would pay anyway), so that real chunks run optimized code.
   x.nonFinite(chunk);
+  x.sample(chunk, 0, 0, 1, chunk);
   x.scan(chunk, 0, 0);
   x.encode(chunk, 1, 0, 0, 1, 1, 1, 0, -1, 0);
   x.encode8(chunk, 1, 0, 0, 1, 1, 1, 0, 1, 0.4, 0, -1);
   x.codeBracket(chunk, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0.4, 0, 0);
 
   return {
-    countNonFinite(bytes, sides) {
+    countNonFinite(bytes, sides, sample) {
       let count = 0;
       let maxBits = KEY_MAX_START;
       let maxFlipped = KEY_MAX_START;
       const values = bytes.byteLength >> 2; // a trailing partial value is no float32
+      let j = 0; // the next sampled weight's stride
+      let at = sample ? samplePosition(0, sample.every) : Infinity; // its position, where the scalar loop samples
       for (let start = 0; start < values; start += chunk) {
         const len = Math.min(chunk, values - start);
         srcBytes.set(bytes.subarray(start * 4, (start + len) * 4));
         count += x.nonFinite(len);
         if (out[4]! > maxBits) maxBits = out[4]!;
         if (out[5]! > maxFlipped) maxFlipped = out[5]!;
+        if (sample && sample.every < 65536) {
+          const got = x.sample(len, start, j, sample.every, sample.keys.length);
+          sample.keys.set(keys.subarray(0, got), j);
+          j += got;
+        } else if (sample) {
+          // Strides of 2^16 and more (models of 4G weights) overflow the kernel's 32-bit arithmetic.
+          for (const end = start + len; at < end && j < sample.keys.length; at = samplePosition(++j, sample.every)) {
+            sample.keys[j] = src[at - start]! & 0x7fffffff;
+          }
+        }
       }
       if (sides) {
         sides[0] = maxBits;

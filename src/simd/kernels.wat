@@ -80,6 +80,30 @@
     (i32.store offset=20 (i32.const 0) (local.get $flippedS))
     (local.get $total))
 
+  ;; sample(n, start, j, every, count) -> keys written: for the weights at SRC, indices start .. start + n - 1 of
+  ;; their tensor, writes to KEYS the magnitude key of each one model/known-samples.ts samplePosition picks, for
+  ;; strides j, j + 1, ... below count, in order, until a position lies past the chunk. Its arithmetic exactly:
+  ;; h = (j + 1) * 0x9e3779b1 mod 2^32 >>> 17, position j * every + (h * every >> 15); every must be below 2^16.
+  ;; Opening takes the selection's sample here, from the chunk its NaN check just read.
+  (func (export "sample") (param $n i32) (param $start i32) (param $j i32) (param $every i32) (param $count i32) (result i32)
+    (local $end i32) (local $at i32) (local $got i32)
+    (local.set $end (i32.add (local.get $start) (local.get $n)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $j) (local.get $count)))
+        (local.set $at (i32.add (i32.mul (local.get $j) (local.get $every))
+          (i32.shr_u
+            (i32.mul (i32.shr_u (i32.mul (i32.add (local.get $j) (i32.const 1)) (i32.const 0x9e3779b1)) (i32.const 17)) (local.get $every))
+            (i32.const 15))))
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (i32.store (i32.add (global.get $KEYS) (i32.shl (local.get $got) (i32.const 2)))
+          (i32.and (i32.load (i32.add (global.get $SRC) (i32.shl (i32.sub (local.get $at) (local.get $start)) (i32.const 2))))
+            (i32.const 0x7fffffff)))
+        (local.set $got (i32.add (local.get $got) (i32.const 1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $each)))
+    (local.get $got))
+
   ;; scan(n, lo, width) -> keys found: reads n weights at SRC. Appends to KEYS, in index order, the magnitude key
   ;; (bits & 0x7fffffff) of each weight with lo <= key <= lo + width; writes to OUT the number of keys below lo,
   ;; the largest int32 bits and the largest bits with the sign flipped (-2^31 when n is 0).

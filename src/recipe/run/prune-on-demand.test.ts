@@ -18,9 +18,11 @@ import { runQuantize } from './quantize';
 import { progressCounter, type StepContext } from './context';
 import { applyRecipe } from '../apply';
 import { exportVariant } from '../../export';
-import { simdKernels } from '../../simd/kernels';
+import { SIMD_FROM, simdKernels } from '../../simd/kernels';
 import { SAMPLE_FROM } from '../../prune/sampled-bracket';
 import { knownRange } from '../../model/known-ranges';
+import { knownSample, sampleEvery, takeSample } from '../../model/known-samples';
+import { bitsOf } from '../../prune/select';
 
 let emotion: OpenedModel;
 beforeAll(async () => {
@@ -104,6 +106,16 @@ describe('a prune step followed by affine storage codes the weights while it sel
     // far above the threshold, so each is coded in the one pass.
     const ranged = prunable.filter((i) => knownRange(working.weights[i]!.values as Float32Array));
     expect(ranged.length).toBe(prunable.length - 5);
+    // Opening also took the selection's sample from each kernel its SIMD pass read (the small ones are sampled
+    // when selecting): the keys a direct read at the model's one stride gives.
+    const every = sampleEvery(nsfw.weights.reduce((n, w) => n + w.values.length, 0));
+    const sampled = prunable.filter((i) => working.weights[i]!.values.length >= SIMD_FROM);
+    expect(sampled.length).toBeGreaterThan(40);
+    for (const i of sampled) {
+      const values = working.weights[i]!.values as Float32Array;
+      expect(knownSample(values)?.every).toBe(every);
+      expect([...knownSample(values)!.keys], working.weights[i]!.name).toEqual([...takeSample(bitsOf(values), every)]);
+    }
     expect(oneRead).toHaveBeenCalledTimes(ranged.length);
     oneRead.mockRestore();
     const twice = await runQuantize(await runPrune(working, prune, context()), quantize, context());
