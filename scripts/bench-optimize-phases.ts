@@ -6,12 +6,14 @@
  * without the summary. Prints wall, CPU and system time of each: system time is the kernel's (page faults on new
  * buffers, copies to and from the page cache), which no change to Pare's code removes. BENCH_RUNS=3 runs the whole
  * sequence three times, each in its own process. Uses the synthetic model bench-optimize.ts keeps in the temp folder.
+ * BENCH_PARE_ROOT times another checkout's sources (for figures before a change).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeSyntheticModel } from './synthetic-model';
 
 const [millions = '25', child] = process.argv.slice(2);
@@ -28,13 +30,15 @@ if (child !== 'child') {
     process.stdout.write(`run ${r + 1}\n${out}`);
   }
 } else {
+  const root = resolve(process.env.BENCH_PARE_ROOT ?? join(import.meta.dirname, '..'));
+  const load = <T>(path: string): Promise<T> => import(pathToFileURL(join(root, path)).href) as Promise<T>;
   const [{ readInput }, { openModel }, { applyRecipe }, { exportVariant }, { writeOutputFiles }, { parseRecipe }] = await Promise.all([
-    import('../src/cli/read-input'),
-    import('../src/formats/index'),
-    import('../src/recipe/apply'),
-    import('../src/export/index'),
-    import('../src/cli/write-output'),
-    import('../src/recipe/schema'),
+    load<typeof import('../src/cli/read-input')>('src/cli/read-input.ts'),
+    load<typeof import('../src/formats/index')>('src/formats/index.ts'),
+    load<typeof import('../src/recipe/apply')>('src/recipe/apply.ts'),
+    load<typeof import('../src/export/index')>('src/export/index.ts'),
+    load<typeof import('../src/cli/write-output')>('src/cli/write-output.ts'),
+    load<typeof import('../src/recipe/schema')>('src/recipe/schema.ts'),
   ]);
   const recipe = parseRecipe({ pare: 'recipe', version: 1, prune: { sparsity: 0.5 }, quantize: { default: 'uint8' } });
   const rows: string[] = [];
