@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD twins of the passes `pare optimize` makes over the weights (kernels.wat): the check for
- * NaN and Infinity on opening, the bracket scan of the global magnitude selection and the fused prune + affine
+ * NaN and Infinity on opening (which also takes the global selection's sample), the bracket scan of the global magnitude selection and the fused prune + affine
  * coding. Scalar JavaScript does each at 2–7x the cost of a warm copy of the weights; SIMD lanes bring each nearer.
  *
  * The module's memory is small and fixed (three regions of CHUNK values): weights are copied in a chunk at a time,

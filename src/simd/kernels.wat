@@ -1,6 +1,7 @@
 ;; The passes of `pare optimize` over the weights, in WebAssembly SIMD: the check for NaN and Infinity when a model
-;; is opened (formats/decode-weights.ts countNonFinite), the bracket scan of the global magnitude selection
-;; (prune/passes.ts scanBracket; four weights a step) and the fused prune + affine coding (quantize/pruned-affine.ts;
+;; is opened (formats/decode-weights.ts countNonFinite; with it, `sample` takes the selection's sample from the same
+;; chunks), the bracket scan of the global magnitude selection (prune/passes.ts scanBracket; four weights a step)
+;; and the fused prune + affine coding (quantize/pruned-affine.ts;
 ;; sixteen weights a step, in float32 lanes for 2..8 bits where that provably gives the same codes, else in float64
 ;; lanes). Each does exactly what its scalar JavaScript twin does, bit for bit; kernels.ts feeds them chunk by chunk
 ;; through the fixed regions below, and kernels.test.ts and pruned-affine.test.ts compare them with the twins.
