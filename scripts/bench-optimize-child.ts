@@ -116,12 +116,13 @@ async function run(): Promise<() => Promise<unknown>> {
     return read;
   }
   if (task === 'code') {
-    const [{ simdKernels, float32Coding }, { knownRange }, { affineParams }, { codeOf }, { magnitudeKey }] = await Promise.all([
+    const [{ simdKernels, float32Coding }, { knownRange }, { affineParams }, { codeOf }, { magnitudeKey }, { bitsOf }] = await Promise.all([
       load<typeof import('../src/simd/kernels')>('src/simd/kernels.ts'),
       load<typeof import('../src/model/known-ranges')>('src/model/known-ranges.ts'),
       load<typeof import('../src/quantize/params')>('src/quantize/params.ts'),
       load<typeof import('../src/quantize/pruned-affine')>('src/quantize/pruned-affine.ts'),
       load<typeof import('../src/prune/pruned-range')>('src/prune/pruned-range.ts'),
+      load<typeof import('../src/prune/select')>('src/prune/select.ts'),
     ]);
     const simd = simdKernels();
     if (!simd) throw new Error('The code task needs WebAssembly SIMD.');
@@ -135,7 +136,7 @@ async function run(): Promise<() => Promise<unknown>> {
       const coding = float32Coding(p);
       if (!coding) throw new Error(`No float32 coding for ${w.name}.`);
       const lo = magnitudeKey(Math.max(-range.min, range.max) / 2);
-      return { source: new Int32Array(values.buffer, values.byteOffset, values.length), p, coding, lo };
+      return { source: bitsOf(values), p, coding, lo };
     });
     const keys = new Int32Array(1 << 20);
     const indices = new Int32Array(1 << 20);

@@ -59,7 +59,7 @@ export function countNonFinite(
     const count = simd.countNonFinite(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), sides, sample);
     const range = count === 0 ? sideRange(sides[0]!, sides[1]!) : null;
     if (onRange && range && range.min !== null && range.max !== null) onRange({ min: range.min, max: range.max });
-    if (sampling && sample) sampling.onSample(sample);
+    if (sample) sampling?.onSample(sample);
     return count;
   }
   const bits = new Int32Array(values.buffer, values.byteOffset, values.length);

@@ -70,7 +70,11 @@ export async function openTfjsModel(ctx: FormatContext, choice: ModelJsonChoice,
     const view = plainView(spec, shards.weightData, offset);
     offset += storedBytes;
     const bad = view
-      ? countNonFinite(view, (range) => noteRange(view as Float32Array, range), { every, onSample: (sample) => noteSample(view as Float32Array, sample) })
+      ? countNonFinite(
+          view,
+          (range) => noteRange(view as Float32Array, range),
+          every === null ? undefined : { every, onSample: (sample) => noteSample(view as Float32Array, sample) },
+        )
       : countNonFiniteStored(spec, stored);
     if (bad > 0) {
       warnings.push({

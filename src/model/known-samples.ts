@@ -13,6 +13,8 @@
 
 /** The size a model's whole sample aims at: the bracket's width in ranks shrinks with its square root. */
 export const SAMPLE_SIZE = 65536;
+/** Below this many weights the selection's histogram costs little, and a sample would be a large share of the data. */
+export const SAMPLE_FROM = 1 << 20;
 
 export interface NotedSample {
   /** The magnitude keys (float32 bits & 0x7fffffff) of the sampled weights, in index order. */
@@ -23,9 +25,12 @@ export interface NotedSample {
 
 const samples = new WeakMap<ArrayBufferView, NotedSample>();
 
-/** The stride that samples about SAMPLE_SIZE of a model's `total` weights. */
-export function sampleEvery(total: number): number {
-  return Math.max(1, Math.floor(total / SAMPLE_SIZE));
+/**
+ * The stride that samples about SAMPLE_SIZE of a model's `total` weights, or null below SAMPLE_FROM, where no
+ * selection over its weights samples (so opening takes none).
+ */
+export function sampleEvery(total: number): number | null {
+  return total < SAMPLE_FROM ? null : Math.floor(total / SAMPLE_SIZE);
 }
 
 /**

@@ -16,11 +16,9 @@
  * is checked the same way.
  */
 import { bitsOf, primeKernel, type Bracket } from './select';
-import { SAMPLE_SIZE, sampleCount, takeSample, type NotedSample } from '../model/known-samples';
+import { SAMPLE_FROM, SAMPLE_SIZE, sampleCount, takeSample, type NotedSample } from '../model/known-samples';
 
-export { SAMPLE_SIZE };
-/** Below this many weights the histogram costs little, and a sample would be a large share of the data. */
-export const SAMPLE_FROM = 1 << 20;
+export { SAMPLE_FROM, SAMPLE_SIZE };
 /**
  * Standard deviations of the sampled rank on each side. A miss (about 1 in 2,000 at 3.5; at 6 it was 1 in 10^9)
  * costs one more pass, the histogram's. Each deviation of margin costs about 0.4% of the weights, which the

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly SIMD twins of the passes `pare optimize` makes over the weights (kernels.wat): the check for
- * NaN and Infinity on opening (which also takes the global selection's sample), the bracket scan of the global magnitude selection and the fused prune + affine
- * coding. Scalar JavaScript does each at 2–7x the cost of a warm copy of the weights; SIMD lanes bring each nearer.
+ * NaN and Infinity on opening (which also takes the global selection's sample), the bracket scan of the global
+ * magnitude selection and the fused prune + affine coding. Scalar JavaScript does each at 2–7x the cost of a warm copy of the weights; SIMD lanes bring each nearer.
  *
  * The module's memory is small and fixed (three regions of CHUNK values): weights are copied in a chunk at a time,
  * so a tensor of any size costs a few hundred KiB beyond its own bytes, and the chunk just copied is still in cache
