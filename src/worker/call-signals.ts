@@ -46,8 +46,31 @@ export class CallSignals {
 }
 
 /**
+ * A progress callback that remembers the reports still on their way. Over Comlink each report travels on the
+ * callback's own port and the call's result on the worker's, and two ports keep no order between them: a row
+ * streamed last could reach the page after the result that already holds it (the page then showed it twice).
+ * A call therefore settles only once every report it sent has been handled.
+ */
+function deliveredFirst(onProgress: JobOptions['onProgress']): { onProgress: JobOptions['onProgress']; delivered(): Promise<void> } {
+  if (!onProgress) return { onProgress, delivered: async () => {} };
+  const pending = new Set<Promise<void>>();
+  const tracked = (progress: Parameters<NonNullable<JobOptions['onProgress']>>[0]) => {
+    // A report the page could not take (it went away) must not fail the work, nor hold up its end.
+    const sent: Promise<void> = Promise.resolve(onProgress(progress)).then(
+      () => {},
+      () => {},
+    );
+    pending.add(sent);
+    void sent.then(() => pending.delete(sent));
+    return sent;
+  };
+  return { onProgress: tracked, delivered: async () => void (await Promise.all(pending)) };
+}
+
+/**
  * Wraps `api` so that a long call sent as `(...args, callId, onProgress)` runs as `(...args, {signal, onProgress})`
- * with a live signal. Calls with JobOptions in that place (in-process callers) pass through unchanged.
+ * with a live signal, and settles only after the page has handled every progress report it sent. Calls with
+ * JobOptions in that place (in-process callers) pass through unchanged.
  *
  * @example expose(withCallSignals(createStudioApi(deps).api));
  */
@@ -67,14 +90,15 @@ export function withCallSignals(api: StudioApi, signals = new CallSignals()): St
     (wrapped as unknown as Record<LongCall, (...args: unknown[]) => Promise<unknown>>)[method] = async (...args: unknown[]) => {
       const callId = args[at];
       if (typeof callId !== 'string') return original(...args);
-      const onProgress = args[at + 1] as JobOptions['onProgress'];
+      const reports = deliveredFirst(args[at + 1] as JobOptions['onProgress']);
       // Arguments after the wire pair (applyRecipe's data binding) follow the JobOptions as they came.
-      const job: JobOptions = { onProgress, signal: signals.start(callId), stop: signals.stopSignal(callId) };
+      const job: JobOptions = { onProgress: reports.onProgress, signal: signals.start(callId), stop: signals.stopSignal(callId) };
       const next = [...args.slice(0, at), job, ...args.slice(at + 2)];
       try {
         return await original(...next);
       } finally {
         signals.end(callId);
+        await reports.delivered();
       }
     };
   }
