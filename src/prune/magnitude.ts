@@ -26,6 +26,7 @@ import { copyNormalizingZeros, countNaN, pruneBelow, rangeFromKeys, SCAN_SLACK, 
 import { prunedRange } from './pruned-range';
 import { SAMPLE_FROM, SAMPLE_SIZE, sampledBracket } from './sampled-bracket';
 import { bitsOf, firstDigitOfKth, kthSmallestKey, primeKernel, valueOfKey, type Bracket } from './select';
+import { SIMD_FROM, simdKernels } from '../simd/kernels';
 
 export interface PruneResult {
   /** New arrays, one per input and in input order. */
@@ -186,7 +187,7 @@ function writeBelow(src: Int32Array, thresholdKey: number, ties: number): Pruned
  */
 function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket): Selected | null {
   const found = new Int32Array(bracket.capacity + SCAN_SLACK);
-  const scan: BracketScan = { keys: found, starts: [], below: [], sides: [] };
+  const scan: BracketScan = { lo: bracket.lo, width: bracket.hi - bracket.lo, keys: found, starts: [], below: [], sides: [] };
   const state = new Int32Array(4); // [keys found, keys below the bracket in the current tensor, max bits, max flipped]
   for (let t = 0; t < sources.length; t++) {
     scan.starts.push(state[0]);
@@ -205,6 +206,9 @@ function selectAroundBracket(sources: Int32Array[], k: number, bracket: Bracket)
  * codes the weights as it reads them (quantize/coded-selection.ts).
  */
 export interface BracketScan {
+  /** The bracket scanned: every key in `keys` lies in [lo, lo + width]. */
+  lo: number;
+  width: number;
   /** The keys inside the bracket, tensor after tensor, each tensor's in index order (may run past the last). */
   keys: Int32Array;
   /** Where each tensor's keys begin in `keys`, and where the last one's end. */
@@ -229,22 +233,19 @@ export function selectInBracket(sources: readonly Int32Array[], k: number, scan:
   const inBracket = starts[starts.length - 1]!;
   if (!(below < k && k <= below + inBracket)) return null;
   const keys = scan.keys.subarray(0, inBracket);
-  const inside = kthSmallestKey([keys], k - below, 'magnitude');
+  // Run once per command over about 1% of the weights, these loops stayed cold in JavaScript (14-21 ms at 25M
+  // weights in a fresh process); WebAssembly runs them compiled from the first call (2-4 ms).
+  const simd = inBracket >= SIMD_FROM ? simdKernels() : null;
+  const inside = simd ? simd.kthInBracket(keys, k - below, scan.lo, scan.width) : kthSmallestKey([keys], k - below, 'magnitude');
   const threshold = inside.key;
   let tiesLeft = k - below - inside.below;
   const ties: number[] = [];
   const zeros: number[] = [];
+  const counts = new Int32Array(3);
   for (let t = 0; t < sources.length; t++) {
-    let smaller = 0;
-    let equal = 0;
-    let exactZeros = 0;
-    // Counted without branches: inside the bracket, keys fall on either side of the threshold in no learnable order.
-    for (let j = starts[t]!, end = starts[t + 1]!; j < end; j++) {
-      const key = keys[j]!;
-      smaller += (key - threshold) >>> 31; // keys are non-negative int32
-      equal += +(key === threshold);
-      exactZeros += +(key === 0);
-    }
+    if (simd) simd.countKeys(keys, starts[t]!, starts[t + 1]!, threshold, counts);
+    else countKeys(keys, starts[t]!, starts[t + 1]!, threshold, counts);
+    const [smaller, equal, exactZeros] = counts as unknown as [number, number, number];
     const share = Math.min(tiesLeft, equal);
     tiesLeft -= share;
     ties.push(share);
@@ -270,6 +271,23 @@ export function selectInBracket(sources: readonly Int32Array[], k: number, scan:
       return { thresholdKey: threshold, ties: ties[t]!, zeros: zeros[t]!, range: prunedRange(source, threshold, zeros[t]!, n) };
     },
   };
+}
+
+/** How many of keys[from..to) are below t, equal to t and zero (the scalar twin of SimdKernels.countKeys). */
+function countKeys(keys: Int32Array, from: number, to: number, t: number, counts: Int32Array): void {
+  let smaller = 0;
+  let equal = 0;
+  let zeros = 0;
+  // Counted without branches: inside the bracket, keys fall on either side of the threshold in no learnable order.
+  for (let j = from; j < to; j++) {
+    const key = keys[j]!;
+    smaller += (key - t) >>> 31; // keys are non-negative int32
+    equal += +(key === t);
+    zeros += +(key === 0);
+  }
+  counts[0] = smaller;
+  counts[1] = equal;
+  counts[2] = zeros;
 }
 
 /**

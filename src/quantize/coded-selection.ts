@@ -72,7 +72,7 @@ export function selectAndCode(
 
   const keys = new Int32Array(bracket.capacity + SCAN_SLACK);
   const indices = new Int32Array(bracket.capacity + SCAN_SLACK);
-  const scan: BracketScan = { keys, starts: [], below: [], sides: [] };
+  const scan: BracketScan = { lo: bracket.lo, width, keys, starts: [], below: [], sides: [] };
   const stored: number[] = [];
   const state = new Int32Array(4);
   for (let t = 0; t < tensors.length; t++) {

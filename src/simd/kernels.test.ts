@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCAN_SLACK, scanBracketScalar } from '../prune/passes';
-import { bitsOf } from '../prune/select';
+import { bitsOf, kthSmallestKey } from '../prune/select';
 import { affineParams } from '../quantize/params';
 import { quantizePrunedAffine } from '../quantize/pruned-affine';
 import { float32Coding, simdKernels } from './kernels';
@@ -69,6 +69,56 @@ describe('SIMD kernels', () => {
     const tight = scanBoth(big, lo, width, 1000, [0, 0]);
     expect(tight.want.state[0]).toBe(1001);
     expect(tight.got.state[0]).toBe(1001);
+  });
+});
+
+describe('SIMD threshold among the keys inside the bracket', () => {
+  /** keys[from..to) below t, equal to t and zero, by a direct count. */
+  const counted = (keys: Int32Array, from: number, to: number, t: number) => {
+    const part = [...keys.subarray(from, to)];
+    return [part.filter((k) => k < t).length, part.filter((k) => k === t).length, part.filter((k) => k === 0).length];
+  };
+
+  it('selects the k-th smallest key and counts each side as kthSmallestKey and a direct count, at any bracket width', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0x7f000000 }),
+        // Narrow brackets take one digit, wide ones two; 0 and 2^16 - 1 / 2^16 are the edges between them.
+        fc.oneof(fc.constantFrom(0, 1, 65535, 65536, 0x7fffffff), fc.integer({ min: 0, max: 0x7fffffff })),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (lo, w, at, rank) => {
+          const width = Math.min(w, 0x7fffffff - lo);
+          // Repeated keys (ties) come from the same position drawn twice, and from narrow brackets.
+          const keys = Int32Array.from(at, (a) => lo + Math.floor(a * width));
+          const k = 1 + Math.floor(rank * (keys.length - 1));
+          expect(simd!.kthInBracket(keys, k, lo, width)).toEqual(kthSmallestKey([keys], k, 'magnitude'));
+          const counts = new Int32Array(3);
+          const t = keys[Math.floor(rank * (keys.length - 1))]!;
+          const from = Math.floor(keys.length / 3);
+          simd!.countKeys(keys, from, keys.length, t, counts);
+          expect([...counts]).toEqual(counted(keys, from, keys.length, t));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('across chunks, with zeros among the keys, and refuses a rank outside them', () => {
+    let seed = 11;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const lo = 0;
+    const width = 0x3f000000;
+    const keys = Int32Array.from({ length: 2 * 65536 + 999 }, (_, i) => (i % 97 === 0 ? 0 : Math.floor(rand() * width)));
+    for (const k of [1, 1500, 65536, 65537, keys.length]) {
+      expect(simd!.kthInBracket(keys, k, lo, width), `k ${k}`).toEqual(kthSmallestKey([keys], k, 'magnitude'));
+    }
+    const counts = new Int32Array(3);
+    const t = kthSmallestKey([keys], 70000, 'magnitude').key;
+    simd!.countKeys(keys, 100, keys.length - 5, t, counts);
+    expect([...counts]).toEqual(counted(keys, 100, keys.length - 5, t));
+    expect(counts[2]).toBeGreaterThan(1000);
+    expect(() => simd!.kthInBracket(keys, keys.length + 1, lo, width)).toThrow(/outside/);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * The WebAssembly SIMD twins of the passes `pare optimize` makes over the weights (kernels.wat): the check for
  * NaN and Infinity on opening (which also takes the global selection's sample), the bracket scan of the global
- * magnitude selection and the fused prune + affine coding. Scalar JavaScript does each at 2–7x the cost of a warm copy of the weights; SIMD lanes bring each nearer.
+ * magnitude selection, the fused prune + affine coding, and the exact threshold among the keys the bracket holds.
+ * Scalar JavaScript does each at 2–7x the cost of a warm copy of the weights; SIMD lanes bring each nearer.
  *
- * The module's memory is small and fixed (three regions of CHUNK values): weights are copied in a chunk at a time,
- * so a tensor of any size costs a few hundred KiB beyond its own bytes, and the chunk just copied is still in cache
- * when the kernel reads it. Null where WebAssembly SIMD is unavailable; the callers then run their scalar loops,
- * which kernels.test.ts holds these to, bit for bit.
+ * The module's memory is small and fixed (regions of CHUNK values, and one histogram): weights are copied in a
+ * chunk at a time, so a tensor of any size costs a few hundred KiB beyond its own bytes, and the chunk just copied
+ * is still in cache when the kernel reads it. Null where WebAssembly SIMD is unavailable; the callers then run their
+ * scalar loops, which kernels.test.ts holds these to, bit for bit.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm';
 import { samplePosition } from '../model/known-samples';
@@ -19,12 +20,17 @@ interface KernelExports {
   KEYS: WebAssembly.Global;
   CODES: WebAssembly.Global;
   IDX: WebAssembly.Global;
+  HIST: WebAssembly.Global;
   nonFinite(n: number): number;
   sample(n: number, start: number, j: number, every: number, count: number): number;
   scan(n: number, lo: number, width: number): number;
   encode(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, z0: number, zc: number, wide: number): number;
   encode8(n: number, t: number, ties: number, min: number, max: number, scale: number, qmax: number, min32: number, inverse32: number, limit: number, z0: number, zc: number): number;
   codeBracket(n: number, lo: number, width: number, base: number, min: number, max: number, scale: number, qmax: number, min32: number, inverse32: number, limit: number, z0: number, zc: number): number;
+  histHigh(n: number, lo: number, shift: number): void;
+  histLow(n: number, lo: number, shift: number, high: number): void;
+  findBucket(k: number): number;
+  countKeys(n: number, t: number): void;
 }
 
 /** The affine grid and pruning decision the coding kernel applies; see pruned-affine.ts. */
@@ -69,6 +75,13 @@ export interface SimdKernels {
    * `coding` is float32Coding(p).
    */
   codeBracket(src: Int32Array, lo: number, width: number, p: EncodeParams, coding: Float32Coding, codes: Uint8Array, keys: Int32Array, indices: Int32Array, slack: number, state: Int32Array): void;
+  /**
+   * prune/select.ts kthSmallestKey([keys], k, 'magnitude') for keys that all lie in [lo, lo + width] (what the
+   * bracket scans append): the k-th smallest (k from 1) and how many are smaller.
+   */
+  kthInBracket(keys: Int32Array, k: number, lo: number, width: number): { key: number; below: number };
+  /** How many of keys[from..to) (non-negative) are below t, equal to t and zero, into counts[0..2]. */
+  countKeys(keys: Int32Array, from: number, to: number, t: number, counts: Int32Array): void;
 }
 
 /** The float32 constants of the coding kernels (see {@link float32Coding}). */
@@ -128,6 +141,7 @@ function instantiate(): SimdKernels | null {
   const codes8 = new Uint8Array(buffer, x.CODES.value as number, chunk);
   const codes16 = new Uint16Array(buffer, x.CODES.value as number, chunk);
   const indicesView = new Int32Array(buffer, x.IDX.value as number, chunk);
+  const hist = new Int32Array(buffer, x.HIST.value as number, 65536);
   // V8 runs new WebAssembly in its baseline tier (about 5x slower here) and compiles optimized code, in the
   // background, once a function has done about a chunk's work. One call of each kernel over a chunk of zeros does
   // that work now (a few ms, which the first real chunks would pay anyway), so that real chunks run optimized code.
@@ -137,6 +151,24 @@ function instantiate(): SimdKernels | null {
   x.encode(chunk, 1, 0, 0, 1, 1, 1, 0, -1, 0);
   x.encode8(chunk, 1, 0, 0, 1, 1, 1, 0, 1, 0.4, 0, -1);
   x.codeBracket(chunk, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0.4, 0, 0);
+  x.histHigh(chunk, 0, 0);
+  x.histLow(chunk, 0, 0, 0);
+  x.findBucket(chunk * 2 + 1);
+  x.countKeys(chunk, 1);
+
+  /** One radix digit among the keys: HIST filled by `fill` over each chunk, then the bucket holding the k-th. */
+  const digit = (found: Int32Array, k: number, fill: (len: number) => void): { bucket: number; below: number } => {
+    hist.fill(0);
+    for (let start = 0, n = found.length; start < n; start += chunk) {
+      const len = Math.min(chunk, n - start);
+      src.set(found.subarray(start, start + len));
+      fill(len);
+    }
+    const bucket = x.findBucket(k);
+    const below = out[0]!;
+    if (!(below < k && k <= below + hist[bucket]!)) throw new RangeError(`Rank ${k} is outside the ${found.length} keys inside the bracket.`);
+    return { bucket, below };
+  };
 
   return {
     countNonFinite(bytes, sides, sample) {
@@ -241,6 +273,27 @@ function instantiate(): SimdKernels | null {
       state[0] = used;
       state[1] = below;
       state[2] = stored;
+    },
+
+    kthInBracket(found, k, lo, width) {
+      // Two 16-bit digits of key - lo cover any width below 2^32; a bracket under 2^16 keys wide needs one.
+      const shift = Math.max(0, 16 - Math.clz32(width));
+      const high = digit(found, k, (len) => x.histHigh(len, lo, shift));
+      if (shift === 0) return { key: lo + high.bucket, below: high.below };
+      const low = digit(found, k - high.below, (len) => x.histLow(len, lo, shift, high.bucket));
+      return { key: lo + high.bucket * 2 ** shift + low.bucket, below: high.below + low.below };
+    },
+
+    countKeys(found, from, to, t, counts) {
+      counts.fill(0);
+      for (let start = from; start < to; start += chunk) {
+        const len = Math.min(chunk, to - start);
+        src.set(found.subarray(start, start + len));
+        x.countKeys(len, t);
+        counts[0] += out[0]!;
+        counts[1] += out[1]!;
+        counts[2] += out[2]!;
+      }
     },
   };
 }

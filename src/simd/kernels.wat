@@ -1,10 +1,11 @@
 ;; The passes of `pare optimize` over the weights, in WebAssembly SIMD: the check for NaN and Infinity when a model
 ;; is opened (formats/decode-weights.ts countNonFinite; with it, `sample` takes the selection's sample from the same
-;; chunks), the bracket scan of the global magnitude selection (prune/passes.ts scanBracket; four weights a step)
-;; and the fused prune + affine coding (quantize/pruned-affine.ts;
-;; sixteen weights a step, in float32 lanes for 2..8 bits where that provably gives the same codes, else in float64
-;; lanes). Each does exactly what its scalar JavaScript twin does, bit for bit; kernels.ts feeds them chunk by chunk
-;; through the fixed regions below, and kernels.test.ts and pruned-affine.test.ts compare them with the twins.
+;; chunks), the bracket scan of the global magnitude selection (prune/passes.ts scanBracket; four weights a step),
+;; the fused prune + affine coding (quantize/pruned-affine.ts; sixteen weights a step, in float32 lanes for 2..8
+;; bits where that provably gives the same codes, else in float64 lanes), and the exact threshold among the keys the
+;; bracket holds (prune/magnitude.ts selectInBracket). Each does exactly what its scalar JavaScript twin does, bit
+;; for bit; kernels.ts feeds them chunk by chunk through the fixed regions below, and kernels.test.ts and
+;; pruned-affine.test.ts compare them with the twins.
 ;;
 ;; Built into kernels-wasm.ts by `npm run build:simd` (wabt); a test checks that the committed bytes are this file's.
 ;;
@@ -16,8 +17,9 @@
 ;;   KEYS   CHUNK int32 keys found inside the bracket, and 16 bytes the last append may write past them
 ;;   CODES  CHUNK codes of 8 or 16 bits
 ;;   IDX    CHUNK int32 indices of the keys codeBracket appends to KEYS, and 16 bytes past them
+;;   HIST   65536 int32 counts: the buckets of the radix select among the keys inside the bracket
 (module
-  (memory (export "memory") 15)
+  (memory (export "memory") 19)
   (global (export "CHUNK") i32 (i32.const 65536))
   (global (export "OUT") i32 (i32.const 0))
   (global $LANES i32 (i32.const 64))
@@ -25,6 +27,7 @@
   (global $KEYS (export "KEYS") i32 (i32.const 262464))
   (global $CODES (export "CODES") i32 (i32.const 524624))
   (global $IDX (export "IDX") i32 (i32.const 655696))
+  (global $HIST (export "HIST") i32 (i32.const 917856))
   (data (i32.const 64)
     "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00"
     "\00\01\02\03\00\00\00\00\00\00\00\00\00\00\00\00"
@@ -615,4 +618,69 @@
     (i32.store offset=0 (i32.const 0) (i32.add (i32.load offset=0 (i32.const 0)) (local.get $below)))
     (i32.store offset=12 (i32.const 0) (i32.add (i32.load offset=12 (i32.const 0)) (local.get $zeros)))
     (local.get $used))
+
+  ;; The exact threshold among the keys found inside the bracket (prune/magnitude.ts selectInBracket), by a radix
+  ;; select of two 16-bit digits of key - lo, as select.ts kthSmallestKey does on the keys themselves. In JavaScript
+  ;; these loops ran cold, once per command, at interpreter speed (15-20 ms at 25M weights); here they start compiled.
+
+  ;; histHigh(n, lo, shift): for each of the n keys at SRC, all in [lo, lo + 2^(shift + 16)), adds one to HIST at
+  ;; (key - lo) >>> shift: the first digit.
+  (func (export "histHigh") (param $n i32) (param $lo i32) (param $shift i32)
+    (local $i i32) (local $h i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $h (i32.add (global.get $HIST) (i32.shl
+          (i32.shr_u (i32.sub (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))) (local.get $lo)) (local.get $shift))
+          (i32.const 2))))
+        (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each))))
+
+  ;; histLow(n, lo, shift, high): the second digit: for each of the n keys at SRC whose first digit is `high`, adds
+  ;; one to HIST at (key - lo) & (2^shift - 1). Without a branch on the key (the other keys add zero).
+  (func (export "histLow") (param $n i32) (param $lo i32) (param $shift i32) (param $high i32)
+    (local $i i32) (local $d i32) (local $h i32) (local $mask i32)
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $shift)) (i32.const 1)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $d (i32.sub (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))) (local.get $lo)))
+        (local.set $h (i32.add (global.get $HIST) (i32.shl (i32.and (local.get $d) (local.get $mask)) (i32.const 2))))
+        (i32.store (local.get $h) (i32.add (i32.load (local.get $h))
+          (i32.eq (i32.shr_u (local.get $d) (local.get $shift)) (local.get $high))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each))))
+
+  ;; findBucket(k) -> the first bucket b at which HIST's counts in buckets 0..b reach k; writes to OUT the count in
+  ;; the buckets below b. Stops at the last bucket: the caller checks that k was within the counts.
+  (func (export "findBucket") (param $k i32) (result i32)
+    (local $b i32) (local $below i32) (local $c i32)
+    (block $done
+      (loop $each
+        (local.set $c (i32.load (i32.add (global.get $HIST) (i32.shl (local.get $b) (i32.const 2)))))
+        (br_if $done (i32.ge_u (i32.add (local.get $below) (local.get $c)) (local.get $k)))
+        (br_if $done (i32.eq (local.get $b) (i32.const 65535)))
+        (local.set $below (i32.add (local.get $below) (local.get $c)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $each)))
+    (i32.store (i32.const 0) (local.get $below))
+    (local.get $b))
+
+  ;; countKeys(n, t): writes to OUT how many of the n keys at SRC (non-negative) are below t, equal to t, and zero:
+  ;; each tensor's share of the threshold, counted without a branch on the key.
+  (func (export "countKeys") (param $n i32) (param $t i32)
+    (local $i i32) (local $key i32) (local $smaller i32) (local $equal i32) (local $zeros i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $key (i32.load (i32.add (global.get $SRC) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $smaller (i32.add (local.get $smaller) (i32.lt_s (local.get $key) (local.get $t))))
+        (local.set $equal (i32.add (local.get $equal) (i32.eq (local.get $key) (local.get $t))))
+        (local.set $zeros (i32.add (local.get $zeros) (i32.eqz (local.get $key))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (i32.store offset=0 (i32.const 0) (local.get $smaller))
+    (i32.store offset=4 (i32.const 0) (local.get $equal))
+    (i32.store offset=8 (i32.const 0) (local.get $zeros)))
 )
