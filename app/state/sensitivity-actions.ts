@@ -24,8 +24,7 @@ export async function measureSensitivity(): Promise<boolean> {
     const onProgress = (p: JobProgress) => {
       const row = p.streamed?.kind === 'sensitivity-row' ? p.streamed.row : null;
       if (row && studio.getState().model?.id === model.id) {
-        // A tensor has one row: one report handled twice must not show it twice.
-        studio.setState((st) => ({ sensitivity: st.sensitivity && { ...st.sensitivity, rows: [...st.sensitivity.rows.filter((r) => r.tensor !== row.tensor), row] } }));
+        studio.setState((st) => ({ sensitivity: st.sensitivity && { ...st.sensitivity, rows: [...st.sensitivity.rows, row] } }));
       }
       ctx.progress(p);
     };

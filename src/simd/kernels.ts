@@ -11,6 +11,7 @@
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm';
 import { samplePosition } from '../model/known-samples';
+import type { KthKey } from '../prune/select';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -79,7 +80,7 @@ export interface SimdKernels {
    * prune/select.ts kthSmallestKey([keys], k, 'magnitude') for keys that all lie in [lo, lo + width] (what the
    * bracket scans append): the k-th smallest (k from 1) and how many are smaller.
    */
-  kthInBracket(keys: Int32Array, k: number, lo: number, width: number): { key: number; below: number };
+  kthInBracket(keys: Int32Array, k: number, lo: number, width: number): KthKey;
   /** How many of keys[from..to) (non-negative) are below t, equal to t and zero, into counts[0..2]. */
   countKeys(keys: Int32Array, from: number, to: number, t: number, counts: Int32Array): void;
 }

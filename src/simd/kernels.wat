@@ -621,7 +621,7 @@
 
   ;; The exact threshold among the keys found inside the bracket (prune/magnitude.ts selectInBracket), by a radix
   ;; select of two 16-bit digits of key - lo, as select.ts kthSmallestKey does on the keys themselves. In JavaScript
-  ;; these loops ran cold, once per command, at interpreter speed (15-20 ms at 25M weights); here they start compiled.
+  ;; these loops ran cold, once per command, at interpreter speed (14-21 ms at 25M weights); here they start compiled.
 
   ;; histHigh(n, lo, shift): for each of the n keys at SRC, all in [lo, lo + 2^(shift + 16)), adds one to HIST at
   ;; (key - lo) >>> shift: the first digit.
